@@ -1,0 +1,259 @@
+//! A small, bounded BER/DER TLV reader.
+//!
+//! The RustCrypto `der` crate and `x509-parser` decode DER; the national root's `.p7b`
+//! bundles are BER (indefinite lengths, VIETNAM-PKI.md quirk 1) and one has an unsorted
+//! SET OF. This reader walks such containers without re-encoding anything: every element
+//! it returns is a slice of the input, so what is later hashed or verified is the bytes as
+//! received. It enforces a nesting limit and never reads past its input.
+//!
+//! X.690 §8.1 (identifier and length octets), §8.1.3.6 (indefinite form).
+
+use crate::error::InputError;
+
+/// Deepest nesting of indefinite-length constructions the reader follows.
+/// Real CMS/PKCS#7 files nest about 8 deep; 64 leaves room and stops stack exhaustion.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Universal tag numbers used by kyso's parsers.
+pub(crate) mod tag {
+    pub const INTEGER: u8 = 0x02;
+    pub const OCTET_STRING: u8 = 0x04;
+    pub const OID: u8 = 0x06;
+    pub const SEQUENCE: u8 = 0x30;
+    pub const SET: u8 = 0x31;
+    /// `[0]` constructed, context-specific.
+    pub const CONTEXT_0: u8 = 0xA0;
+    /// `[1]` constructed, context-specific.
+    pub const CONTEXT_1: u8 = 0xA1;
+}
+
+/// One element: its tag byte, its whole encoding, and its contents.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tlv<'a> {
+    /// The identifier octet (only low tag numbers are supported; see [`read_tlv`]).
+    pub tag: u8,
+    /// The whole element as received: identifier, length and contents (and end-of-contents).
+    pub raw: &'a [u8],
+    /// The contents octets (for the indefinite form, without the end-of-contents octets).
+    pub contents: &'a [u8],
+    /// Whether the length was encoded in the indefinite form.
+    pub indefinite: bool,
+}
+
+impl Tlv<'_> {
+    /// Whether the constructed bit is set.
+    pub fn is_constructed(&self) -> bool {
+        self.tag & 0x20 != 0
+    }
+}
+
+fn truncated(offset: usize) -> InputError {
+    InputError::Truncated { offset }
+}
+
+/// Read one element from the start of `input`, at absolute position `base` (for error
+/// messages). Returns the element and the number of bytes it took.
+pub(crate) fn read_tlv(input: &[u8], base: usize) -> Result<(Tlv<'_>, usize), InputError> {
+    read_tlv_depth(input, base, 0)
+}
+
+fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, usize), InputError> {
+    if depth > MAX_DEPTH {
+        return Err(InputError::TooDeep { limit: MAX_DEPTH });
+    }
+    let tag = *input.first().ok_or_else(|| truncated(base))?;
+    if tag & 0x1F == 0x1F {
+        // High tag numbers never occur in the structures kyso reads.
+        return Err(InputError::Malformed {
+            what: "high-tag-number form",
+            offset: base,
+        });
+    }
+    let first_len = *input.get(1).ok_or_else(|| truncated(base + 1))?;
+    let (len, header) = if first_len < 0x80 {
+        (Some(usize::from(first_len)), 2usize)
+    } else if first_len == 0x80 {
+        (None, 2usize)
+    } else {
+        let n = usize::from(first_len & 0x7F);
+        if n > 4 {
+            // Four length octets already describe 4 GiB, far above any input limit.
+            return Err(InputError::Malformed {
+                what: "length of more than four octets",
+                offset: base + 1,
+            });
+        }
+        let bytes = input.get(2..2 + n).ok_or_else(|| truncated(base + 2))?;
+        let len = bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (Some(len), 2 + n)
+    };
+    match len {
+        Some(len) => {
+            let end = header.checked_add(len).ok_or_else(|| truncated(base))?;
+            let raw = input.get(..end).ok_or_else(|| truncated(base + input.len()))?;
+            let contents = raw.get(header..).ok_or_else(|| truncated(base + header))?;
+            Ok((
+                Tlv {
+                    tag,
+                    raw,
+                    contents,
+                    indefinite: false,
+                },
+                end,
+            ))
+        }
+        None => {
+            if tag & 0x20 == 0 {
+                return Err(InputError::Malformed {
+                    what: "indefinite length on a primitive element",
+                    offset: base,
+                });
+            }
+            // Walk children until the end-of-contents octets 00 00.
+            let mut pos = header;
+            loop {
+                let rest = input.get(pos..).ok_or_else(|| truncated(base + pos))?;
+                if rest.len() < 2 {
+                    return Err(truncated(base + input.len()));
+                }
+                if rest.first() == Some(&0) && rest.get(1) == Some(&0) {
+                    let contents = input.get(header..pos).ok_or_else(|| truncated(base))?;
+                    let raw = input.get(..pos + 2).ok_or_else(|| truncated(base))?;
+                    return Ok((
+                        Tlv {
+                            tag,
+                            raw,
+                            contents,
+                            indefinite: true,
+                        },
+                        pos + 2,
+                    ));
+                }
+                let (_, used) = read_tlv_depth(rest, base + pos, depth + 1)?;
+                pos += used;
+            }
+        }
+    }
+}
+
+/// Iterates over the elements in `contents` (the inside of a constructed element).
+pub(crate) struct Children<'a> {
+    rest: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> Children<'a> {
+    /// Children of the contents of a constructed element starting at absolute `offset`.
+    pub fn new(contents: &'a [u8], offset: usize) -> Self {
+        Children {
+            rest: contents,
+            offset,
+        }
+    }
+}
+
+impl<'a> Iterator for Children<'a> {
+    type Item = Result<Tlv<'a>, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        match read_tlv(self.rest, self.offset) {
+            Ok((tlv, used)) => {
+                self.rest = self.rest.get(used..).unwrap_or(&[]);
+                self.offset += used;
+                Some(Ok(tlv))
+            }
+            Err(e) => {
+                self.rest = &[];
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Read the single element that makes up `input`, refusing trailing bytes.
+pub(crate) fn read_exact(input: &[u8]) -> Result<Tlv<'_>, InputError> {
+    let (tlv, used) = read_tlv(input, 0)?;
+    if used != input.len() {
+        return Err(InputError::TrailingData { offset: used });
+    }
+    Ok(tlv)
+}
+
+/// Expect an element with tag `want`.
+pub(crate) fn expect<'a>(tlv: Tlv<'a>, want: u8, what: &'static str, offset: usize) -> Result<Tlv<'a>, InputError> {
+    if tlv.tag == want {
+        Ok(tlv)
+    } else {
+        Err(InputError::Malformed { what, offset })
+    }
+}
+
+/// Encode a DER length.
+pub(crate) fn encode_len(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        let used = bytes.get(skip..).unwrap_or(&[]);
+        out.push(0x80 | used.len() as u8);
+        out.extend_from_slice(used);
+    }
+}
+
+/// Encode one DER element with the given tag and contents.
+pub(crate) fn encode_tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(contents.len() + 6);
+    out.push(tag);
+    encode_len(&mut out, contents.len());
+    out.extend_from_slice(contents);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definite_and_indefinite() {
+        // SEQUENCE (indefinite) { INTEGER 5, SEQUENCE { } } EOC
+        let ber = [0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x00, 0x00, 0x00];
+        let tlv = read_exact(&ber).unwrap();
+        assert!(tlv.indefinite);
+        let kids: Vec<_> = Children::new(tlv.contents, 2).collect::<Result<_, _>>().unwrap();
+        assert_eq!(kids.len(), 2);
+        assert_eq!(kids[0].contents, &[5]);
+    }
+
+    #[test]
+    fn truncated_input_is_an_error() {
+        for cut in 0..8 {
+            let ber = [0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x00, 0x00, 0x00];
+            assert!(read_exact(&ber[..cut]).is_err(), "cut at {cut}");
+        }
+        assert!(matches!(read_exact(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]), Err(InputError::Truncated { .. })));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let mut ber = Vec::new();
+        for _ in 0..10_000 {
+            ber.extend_from_slice(&[0x30, 0x80]);
+        }
+        for _ in 0..10_000 {
+            ber.extend_from_slice(&[0, 0]);
+        }
+        assert!(matches!(read_exact(&ber), Err(InputError::TooDeep { .. })));
+    }
+
+    #[test]
+    fn encode_lengths() {
+        assert_eq!(encode_tlv(0x04, &[1, 2]), vec![4, 2, 1, 2]);
+        let long = vec![0u8; 300];
+        let enc = encode_tlv(0x04, &long);
+        assert_eq!(&enc[..4], &[0x04, 0x82, 0x01, 0x2C]);
+    }
+}
