@@ -23,8 +23,6 @@ pub(crate) mod tag {
     pub const SET: u8 = 0x31;
     /// `[0]` constructed, context-specific.
     pub const CONTEXT_0: u8 = 0xA0;
-    /// `[1]` constructed, context-specific.
-    pub const CONTEXT_1: u8 = 0xA1;
 }
 
 /// One element: its tag byte, its whole encoding, and its contents.
@@ -38,13 +36,6 @@ pub(crate) struct Tlv<'a> {
     pub contents: &'a [u8],
     /// Whether the length was encoded in the indefinite form.
     pub indefinite: bool,
-}
-
-impl Tlv<'_> {
-    /// Whether the constructed bit is set.
-    pub fn is_constructed(&self) -> bool {
-        self.tag & 0x20 != 0
-    }
 }
 
 fn truncated(offset: usize) -> InputError {

@@ -5,8 +5,17 @@
 #![deny(missing_docs)]
 
 pub(crate) mod asn1;
+pub mod cert;
 pub mod crypto;
 pub mod error;
+pub mod ext;
+pub mod input;
+pub mod name;
 pub mod oid;
+pub mod time;
 
+pub use cert::Certificate;
 pub use error::{CertificateError, CryptoError, Error, InputError, LegacyReason};
+pub use input::{load, load_certificates, InputFormat};
+pub use name::Name;
+pub use time::Time;

@@ -1,0 +1,320 @@
+//! X.509 certificates (RFC 5280 §4.1): the DER as received plus kyso's decoded view.
+//!
+//! ```asn1
+//! Certificate  ::=  SEQUENCE  {
+//!      tbsCertificate       TBSCertificate,
+//!      signatureAlgorithm   AlgorithmIdentifier,
+//!      signatureValue       BIT STRING  }
+//! ```
+//!
+//! A certificate is decoded once; the view is immutable and shared (`Clone` is a reference
+//! count). Signatures are verified over the TBSCertificate bytes exactly as received.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::asn1::{self, tag, Children};
+use crate::crypto::{self, AlgorithmPolicy, CryptoProvider, HashAlgorithm, PublicKey, SignatureAlgorithm, Verified};
+use crate::error::{CertificateError, CryptoError};
+use crate::ext::{BasicConstraints, Extensions, KeyUsage};
+use crate::name::Name;
+use crate::time::Time;
+
+/// Largest certificate kyso decodes. Real CA certificates are under 3 KB; 1 MiB leaves room
+/// for odd ones and stops a hostile file from costing more.
+pub const MAX_CERTIFICATE_SIZE: usize = 1 << 20;
+
+/// An X.509 certificate.
+#[derive(Clone)]
+pub struct Certificate(Arc<Inner>);
+
+struct Inner {
+    der: Vec<u8>,
+    tbs: Range<usize>,
+    signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
+    signature_algorithm_der: Range<usize>,
+    signature: Vec<u8>,
+    version: u32,
+    serial: Vec<u8>,
+    issuer: Name,
+    subject: Name,
+    not_before: Time,
+    not_after: Time,
+    spki: Range<usize>,
+    public_key: Result<PublicKey, CryptoError>,
+    extensions: Extensions,
+    sha256: [u8; 32],
+    sha1: [u8; 20],
+}
+
+fn parse_err(reason: impl std::fmt::Display) -> CertificateError {
+    CertificateError::Parse {
+        reason: reason.to_string(),
+    }
+}
+
+/// Position of `part` inside `whole` (both slices of the same buffer).
+fn range_in(whole: &[u8], part: &[u8]) -> Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    start..start + part.len()
+}
+
+impl Certificate {
+    /// Decode a DER certificate. The bytes are copied and kept as received.
+    pub fn from_der(der: &[u8]) -> Result<Certificate, CertificateError> {
+        if der.len() > MAX_CERTIFICATE_SIZE {
+            return Err(parse_err(format!("{} bytes, above the limit of {MAX_CERTIFICATE_SIZE}", der.len())));
+        }
+        let der = der.to_vec();
+        // The three outer fields, taken as received.
+        let outer = asn1::read_exact(&der).map_err(parse_err)?;
+        if outer.tag != tag::SEQUENCE || outer.indefinite {
+            return Err(parse_err("not a DER SEQUENCE"));
+        }
+        let mut kids = Children::new(outer.contents, 0);
+        let mut next = |what: &str| match kids.next() {
+            Some(Ok(t)) => Ok(t),
+            Some(Err(e)) => Err(parse_err(e)),
+            None => Err(parse_err(format!("missing {what}"))),
+        };
+        let tbs = next("tbsCertificate")?;
+        let sig_alg = next("signatureAlgorithm")?;
+        let sig_val = next("signatureValue")?;
+        if kids.next().is_some() || tbs.tag != tag::SEQUENCE || sig_alg.tag != tag::SEQUENCE || sig_val.tag != 0x03 {
+            return Err(parse_err("Certificate structure"));
+        }
+        let signature = match sig_val.contents.split_first() {
+            Some((0, s)) => s.to_vec(),
+            _ => return Err(parse_err("signatureValue has unused bits")),
+        };
+        // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
+        let inner_alg = {
+            let mut t = Children::new(tbs.contents, 0);
+            let mut first = t.next().and_then(Result::ok).ok_or_else(|| parse_err("empty TBSCertificate"))?;
+            if first.tag == tag::CONTEXT_0 {
+                first = t.next().and_then(Result::ok).ok_or_else(|| parse_err("TBSCertificate serial"))?;
+            }
+            let _serial = first;
+            t.next().and_then(Result::ok).ok_or_else(|| parse_err("TBSCertificate signature"))?
+        };
+        if inner_alg.raw != sig_alg.raw {
+            return Err(CertificateError::SignatureAlgorithmMismatch);
+        }
+        let tbs_range = range_in(&der, tbs.raw);
+        let sig_alg_range = range_in(&der, sig_alg.raw);
+        let signature_algorithm = SignatureAlgorithm::from_der(sig_alg.raw);
+
+        let (rest, x) = X509Certificate::from_der(&der).map_err(parse_err)?;
+        if !rest.is_empty() {
+            return Err(parse_err("trailing data"));
+        }
+        let issuer = Name::from_der(x.issuer().as_raw()).map_err(|e| parse_err(format!("issuer: {e}")))?;
+        let subject = Name::from_der(x.subject().as_raw()).map_err(|e| parse_err(format!("subject: {e}")))?;
+        let spki_raw = x.public_key().raw;
+        let public_key = PublicKey::from_spki_der(spki_raw);
+        let extensions = Extensions::from_xp(x.extensions())?;
+        let provider = crypto::default_provider();
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(&provider.digest(HashAlgorithm::Sha256, &der));
+        let mut sha1 = [0u8; 20];
+        sha1.copy_from_slice(&provider.digest(HashAlgorithm::Sha1, &der));
+        let inner = Inner {
+            tbs: tbs_range,
+            signature_algorithm,
+            signature_algorithm_der: sig_alg_range,
+            signature,
+            version: x.version().0 + 1,
+            serial: x.raw_serial().to_vec(),
+            issuer,
+            subject,
+            not_before: Time(x.validity().not_before.timestamp()),
+            not_after: Time(x.validity().not_after.timestamp()),
+            spki: range_in(&der, spki_raw),
+            public_key,
+            extensions,
+            sha256,
+            sha1,
+            der,
+        };
+        Ok(Certificate(Arc::new(inner)))
+    }
+
+    /// The DER as received.
+    pub fn der(&self) -> &[u8] {
+        &self.0.der
+    }
+
+    /// The TBSCertificate as received (what the issuer signed).
+    pub fn tbs_der(&self) -> &[u8] {
+        self.0.der.get(self.0.tbs.clone()).unwrap_or(&[])
+    }
+
+    /// The SubjectPublicKeyInfo as received.
+    pub fn spki_der(&self) -> &[u8] {
+        self.0.der.get(self.0.spki.clone()).unwrap_or(&[])
+    }
+
+    /// The signatureAlgorithm AlgorithmIdentifier as received.
+    pub fn signature_algorithm_der(&self) -> &[u8] {
+        self.0.der.get(self.0.signature_algorithm_der.clone()).unwrap_or(&[])
+    }
+
+    /// X.509 version (1, 2 or 3).
+    pub fn version(&self) -> u32 {
+        self.0.version
+    }
+
+    /// The serial number's content octets as encoded (two's complement, big-endian).
+    pub fn serial(&self) -> &[u8] {
+        &self.0.serial
+    }
+
+    /// The serial number in upper-case hex.
+    pub fn serial_hex(&self) -> String {
+        hex::encode_upper(&self.0.serial)
+    }
+
+    /// The issuer name.
+    pub fn issuer(&self) -> &Name {
+        &self.0.issuer
+    }
+
+    /// The subject name.
+    pub fn subject(&self) -> &Name {
+        &self.0.subject
+    }
+
+    /// notBefore.
+    pub fn not_before(&self) -> Time {
+        self.0.not_before
+    }
+
+    /// notAfter.
+    pub fn not_after(&self) -> Time {
+        self.0.not_after
+    }
+
+    /// Whether `at` lies within the validity period (both ends inclusive, RFC 5280 §4.1.2.5).
+    pub fn is_valid_at(&self, at: Time) -> bool {
+        self.0.not_before <= at && at <= self.0.not_after
+    }
+
+    /// The subject's public key, or why it cannot be used.
+    pub fn public_key(&self) -> Result<&PublicKey, CryptoError> {
+        self.0.public_key.as_ref().map_err(Clone::clone)
+    }
+
+    /// The algorithm the issuer signed with, or why it is not supported.
+    pub fn signature_algorithm(&self) -> Result<&SignatureAlgorithm, CryptoError> {
+        self.0.signature_algorithm.as_ref().map_err(Clone::clone)
+    }
+
+    /// The signature value.
+    pub fn signature(&self) -> &[u8] {
+        &self.0.signature
+    }
+
+    /// The extensions.
+    pub fn extensions(&self) -> &Extensions {
+        &self.0.extensions
+    }
+
+    /// basicConstraints, if present.
+    pub fn basic_constraints(&self) -> Option<BasicConstraints> {
+        self.0.extensions.basic_constraints
+    }
+
+    /// Whether basicConstraints says cA.
+    pub fn is_ca(&self) -> bool {
+        self.0.extensions.basic_constraints.is_some_and(|b| b.ca)
+    }
+
+    /// keyUsage, if present.
+    pub fn key_usage(&self) -> Option<KeyUsage> {
+        self.0.extensions.key_usage
+    }
+
+    /// subjectKeyIdentifier, if present.
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.0.extensions.subject_key_id.as_deref()
+    }
+
+    /// authorityKeyIdentifier's keyIdentifier, if present.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.0.extensions.authority_key_id.as_ref().and_then(|a| a.key_id.as_deref())
+    }
+
+    /// SHA-256 of the DER.
+    pub fn sha256(&self) -> &[u8; 32] {
+        &self.0.sha256
+    }
+
+    /// SHA-1 of the DER.
+    pub fn sha1(&self) -> &[u8; 20] {
+        &self.0.sha1
+    }
+
+    /// SHA-256 fingerprint in upper-case hex, no separators (the form pinned in the bundle).
+    pub fn sha256_hex(&self) -> String {
+        hex::encode_upper(self.0.sha256)
+    }
+
+    /// Whether subject and issuer are the same name (RFC 5280 §3.2 "self-issued").
+    pub fn is_self_issued(&self) -> bool {
+        self.0.subject.matches(&self.0.issuer)
+    }
+
+    /// Whether `issuer` may have issued this certificate, judging by names and key
+    /// identifiers only (no signature check): the issuer's subject matches this issuer name,
+    /// and where both key identifiers are present they are equal.
+    pub fn names_issuer(&self, issuer: &Certificate) -> bool {
+        if !issuer.subject().matches(self.issuer()) {
+            return false;
+        }
+        match (self.authority_key_id(), issuer.subject_key_id()) {
+            (Some(a), Some(s)) => a == s,
+            _ => true,
+        }
+    }
+
+    /// Verify this certificate's signature with `issuer`'s public key, over the TBSCertificate
+    /// as received.
+    pub fn verify_signed_by(
+        &self,
+        issuer: &Certificate,
+        provider: &dyn CryptoProvider,
+        policy: AlgorithmPolicy,
+    ) -> Result<Verified, CryptoError> {
+        let alg = self.signature_algorithm()?;
+        let key = issuer.public_key()?;
+        crypto::verify_signature(provider, policy, alg, key, self.tbs_der(), self.signature())
+    }
+}
+
+impl std::fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.0.subject)
+            .field("issuer", &self.0.issuer)
+            .field("serial", &self.serial_hex())
+            .field("sha256", &self.sha256_hex())
+            .finish()
+    }
+}
+
+impl PartialEq for Certificate {
+    /// Two certificates are equal when their DER is.
+    fn eq(&self, other: &Self) -> bool {
+        self.0.sha256 == other.0.sha256 && self.0.der == other.0.der
+    }
+}
+
+impl Eq for Certificate {}
+
+impl std::hash::Hash for Certificate {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.sha256.hash(state);
+    }
+}

@@ -1,0 +1,323 @@
+//! Certificates from bytes: DER, PEM (one or many blocks), bare base64, and PKCS#7/CMS
+//! certs-only bundles (`.p7b`, `.p7c`) in DER or BER, raw or PEM-armoured.
+//!
+//! The national root's bundles are BER with indefinite lengths, and `VNPT-CA_SHA2.p7b` has an
+//! unsorted SET OF (VIETNAM-PKI.md quirk 1): the bundle is walked with kyso's BER reader and
+//! each certificate is taken as the bytes it was stored as, in stored order.
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine;
+
+use crate::asn1::{self, tag, Children, Tlv};
+use crate::cert::Certificate;
+use crate::error::InputError;
+use crate::oid;
+
+/// Largest input the loader reads: 64 MiB. The biggest real bundle is a few KB; a CRL of
+/// 1.5 M entries is ~50 MB and goes through the revocation module, not here.
+pub const MAX_INPUT_SIZE: usize = 64 << 20;
+
+/// Most certificates taken from one input.
+pub const MAX_CERTIFICATES: usize = 10_000;
+
+/// The form the input was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum InputFormat {
+    /// One DER certificate.
+    Der,
+    /// PEM text with one or more blocks.
+    Pem,
+    /// Base64 with no PEM armour.
+    Base64,
+    /// A PKCS#7/CMS SignedData bundle in DER.
+    Pkcs7Der,
+    /// A PKCS#7/CMS SignedData bundle using BER (indefinite lengths).
+    Pkcs7Ber,
+}
+
+/// What [`load`] found.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The certificates, in the order they were stored.
+    pub certificates: Vec<Certificate>,
+    /// The outermost form (for PEM holding a PKCS#7 block: `Pem`).
+    pub format: InputFormat,
+    /// Whether any PKCS#7 bundle inside used BER.
+    pub ber: bool,
+}
+
+/// Load every certificate in `bytes`, whatever its form.
+pub fn load_certificates(bytes: &[u8]) -> Result<Vec<Certificate>, InputError> {
+    load(bytes).map(|l| l.certificates)
+}
+
+/// Load every certificate in `bytes` and say which form it was in.
+pub fn load(bytes: &[u8]) -> Result<Loaded, InputError> {
+    if bytes.len() > MAX_INPUT_SIZE {
+        return Err(InputError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_INPUT_SIZE,
+        });
+    }
+    let trimmed = trim_ascii(bytes);
+    if trimmed.is_empty() {
+        return Err(InputError::Empty);
+    }
+    let mut out = Loaded {
+        certificates: Vec::new(),
+        format: InputFormat::Der,
+        ber: false,
+    };
+    // Binary input is taken as it is (its last octets may well be zeros); only text is trimmed.
+    if bytes.first() == Some(&tag::SEQUENCE) {
+        out.format = binary(bytes, &mut out)?;
+    } else if find(trimmed, b"-----BEGIN ").is_some() {
+        out.format = InputFormat::Pem;
+        pem(trimmed, &mut out)?;
+    } else if trimmed.iter().all(|b| is_base64_byte(*b) || b.is_ascii_whitespace()) {
+        out.format = InputFormat::Base64;
+        let der = decode_base64(trimmed, 1)?;
+        if der.first() != Some(&tag::SEQUENCE) {
+            return Err(InputError::UnrecognizedFormat);
+        }
+        binary(&der, &mut out)?;
+    } else {
+        return Err(InputError::UnrecognizedFormat);
+    }
+    if out.certificates.is_empty() {
+        return Err(InputError::NoCertificates);
+    }
+    Ok(out)
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace() && *c != 0).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace() && *c != 0).map_or(start, |e| e + 1);
+    b.get(start..end).unwrap_or(&[])
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn is_base64_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')
+}
+
+/// One DER/BER element: a certificate or a PKCS#7 ContentInfo.
+fn binary(der: &[u8], out: &mut Loaded) -> Result<InputFormat, InputError> {
+    let (top, used) = asn1::read_tlv(der, 0)?;
+    // Files written by Windows tools sometimes end with NULs or a newline after the DER.
+    if let Some(rest) = der.get(used..) {
+        if !trim_ascii(rest).is_empty() {
+            return Err(InputError::TrailingData { offset: used });
+        }
+    }
+    let first = Children::new(top.contents, 0).next().transpose()?;
+    match first {
+        Some(t) if t.tag == tag::OID => {
+            pkcs7(top, t.contents, out)?;
+            Ok(if out.ber {
+                InputFormat::Pkcs7Ber
+            } else {
+                InputFormat::Pkcs7Der
+            })
+        }
+        Some(t) if t.tag == tag::SEQUENCE => {
+            push(out, top.raw)?;
+            Ok(InputFormat::Der)
+        }
+        _ => Err(InputError::UnrecognizedFormat),
+    }
+}
+
+fn push(out: &mut Loaded, der: &[u8]) -> Result<(), InputError> {
+    if out.certificates.len() >= MAX_CERTIFICATES {
+        return Err(InputError::TooManyCertificates { limit: MAX_CERTIFICATES });
+    }
+    let index = out.certificates.len();
+    let cert = Certificate::from_der(der).map_err(|error| InputError::InCertificate { index, error })?;
+    out.certificates.push(cert);
+    Ok(())
+}
+
+/// ContentInfo carrying SignedData (RFC 5652 §3, §5.1):
+///
+/// ```asn1
+/// ContentInfo ::= SEQUENCE { contentType ContentType, content [0] EXPLICIT ANY }
+/// SignedData ::= SEQUENCE {
+///   version CMSVersion,
+///   digestAlgorithms DigestAlgorithmIdentifiers,
+///   encapContentInfo EncapsulatedContentInfo,
+///   certificates [0] IMPLICIT CertificateSet OPTIONAL,
+///   crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
+///   signerInfos SignerInfos }
+/// ```
+fn pkcs7(top: Tlv<'_>, content_type: &[u8], out: &mut Loaded) -> Result<(), InputError> {
+    if content_type != oid::CT_SIGNED_DATA {
+        return Err(InputError::NotSignedData {
+            content_type: oid::dotted(content_type),
+        });
+    }
+    out.ber |= top.indefinite;
+    let mut kids = Children::new(top.contents, 0);
+    kids.next();
+    let explicit = kids
+        .next()
+        .transpose()?
+        .filter(|t| t.tag == tag::CONTEXT_0)
+        .ok_or(InputError::Malformed {
+            what: "ContentInfo without [0] content",
+            offset: 0,
+        })?;
+    out.ber |= explicit.indefinite;
+    let signed_data = asn1::expect(
+        Children::new(explicit.contents, 0).next().transpose()?.ok_or(InputError::Malformed {
+            what: "empty [0] content",
+            offset: 0,
+        })?,
+        tag::SEQUENCE,
+        "SignedData is not a SEQUENCE",
+        0,
+    )?;
+    out.ber |= signed_data.indefinite;
+    for field in Children::new(signed_data.contents, 0) {
+        let field = field?;
+        out.ber |= field.indefinite;
+        if field.tag != tag::CONTEXT_0 {
+            continue;
+        }
+        // CertificateChoices: a plain Certificate is a SEQUENCE; attribute and other
+        // certificates ([1], [2], [3]) and obsolete extended certificates ([0]) are skipped.
+        for choice in Children::new(field.contents, 0) {
+            let choice = choice?;
+            if choice.tag == tag::SEQUENCE {
+                push(out, choice.raw)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn lenient_base64() -> GeneralPurpose {
+    GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    )
+}
+
+fn decode_base64(text: &[u8], line: usize) -> Result<Vec<u8>, InputError> {
+    let compact: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|b| match b {
+            // base64url, seen in certificates copied from web pages.
+            b'-' => b'+',
+            b'_' => b'/',
+            other => other,
+        })
+        .collect();
+    lenient_base64().decode(compact).map_err(|_| InputError::Base64 { line })
+}
+
+/// PEM (RFC 7468): every block; certificate and PKCS#7 blocks are read, others skipped.
+fn pem(text: &[u8], out: &mut Loaded) -> Result<(), InputError> {
+    let text = String::from_utf8_lossy(text);
+    let mut lines = text.lines().enumerate().peekable();
+    let mut skipped: Option<String> = None;
+    while let Some((i, line)) = lines.next() {
+        let line = line.trim();
+        let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) else {
+            continue;
+        };
+        let start_line = i + 1;
+        let mut body = String::new();
+        let mut ended = false;
+        for (_, l) in lines.by_ref() {
+            let l = l.trim();
+            if let Some(end) = l.strip_prefix("-----END ").and_then(|l| l.strip_suffix("-----")) {
+                if end != label {
+                    return Err(InputError::Pem {
+                        what: "END label differs from BEGIN",
+                        line: start_line,
+                    });
+                }
+                ended = true;
+                break;
+            }
+            // RFC 1421 headers (Proc-Type, DEK-Info) are not base64.
+            if l.contains(':') {
+                continue;
+            }
+            body.push_str(l);
+        }
+        if !ended {
+            return Err(InputError::Pem {
+                what: "BEGIN without END",
+                line: start_line,
+            });
+        }
+        match label {
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                let der = decode_base64(body.as_bytes(), start_line)?;
+                // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
+                let (cert, used) = asn1::read_tlv(&der, 0)?;
+                if label != "TRUSTED CERTIFICATE" && used != der.len() {
+                    return Err(InputError::TrailingData { offset: used });
+                }
+                push(out, cert.raw)?;
+            }
+            "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => {
+                let der = decode_base64(body.as_bytes(), start_line)?;
+                let (top, _) = asn1::read_tlv(&der, 0)?;
+                let first = Children::new(top.contents, 0).next().transpose()?;
+                match first {
+                    Some(t) if t.tag == tag::OID => pkcs7(top, t.contents, out)?,
+                    _ => {
+                        return Err(InputError::Malformed {
+                            what: "PKCS7 block is not a ContentInfo",
+                            offset: 0,
+                        })
+                    }
+                }
+            }
+            other => skipped = Some(other.to_string()),
+        }
+    }
+    if out.certificates.is_empty() {
+        if let Some(label) = skipped {
+            return Err(InputError::UnsupportedPemLabel { label });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_gives_typed_errors() {
+        assert_eq!(load(b"").unwrap_err(), InputError::Empty);
+        assert_eq!(load(b"   \n").unwrap_err(), InputError::Empty);
+        assert_eq!(load(b"\x01\x02\x03").unwrap_err(), InputError::UnrecognizedFormat);
+        assert!(matches!(load(b"\x30\x82\x01\x00\x30").unwrap_err(), InputError::Truncated { .. }));
+        assert!(matches!(load(b"-----BEGIN CERTIFICATE-----\nAAAA\n").unwrap_err(), InputError::Pem { .. }));
+        assert!(matches!(
+            load(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").unwrap_err(),
+            InputError::UnsupportedPemLabel { .. }
+        ));
+        assert!(matches!(load(b"!!!!").unwrap_err(), InputError::UnrecognizedFormat));
+        let big = vec![0x30u8; MAX_INPUT_SIZE + 1];
+        assert!(matches!(load(&big).unwrap_err(), InputError::TooLarge { .. }));
+        // A ContentInfo that is not SignedData.
+        let ci = [0x30, 0x0B, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+        assert!(matches!(load(&ci).unwrap_err(), InputError::NotSignedData { .. }));
+    }
+}
