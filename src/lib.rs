@@ -13,9 +13,12 @@ pub mod input;
 pub mod name;
 pub mod oid;
 pub mod time;
+pub mod trust;
+pub mod vn;
 
 pub use cert::Certificate;
 pub use error::{CertificateError, CryptoError, Error, InputError, LegacyReason};
 pub use input::{load, load_certificates, InputFormat};
 pub use name::Name;
 pub use time::Time;
+pub use trust::{Hierarchy, TrustAnchor, TrustStore};
