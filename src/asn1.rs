@@ -8,6 +8,8 @@
 //!
 //! X.690 §8.1 (identifier and length octets), §8.1.3.6 (indefinite form).
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use crate::error::InputError;
 
 /// Deepest nesting of indefinite-length constructions the reader follows.
@@ -136,10 +138,7 @@ pub(crate) struct Children<'a> {
 impl<'a> Children<'a> {
     /// Children of the contents of a constructed element starting at absolute `offset`.
     pub fn new(contents: &'a [u8], offset: usize) -> Self {
-        Children {
-            rest: contents,
-            offset,
-        }
+        Children { rest: contents, offset }
     }
 }
 
@@ -225,7 +224,10 @@ mod tests {
             let ber = [0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x00, 0x00, 0x00];
             assert!(read_exact(&ber[..cut]).is_err(), "cut at {cut}");
         }
-        assert!(matches!(read_exact(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]), Err(InputError::Truncated { .. })));
+        assert!(matches!(
+            read_exact(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]),
+            Err(InputError::Truncated { .. })
+        ));
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! A certificate is decoded once; the view is immutable and shared (`Clone` is a reference
 //! count). Signatures are verified over the TBSCertificate bytes exactly as received.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -65,7 +67,10 @@ impl Certificate {
     /// Decode a DER certificate. The bytes are copied and kept as received.
     pub fn from_der(der: &[u8]) -> Result<Certificate, CertificateError> {
         if der.len() > MAX_CERTIFICATE_SIZE {
-            return Err(parse_err(format!("{} bytes, above the limit of {MAX_CERTIFICATE_SIZE}", der.len())));
+            return Err(parse_err(format!(
+                "{} bytes, above the limit of {MAX_CERTIFICATE_SIZE}",
+                der.len()
+            )));
         }
         let der = der.to_vec();
         // The three outer fields, taken as received.
@@ -92,12 +97,20 @@ impl Certificate {
         // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
         let inner_alg = {
             let mut t = Children::new(tbs.contents, 0);
-            let mut first = t.next().and_then(Result::ok).ok_or_else(|| parse_err("empty TBSCertificate"))?;
+            let mut first = t
+                .next()
+                .and_then(Result::ok)
+                .ok_or_else(|| parse_err("empty TBSCertificate"))?;
             if first.tag == tag::CONTEXT_0 {
-                first = t.next().and_then(Result::ok).ok_or_else(|| parse_err("TBSCertificate serial"))?;
+                first = t
+                    .next()
+                    .and_then(Result::ok)
+                    .ok_or_else(|| parse_err("TBSCertificate serial"))?;
             }
             let _serial = first;
-            t.next().and_then(Result::ok).ok_or_else(|| parse_err("TBSCertificate signature"))?
+            t.next()
+                .and_then(Result::ok)
+                .ok_or_else(|| parse_err("TBSCertificate signature"))?
         };
         if inner_alg.raw != sig_alg.raw {
             return Err(CertificateError::SignatureAlgorithmMismatch);
@@ -243,7 +256,11 @@ impl Certificate {
 
     /// authorityKeyIdentifier's keyIdentifier, if present.
     pub fn authority_key_id(&self) -> Option<&[u8]> {
-        self.0.extensions.authority_key_id.as_ref().and_then(|a| a.key_id.as_deref())
+        self.0
+            .extensions
+            .authority_key_id
+            .as_ref()
+            .and_then(|a| a.key_id.as_deref())
     }
 
     /// SHA-256 of the DER.

@@ -1,5 +1,7 @@
 //! Certificate extensions (RFC 5280 §4.2), decoded into kyso's own owned types.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use x509_parser::extensions as xp;
 
 use crate::error::CertificateError;
@@ -74,11 +76,11 @@ impl GeneralName {
             },
             xp::GeneralName::RFC822Name(s) => GeneralName::Rfc822((*s).to_string()),
             xp::GeneralName::DNSName(s) => GeneralName::Dns((*s).to_string()),
-            xp::GeneralName::DirectoryName(n) => GeneralName::Directory(Name::from_der(n.as_raw()).map_err(|e| {
-                CertificateError::Parse {
+            xp::GeneralName::DirectoryName(n) => {
+                GeneralName::Directory(Name::from_der(n.as_raw()).map_err(|e| CertificateError::Parse {
                     reason: format!("directoryName: {e}"),
-                }
-            })?),
+                })?)
+            }
             xp::GeneralName::URI(s) => GeneralName::Uri((*s).to_string()),
             xp::GeneralName::IPAddress(b) => GeneralName::IpAddress(b.to_vec()),
             xp::GeneralName::RegisteredID(o) => GeneralName::RegisteredId(Oid::from_der_contents(o.as_bytes())),
@@ -424,7 +426,12 @@ impl Extensions {
                                     .policy_qualifiers
                                     .iter()
                                     .flatten()
-                                    .map(|q| (Oid::from_der_contents(q.policy_qualifier_id.as_bytes()), q.qualifier.to_vec()))
+                                    .map(|q| {
+                                        (
+                                            Oid::from_der_contents(q.policy_qualifier_id.as_bytes()),
+                                            q.qualifier.to_vec(),
+                                        )
+                                    })
                                     .collect(),
                             })
                             .collect(),

@@ -5,6 +5,8 @@
 //! unsorted SET OF (VIETNAM-PKI.md quirk 1): the bundle is walked with kyso's BER reader and
 //! each certificate is taken as the bytes it was stored as, in stored order.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
@@ -94,8 +96,14 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, InputError> {
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace() && *c != 0).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace() && *c != 0).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace() && *c != 0)
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace() && *c != 0)
+        .map_or(start, |e| e + 1);
     b.get(start..end).unwrap_or(&[])
 }
 
@@ -136,7 +144,9 @@ fn binary(der: &[u8], out: &mut Loaded) -> Result<InputFormat, InputError> {
 
 fn push(out: &mut Loaded, der: &[u8]) -> Result<(), InputError> {
     if out.certificates.len() >= MAX_CERTIFICATES {
-        return Err(InputError::TooManyCertificates { limit: MAX_CERTIFICATES });
+        return Err(InputError::TooManyCertificates {
+            limit: MAX_CERTIFICATES,
+        });
     }
     let index = out.certificates.len();
     let cert = Certificate::from_der(der).map_err(|error| InputError::InCertificate { index, error })?;
@@ -175,10 +185,13 @@ fn pkcs7(top: Tlv<'_>, content_type: &[u8], out: &mut Loaded) -> Result<(), Inpu
         })?;
     out.ber |= explicit.indefinite;
     let signed_data = asn1::expect(
-        Children::new(explicit.contents, 0).next().transpose()?.ok_or(InputError::Malformed {
-            what: "empty [0] content",
-            offset: 0,
-        })?,
+        Children::new(explicit.contents, 0)
+            .next()
+            .transpose()?
+            .ok_or(InputError::Malformed {
+                what: "empty [0] content",
+                offset: 0,
+            })?,
         tag::SEQUENCE,
         "SignedData is not a SEQUENCE",
         0,
@@ -223,7 +236,9 @@ fn decode_base64(text: &[u8], line: usize) -> Result<Vec<u8>, InputError> {
             other => other,
         })
         .collect();
-    lenient_base64().decode(compact).map_err(|_| InputError::Base64 { line })
+    lenient_base64()
+        .decode(compact)
+        .map_err(|_| InputError::Base64 { line })
 }
 
 /// PEM (RFC 7468): every block; certificate and PKCS#7 blocks are read, others skipped.
@@ -307,8 +322,14 @@ mod tests {
         assert_eq!(load(b"").unwrap_err(), InputError::Empty);
         assert_eq!(load(b"   \n").unwrap_err(), InputError::Empty);
         assert_eq!(load(b"\x01\x02\x03").unwrap_err(), InputError::UnrecognizedFormat);
-        assert!(matches!(load(b"\x30\x82\x01\x00\x30").unwrap_err(), InputError::Truncated { .. }));
-        assert!(matches!(load(b"-----BEGIN CERTIFICATE-----\nAAAA\n").unwrap_err(), InputError::Pem { .. }));
+        assert!(matches!(
+            load(b"\x30\x82\x01\x00\x30").unwrap_err(),
+            InputError::Truncated { .. }
+        ));
+        assert!(matches!(
+            load(b"-----BEGIN CERTIFICATE-----\nAAAA\n").unwrap_err(),
+            InputError::Pem { .. }
+        ));
         assert!(matches!(
             load(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").unwrap_err(),
             InputError::UnsupportedPemLabel { .. }
@@ -317,7 +338,9 @@ mod tests {
         let big = vec![0x30u8; MAX_INPUT_SIZE + 1];
         assert!(matches!(load(&big).unwrap_err(), InputError::TooLarge { .. }));
         // A ContentInfo that is not SignedData.
-        let ci = [0x30, 0x0B, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+        let ci = [
+            0x30, 0x0B, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+        ];
         assert!(matches!(load(&ci).unwrap_err(), InputError::NotSignedData { .. }));
     }
 }

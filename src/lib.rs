@@ -12,6 +12,8 @@ pub mod ext;
 pub mod input;
 pub mod name;
 pub mod oid;
+pub mod path;
+pub mod report;
 pub mod time;
 pub mod trust;
 pub mod vn;
@@ -22,3 +24,8 @@ pub use input::{load, load_certificates, InputFormat};
 pub use name::Name;
 pub use time::Time;
 pub use trust::{Hierarchy, TrustAnchor, TrustStore};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -15,6 +15,8 @@
 //! compared. The G1 hierarchy's ASCII names ("Co quan chung thuc so") and G2's UTF-8 names
 //! ("Cơ quan chứng thực số") are different names, and stay different.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::asn1::{self, tag, Children};
@@ -46,7 +48,12 @@ impl Attribute {
 
 impl std::fmt::Debug for Attribute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}={}", self.type_name(), self.text().unwrap_or_else(|| format!("#{}", hex::encode(&self.value))))
+        write!(
+            f,
+            "{}={}",
+            self.type_name(),
+            self.text().unwrap_or_else(|| format!("#{}", hex::encode(&self.value)))
+        )
     }
 }
 
@@ -73,14 +80,27 @@ impl Name {
                 let mut kids = Children::new(atv.contents, 0);
                 let t = match kids.next() {
                     Some(Ok(t)) if t.tag == tag::OID => t,
-                    _ => return Err(InputError::Malformed { what: "attribute type", offset: 0 }),
+                    _ => {
+                        return Err(InputError::Malformed {
+                            what: "attribute type",
+                            offset: 0,
+                        })
+                    }
                 };
                 let v = match kids.next() {
                     Some(Ok(v)) => v,
-                    _ => return Err(InputError::Malformed { what: "attribute value", offset: 0 }),
+                    _ => {
+                        return Err(InputError::Malformed {
+                            what: "attribute value",
+                            offset: 0,
+                        })
+                    }
                 };
                 if kids.next().is_some() {
-                    return Err(InputError::Malformed { what: "AttributeTypeAndValue", offset: 0 });
+                    return Err(InputError::Malformed {
+                        what: "AttributeTypeAndValue",
+                        offset: 0,
+                    });
                 }
                 attrs.push(Attribute {
                     oid: Oid::from_der_contents(t.contents),
@@ -89,14 +109,23 @@ impl Name {
                 });
             }
             if attrs.is_empty() {
-                return Err(InputError::Malformed { what: "empty RDN", offset: 0 });
+                return Err(InputError::Malformed {
+                    what: "empty RDN",
+                    offset: 0,
+                });
             }
             rdns.push(attrs);
             if rdns.len() > MAX_RDNS {
-                return Err(InputError::Malformed { what: "too many RDNs", offset: 0 });
+                return Err(InputError::Malformed {
+                    what: "too many RDNs",
+                    offset: 0,
+                });
             }
         }
-        Ok(Name { der: der.to_vec(), rdns })
+        Ok(Name {
+            der: der.to_vec(),
+            rdns,
+        })
     }
 
     /// The DER as received.
@@ -241,7 +270,10 @@ pub(crate) fn decode_string(value_tag: u8, bytes: &[u8]) -> Option<String> {
             if bytes.len() % 2 != 0 {
                 return None;
             }
-            let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .filter_map(|c| <[u8; 2]>::try_from(c).ok().map(u16::from_be_bytes))
+                .collect();
             String::from_utf16(&units).ok()
         }
         // UniversalString (UTF-32BE)
@@ -251,7 +283,7 @@ pub(crate) fn decode_string(value_tag: u8, bytes: &[u8]) -> Option<String> {
             }
             bytes
                 .chunks_exact(4)
-                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .map(|c| <[u8; 4]>::try_from(c).ok().map(u32::from_be_bytes).and_then(char::from_u32))
                 .collect()
         }
         _ => None,
@@ -275,13 +307,25 @@ mod tests {
 
     #[test]
     fn rfc5280_matching() {
-        let a = name(&[(oid::AT_COUNTRY, 0x13, "VN"), (oid::AT_COMMON_NAME, 0x13, "VNPT-CA  SHA2")]);
-        let b = name(&[(oid::AT_COUNTRY, 0x13, "vn"), (oid::AT_COMMON_NAME, 0x0C, " vnpt-ca sha2 ")]);
+        let a = name(&[
+            (oid::AT_COUNTRY, 0x13, "VN"),
+            (oid::AT_COMMON_NAME, 0x13, "VNPT-CA  SHA2"),
+        ]);
+        let b = name(&[
+            (oid::AT_COUNTRY, 0x13, "vn"),
+            (oid::AT_COMMON_NAME, 0x0C, " vnpt-ca sha2 "),
+        ]);
         assert!(a.matches(&b));
-        let c = name(&[(oid::AT_COUNTRY, 0x13, "VN"), (oid::AT_COMMON_NAME, 0x13, "VNPT-CA SHA1")]);
+        let c = name(&[
+            (oid::AT_COUNTRY, 0x13, "VN"),
+            (oid::AT_COMMON_NAME, 0x13, "VNPT-CA SHA1"),
+        ]);
         assert!(!a.matches(&c));
         // Order of RDNs matters.
-        let d = name(&[(oid::AT_COMMON_NAME, 0x13, "VNPT-CA SHA2"), (oid::AT_COUNTRY, 0x13, "VN")]);
+        let d = name(&[
+            (oid::AT_COMMON_NAME, 0x13, "VNPT-CA SHA2"),
+            (oid::AT_COUNTRY, 0x13, "VN"),
+        ]);
         assert!(!a.matches(&d));
     }
 

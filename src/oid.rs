@@ -3,7 +3,6 @@
 //! Generated from the dotted forms in the doc comments; comparing bytes avoids
 //! decoding an OID on every lookup.
 
-
 // Hash and signature algorithms (RFC 3279, RFC 4055, RFC 5758, RFC 8017)
 
 /// `1.3.14.3.2.26` — id-sha1.
@@ -246,10 +245,7 @@ impl Oid {
 
     /// Parse the dotted form (`2.16.704.1.1.1.1.1`). Returns `None` when it is not an OID.
     pub fn from_dotted(text: &str) -> Option<Self> {
-        let arcs: Vec<u64> = text
-            .split('.')
-            .map(|a| a.parse::<u64>().ok())
-            .collect::<Option<_>>()?;
+        let arcs: Vec<u64> = text.split('.').map(|a| a.parse::<u64>().ok()).collect::<Option<_>>()?;
         let (first, second) = (*arcs.first()?, *arcs.get(1)?);
         if first > 2 || (first < 2 && second >= 40) {
             return None;
@@ -348,7 +344,12 @@ mod tests {
 
     #[test]
     fn dotted_round_trip() {
-        for d in ["2.16.704.1.1.1.1.1", "0.9.2342.19200300.100.1.1", "1.3.6.1.4.1.30339.1.1", "2.5.29.32.0"] {
+        for d in [
+            "2.16.704.1.1.1.1.1",
+            "0.9.2342.19200300.100.1.1",
+            "1.3.6.1.4.1.30339.1.1",
+            "2.5.29.32.0",
+        ] {
             let oid = Oid::from_dotted(d).unwrap();
             assert_eq!(oid.dotted(), d);
         }

@@ -28,7 +28,9 @@ impl Time {
             return None;
         }
         let days = days_from_civil(y, mo, d);
-        Some(Time(days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s)))
+        Some(Time(
+            days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s),
+        ))
     }
 
     /// Parse RFC 3339 (`2026-11-23T10:00:00Z`, `2026-11-23T17:00:00+07:00`) or a bare date
@@ -83,7 +85,12 @@ impl Time {
         let days = self.0.div_euclid(86_400);
         let secs = self.0.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
     }
 }
 
@@ -152,8 +159,14 @@ mod tests {
             assert_eq!(t.0, unix, "{text}");
             assert_eq!(t.rfc3339(), text);
         }
-        assert_eq!(Time::parse_rfc3339("2026-11-23T17:00:00+07:00").unwrap().rfc3339(), "2026-11-23T10:00:00Z");
-        assert_eq!(Time::parse_rfc3339("2026-11-23").unwrap().rfc3339(), "2026-11-23T00:00:00Z");
+        assert_eq!(
+            Time::parse_rfc3339("2026-11-23T17:00:00+07:00").unwrap().rfc3339(),
+            "2026-11-23T10:00:00Z"
+        );
+        assert_eq!(
+            Time::parse_rfc3339("2026-11-23").unwrap().rfc3339(),
+            "2026-11-23T00:00:00Z"
+        );
         assert!(Time::parse_rfc3339("2026-02-30").is_none());
         assert!(Time::parse_rfc3339("2026-11-23X10:00:00Z").is_none());
         assert!(Time::parse_rfc3339("garbage").is_none());

@@ -170,8 +170,13 @@ impl TrustStore {
     }
 
     /// Known intermediates that name `cert`'s issuer.
-    pub fn intermediate_issuers<'a>(&'a self, cert: &'a Certificate) -> impl Iterator<Item = &'a KnownIntermediate> + 'a {
-        self.intermediates.iter().filter(move |i| cert.names_issuer(&i.certificate) && &i.certificate != cert)
+    pub fn intermediate_issuers<'a>(
+        &'a self,
+        cert: &'a Certificate,
+    ) -> impl Iterator<Item = &'a KnownIntermediate> + 'a {
+        self.intermediates
+            .iter()
+            .filter(move |i| cert.names_issuer(&i.certificate) && &i.certificate != cert)
     }
 
     /// Place a certificate in a hierarchy by following issuer links whose signatures verify,
@@ -184,7 +189,12 @@ impl TrustStore {
         self.identify_from(provider, &mut chain, &mut budget)
     }
 
-    fn identify_from(&self, provider: &dyn CryptoProvider, chain: &mut Vec<Certificate>, budget: &mut usize) -> Option<Identification> {
+    fn identify_from(
+        &self,
+        provider: &dyn CryptoProvider,
+        chain: &mut Vec<Certificate>,
+        budget: &mut usize,
+    ) -> Option<Identification> {
         let cert = chain.last()?.clone();
         if let Some(a) = self.anchor_for(&cert) {
             return Some(Identification {
@@ -206,7 +216,10 @@ impl TrustStore {
                 continue;
             }
             *budget -= 1;
-            if cert.verify_signed_by(issuer, provider, AlgorithmPolicy::LEGACY).is_err() {
+            if cert
+                .verify_signed_by(issuer, provider, AlgorithmPolicy::LEGACY)
+                .is_err()
+            {
                 continue;
             }
             chain.push(issuer.clone());

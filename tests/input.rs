@@ -23,7 +23,12 @@ fn openssl_certs(path: &Path) -> Vec<String> {
     let is_p7 = path.extension().is_some_and(|e| e == "p7b");
     let mut cmd = Command::new("openssl");
     if is_p7 {
-        cmd.args(["pkcs7", "-print_certs", "-inform", if pem_input { "PEM" } else { "DER" }]);
+        cmd.args([
+            "pkcs7",
+            "-print_certs",
+            "-inform",
+            if pem_input { "PEM" } else { "DER" },
+        ]);
     } else {
         cmd.args(["x509", "-inform", if pem_input { "PEM" } else { "DER" }]);
     }
@@ -32,7 +37,12 @@ fn openssl_certs(path: &Path) -> Vec<String> {
         .arg(path)
         .output()
         .expect("the openssl program is required by this test (the README's test command installs it)");
-    assert!(out.status.success(), "openssl failed on {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut hashes = Vec::new();
     let mut body = String::new();
@@ -54,7 +64,10 @@ fn openssl_certs(path: &Path) -> Vec<String> {
 
 #[test]
 fn every_raw_bundle_yields_what_openssl_finds() {
-    let mut files: Vec<_> = std::fs::read_dir(vectors().join("raw-p7b")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(vectors().join("raw-p7b"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert_eq!(files.len(), 18);
     let (mut ber, mut pem, mut total) = (0, 0, 0);
@@ -68,7 +81,10 @@ fn every_raw_bundle_yields_what_openssl_finds() {
         pem += usize::from(loaded.format == InputFormat::Pem);
         total += ours.len();
     }
-    println!("raw-p7b: {} files, {total} certificates, {ber} BER bundles, {pem} PEM-armoured; all equal to openssl's lists", files.len());
+    println!(
+        "raw-p7b: {} files, {total} certificates, {ber} BER bundles, {pem} PEM-armoured; all equal to openssl's lists",
+        files.len()
+    );
     assert!(ber >= 8, "the BER bundles were not recognised as BER");
 }
 
@@ -96,13 +112,33 @@ fn every_vietnamese_ca_certificate_parses_and_matches_the_manifest() {
         assert_eq!(c.sha256_hex(), e["sha256"].as_str().unwrap(), "{file}");
         assert_eq!(hex::encode_upper(c.sha1()), e["sha1"].as_str().unwrap(), "{file}");
         // The manifest writes serials without leading zero octets; kyso keeps the encoding.
-        assert_eq!(c.serial_hex().trim_start_matches('0'), e["serial"].as_str().unwrap().trim_start_matches('0'), "{file}");
+        assert_eq!(
+            c.serial_hex().trim_start_matches('0'),
+            e["serial"].as_str().unwrap().trim_start_matches('0'),
+            "{file}"
+        );
         assert_eq!(c.public_key().unwrap().describe(), e["key"].as_str().unwrap(), "{file}");
-        assert_eq!(c.signature_algorithm().unwrap().name(), e["sig_alg"].as_str().unwrap(), "{file}");
-        assert_eq!(c.not_before().rfc3339().replace('Z', "+00:00"), e["not_before"].as_str().unwrap(), "{file}");
-        assert_eq!(c.not_after().rfc3339().replace('Z', "+00:00"), e["not_after"].as_str().unwrap(), "{file}");
+        assert_eq!(
+            c.signature_algorithm().unwrap().name(),
+            e["sig_alg"].as_str().unwrap(),
+            "{file}"
+        );
+        assert_eq!(
+            c.not_before().rfc3339().replace('Z', "+00:00"),
+            e["not_before"].as_str().unwrap(),
+            "{file}"
+        );
+        assert_eq!(
+            c.not_after().rfc3339().replace('Z', "+00:00"),
+            e["not_after"].as_str().unwrap(),
+            "{file}"
+        );
         assert_eq!(c.is_self_issued(), e["self_signed"].as_bool().unwrap(), "{file}");
-        assert!(c.extensions().unknown_critical().is_empty(), "{file}: {:?}", c.extensions().unknown_critical());
+        assert!(
+            c.extensions().unknown_critical().is_empty(),
+            "{file}: {:?}",
+            c.extensions().unknown_critical()
+        );
     }
     // The 15 legacy intermediates, pinned by SOURCES.tsv.
     let sources = std::fs::read_to_string(vectors().join("legacy/SOURCES.tsv")).unwrap();
@@ -117,7 +153,10 @@ fn every_vietnamese_ca_certificate_parses_and_matches_the_manifest() {
 }
 
 fn one_cert() -> Vec<u8> {
-    input::load_certificates(&std::fs::read(vectors().join("vgca/RootCA-chuyen-dung-Chinh-phu-G2__20180822.pem")).unwrap()).unwrap()[0]
+    input::load_certificates(
+        &std::fs::read(vectors().join("vgca/RootCA-chuyen-dung-Chinh-phu-G2__20180822.pem")).unwrap(),
+    )
+    .unwrap()[0]
         .der()
         .to_vec()
 }
@@ -126,7 +165,11 @@ fn one_cert() -> Vec<u8> {
 fn every_input_form() {
     let der = one_cert();
     let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
-    let wrapped: String = b64.as_bytes().chunks(64).map(|c| format!("{}\n", std::str::from_utf8(c).unwrap())).collect();
+    let wrapped: String = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| format!("{}\n", std::str::from_utf8(c).unwrap()))
+        .collect();
     let pem = format!("-----BEGIN CERTIFICATE-----\n{wrapped}-----END CERTIFICATE-----\n");
 
     let l = input::load(&der).unwrap();
@@ -134,7 +177,10 @@ fn every_input_form() {
     let l = input::load(pem.as_bytes()).unwrap();
     assert_eq!((l.format, l.certificates.len()), (InputFormat::Pem, 1));
     // Several blocks, CRLF line ends, text around them, and a private key block skipped.
-    let many = format!("Bag Attributes\r\n{}\r\n-----BEGIN PRIVATE KEY-----\r\nAAAA\r\n-----END PRIVATE KEY-----\r\n{pem}{pem}", pem.replace('\n', "\r\n"));
+    let many = format!(
+        "Bag Attributes\r\n{}\r\n-----BEGIN PRIVATE KEY-----\r\nAAAA\r\n-----END PRIVATE KEY-----\r\n{pem}{pem}",
+        pem.replace('\n', "\r\n")
+    );
     let l = input::load(many.as_bytes()).unwrap();
     assert_eq!((l.format, l.certificates.len()), (InputFormat::Pem, 3));
     // Bare base64, one line and wrapped.
@@ -145,7 +191,12 @@ fn every_input_form() {
     padded.extend_from_slice(b"\r\n\0\0");
     assert_eq!(input::load(&padded).unwrap().certificates.len(), 1);
     // A PEM-armoured PKCS#7 bundle.
-    assert_eq!(input::load(&std::fs::read(vectors().join("raw-p7b/MKCARS.p7b")).unwrap()).unwrap().format, InputFormat::Pem);
+    assert_eq!(
+        input::load(&std::fs::read(vectors().join("raw-p7b/MKCARS.p7b")).unwrap())
+            .unwrap()
+            .format,
+        InputFormat::Pem
+    );
 }
 
 #[test]

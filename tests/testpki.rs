@@ -10,8 +10,15 @@ use kyso_testpki::VietnamTestPki;
 fn pem(der: &[u8]) -> String {
     use base64::Engine;
     let b = base64::engine::general_purpose::STANDARD.encode(der);
-    let body: Vec<String> = b.as_bytes().chunks(64).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
-    format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", body.join("\n"))
+    let body: Vec<String> = b
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        body.join("\n")
+    )
 }
 
 #[test]
@@ -29,14 +36,27 @@ fn openssl_verifies_both_generated_hierarchies_and_refuses_the_rogue() {
     for (leaf, ok) in [(&pki.company, true), (&pki.officer, true), (&pki.rogue_leaf, false)] {
         let l = write(&format!("{}.pem", leaf.label), &[&leaf.cert]);
         let out = Command::new("openssl")
-            .args(["verify", "-x509_strict", "-policy_check", "-attime", "1795428000", "-CAfile"])
+            .args([
+                "verify",
+                "-x509_strict",
+                "-policy_check",
+                "-attime",
+                "1795428000",
+                "-CAfile",
+            ])
             .arg(&roots)
             .arg("-untrusted")
             .arg(&subs)
             .arg(&l)
             .output()
             .expect("the openssl program is required");
-        assert_eq!(out.status.success(), ok, "{}: {}", leaf.label, String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            out.status.success(),
+            ok,
+            "{}: {}",
+            leaf.label,
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -45,7 +65,10 @@ fn openssl_verifies_both_generated_hierarchies_and_refuses_the_rogue() {
 fn kyso_reads_the_generated_pki() {
     let pki = VietnamTestPki::build();
     let mut store = TrustStore::new();
-    store.add_anchor(Certificate::from_der(&pki.gov_root.cert).unwrap(), Hierarchy::Government);
+    store.add_anchor(
+        Certificate::from_der(&pki.gov_root.cert).unwrap(),
+        Hierarchy::Government,
+    );
     store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
     store.add_intermediate(Certificate::from_der(&pki.gov_sub.cert).unwrap(), Hierarchy::Government);
     store.add_intermediate(Certificate::from_der(&pki.pub_sub.cert).unwrap(), Hierarchy::Public);

@@ -11,10 +11,19 @@ fn dir() -> PathBuf {
 }
 
 fn cert(rel: &str) -> Certificate {
-    kyso::load_certificates(&std::fs::read(dir().join(rel)).unwrap()).unwrap().remove(0)
+    kyso::load_certificates(&std::fs::read(dir().join(rel)).unwrap())
+        .unwrap()
+        .remove(0)
 }
 
-const GOV_LEGACY: [&str; 6] = ["BCA_BIN.pem", "BNG_BIN.pem", "BTC_BIN.pem", "CP_BIN.pem", "DCS_BIN.pem", "VGCA_ROOTCA_BIN.pem"];
+const GOV_LEGACY: [&str; 6] = [
+    "BCA_BIN.pem",
+    "BNG_BIN.pem",
+    "BTC_BIN.pem",
+    "CP_BIN.pem",
+    "DCS_BIN.pem",
+    "VGCA_ROOTCA_BIN.pem",
+];
 
 #[test]
 fn bundle_loads_every_pinned_certificate() {
@@ -23,11 +32,19 @@ fn bundle_loads_every_pinned_certificate() {
     let store = TrustStore::vietnam();
     assert_eq!(store.anchors().len(), 10);
     assert_eq!(store.intermediates().len(), 64);
-    let gov = store.anchors().iter().filter(|a| a.hierarchy == Hierarchy::Government).count();
+    let gov = store
+        .anchors()
+        .iter()
+        .filter(|a| a.hierarchy == Hierarchy::Government)
+        .count();
     assert_eq!(gov, 2, "G1 and G2");
     assert_eq!(store.bundle_date(), Some(vn::BUNDLE_DATE));
     for a in store.anchors() {
-        assert!(a.certificate.is_self_issued() && a.certificate.is_ca(), "{:?}", a.certificate);
+        assert!(
+            a.certificate.is_self_issued() && a.certificate.is_ca(),
+            "{:?}",
+            a.certificate
+        );
     }
 }
 
@@ -48,7 +65,9 @@ fn every_ca_certificate_is_placed_in_its_hierarchy() {
                 Hierarchy::Public
             };
             let c = cert(&format!("{folder}/{name}"));
-            let id = store.identify(&c, crypto::default_provider()).unwrap_or_else(|| panic!("{name} not identified"));
+            let id = store
+                .identify(&c, crypto::default_provider())
+                .unwrap_or_else(|| panic!("{name} not identified"));
             assert_eq!(id.hierarchy, expected, "{name}");
             assert_eq!(id.chain.first(), Some(&c));
             assert_eq!(id.chain.last(), Some(&id.anchor));
@@ -83,7 +102,9 @@ fn each_quirk_is_detected_on_the_certificates_that_have_it() {
     assert!(q.contains(&Quirk::CriticalCertificatePolicies));
     assert!(q.contains(&Quirk::CriticalCrlDistributionPoints));
     // 3: the en-dash cRLIssuer.
-    assert!(q.iter().any(|x| matches!(x, Quirk::EnDashCrlIssuer { crl_issuer } if crl_issuer.contains("ROOT CA \u{2013} RS"))));
+    assert!(q
+        .iter()
+        .any(|x| matches!(x, Quirk::EnDashCrlIssuer { crl_issuer } if crl_issuer.contains("ROOT CA \u{2013} RS"))));
     assert!(quirk_numbers("neac-subca/Viettel-CA-RS-2026__20260330.pem").contains(&3));
     // 4: FPT's timestamping certificate has a critical AIA; 5: keyCertSign without CA.
     let fpt = quirk_numbers("neac-subca/FPT-Certification-Authority-Timestamping__20230607.pem");
@@ -101,15 +122,34 @@ fn each_quirk_is_detected_on_the_certificates_that_have_it() {
 fn quirk_8_ascii_g1_and_utf8_g2_names_are_distinct_and_compared_on_encoding() {
     let g1 = cert("vgca/Co-quan-chung-thuc-so-Chinh-phu__20100325.pem");
     let g2 = cert("vgca/CA-phuc-vu-cac-co-quan-Nha-nuoc-G2__20180822.pem");
-    let o1 = g1.subject().rdns().iter().flatten().find(|a| a.oid == kyso::oid::AT_ORGANIZATION).unwrap().clone();
-    let o2 = g2.subject().rdns().iter().flatten().find(|a| a.oid == kyso::oid::AT_ORGANIZATION).unwrap().clone();
+    let o1 = g1
+        .subject()
+        .rdns()
+        .iter()
+        .flatten()
+        .find(|a| a.oid == kyso::oid::AT_ORGANIZATION)
+        .unwrap()
+        .clone();
+    let o2 = g2
+        .subject()
+        .rdns()
+        .iter()
+        .flatten()
+        .find(|a| a.oid == kyso::oid::AT_ORGANIZATION)
+        .unwrap()
+        .clone();
     assert_eq!(o1.text().unwrap(), "Ban Co yeu Chinh phu");
     assert_eq!(o2.text().unwrap(), "Ban Cơ yếu Chính phủ");
     assert!(o1.text().unwrap().is_ascii(), "G1 names carry no diacritics");
-    assert!(!o2.text().unwrap().is_ascii(), "G2 names are Vietnamese with diacritics");
+    assert!(
+        !o2.text().unwrap().is_ascii(),
+        "G2 names are Vietnamese with diacritics"
+    );
     assert!(!g1.subject().matches(g2.subject()));
     // Each sub-CA's issuer matches its root's subject on the encoding rules.
-    assert!(g2.issuer().matches(cert("vgca/RootCA-chuyen-dung-Chinh-phu-G2__20180822.pem").subject()));
+    assert!(g2
+        .issuer()
+        .matches(cert("vgca/RootCA-chuyen-dung-Chinh-phu-G2__20180822.pem").subject()));
 }
 
 #[test]

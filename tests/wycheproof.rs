@@ -70,7 +70,15 @@ fn run_file(provider: &dyn crypto::CryptoProvider, path: &std::path::Path, c: &m
                     let r = crypto::verify_signature(provider, AlgorithmPolicy::LEGACY, &alg, key, &msg, &sig);
                     // A legacy (SHA-1) signature must be refused under the strict policy,
                     // before any math, whatever the vector's verdict.
-                    if alg.hash() == HashAlgorithm::Sha1 || matches!(alg, SignatureAlgorithm::RsaPss { mgf1_hash: HashAlgorithm::Sha1, .. }) {
+                    if alg.hash() == HashAlgorithm::Sha1
+                        || matches!(
+                            alg,
+                            SignatureAlgorithm::RsaPss {
+                                mgf1_hash: HashAlgorithm::Sha1,
+                                ..
+                            }
+                        )
+                    {
                         let strict = crypto::verify_signature(provider, AlgorithmPolicy::STRICT, &alg, key, &msg, &sig);
                         assert!(
                             matches!(strict, Err(CryptoError::LegacyAlgorithmRejected { .. })),
@@ -87,7 +95,10 @@ fn run_file(provider: &dyn crypto::CryptoProvider, path: &std::path::Path, c: &m
                 ("valid", Ok(())) => c.valid_accepted += 1,
                 ("invalid", Err(_)) => c.invalid_rejected += 1,
                 ("acceptable", Err(_)) => c.acceptable_rejected += 1,
-                _ => c.failures.push(format!("{file} #{id} ({}): expected {result}, got {outcome:?}", t["comment"])),
+                _ => c.failures.push(format!(
+                    "{file} #{id} ({}): expected {result}, got {outcome:?}",
+                    t["comment"]
+                )),
             }
         }
     }
@@ -120,7 +131,15 @@ fn wycheproof_all_vectors_all_providers() {
             println!("  FAIL {f}");
         }
         assert_eq!(total, 8296);
-        assert!(c.failures.is_empty(), "{} Wycheproof failures on {}", c.failures.len(), provider.name());
-        assert_eq!((c.valid_accepted, c.invalid_rejected, c.acceptable_rejected), (3497, 4790, 9));
+        assert!(
+            c.failures.is_empty(),
+            "{} Wycheproof failures on {}",
+            c.failures.len(),
+            provider.name()
+        );
+        assert_eq!(
+            (c.valid_accepted, c.invalid_rejected, c.acceptable_rejected),
+            (3497, 4790, 9)
+        );
     }
 }

@@ -1,1 +1,285 @@
-fn main() {}
+//! `kyso`: inspect certificates, list the embedded Vietnamese trust bundle, run the demo.
+#![forbid(unsafe_code)]
+
+mod demo;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kyso::report::CertificateSummary;
+use kyso::TrustStore;
+
+/// kyso — digital signatures across Vietnam's government (VGCA) and public (NEAC) hierarchies.
+#[derive(Parser)]
+#[command(name = "kyso", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a test PKI of both hierarchies, sign, verify, and print the report.
+    Demo {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Inspect certificates.
+    Cert {
+        #[command(subcommand)]
+        command: CertCommand,
+    },
+    /// The embedded trust bundle of both Vietnamese hierarchies.
+    Trust {
+        #[command(subcommand)]
+        command: TrustCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// Show certificates from files (DER, PEM, base64 or .p7b bundles).
+    Show {
+        /// Certificate files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON (an array with one object per certificate).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// List every certificate of the embedded bundle with its pinned SHA-256.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo { json } => demo::run(json),
+        Command::Cert {
+            command: CertCommand::Show { files, json },
+        } => cert_show(&files, json),
+        Command::Trust {
+            command: TrustCommand::List { json },
+        } => trust_list(json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("kyso: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(v).map_err(|e| e.to_string())
+}
+
+#[derive(serde::Serialize)]
+struct ShownCertificate {
+    file: String,
+    index: usize,
+    format: kyso::InputFormat,
+    #[serde(flatten)]
+    summary: CertificateSummary,
+}
+
+fn cert_show(files: &[PathBuf], json: bool) -> Result<ExitCode, String> {
+    let store = TrustStore::vietnam();
+    let mut shown = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let loaded = kyso::load(&bytes).map_err(|e| format!("{}: {e}", f.display()))?;
+        for (index, c) in loaded.certificates.iter().enumerate() {
+            shown.push(ShownCertificate {
+                file: f.display().to_string(),
+                index,
+                format: loaded.format,
+                summary: CertificateSummary::new(c, &store),
+            });
+        }
+    }
+    if json {
+        println!("{}", to_json(&shown)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (i, s) in shown.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print_summary(s);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn line(label: &str, value: impl AsRef<str>) {
+    println!("  {label:<16}{}", value.as_ref());
+}
+
+fn print_summary(s: &ShownCertificate) {
+    let c = &s.summary;
+    println!("{} #{} ({:?})", s.file, s.index + 1, s.format);
+    line("Subject", &c.subject);
+    line("Issuer", &c.issuer);
+    line("Serial", &c.serial);
+    line("Valid", format!("{} → {}", c.not_before, c.not_after));
+    line("Public key", &c.public_key);
+    line("Signature", &c.signature_algorithm);
+    line("SHA-256", &c.sha256);
+    line("SHA-1", &c.sha1);
+    let id = &c.identity;
+    for v in &id.ids {
+        let kind = match v.kind.prefix() {
+            "" => "tax code (bare)".to_string(),
+            p => p.to_string(),
+        };
+        let note = if v.well_formed { "" } else { "  (malformed)" };
+        line("Identity", format!("{kind} {}{note}", v.value));
+    }
+    if !id.email.is_empty() {
+        line("E-mail", id.email.join(", "));
+    }
+    match &c.placement {
+        Some(p) => {
+            let h = match p.hierarchy.as_str() {
+                "government" => "government-specialized (VGCA)",
+                "public" => "public (NEAC national root)",
+                other => other,
+            };
+            line("Hierarchy", h);
+            line("Anchor", &p.anchor);
+            if p.chain.len() > 1 {
+                line(
+                    "Chain",
+                    format!("{} certificates (signatures checked, not validated)", p.chain.len()),
+                );
+            }
+        }
+        None => line("Hierarchy", "not under any anchor of the embedded bundle"),
+    }
+    line(
+        "CA",
+        match (c.is_ca, c.path_len) {
+            (true, Some(n)) => format!("yes, path length {n}"),
+            (true, None) => "yes".into(),
+            (false, _) => "no".into(),
+        },
+    );
+    if let Some(k) = &c.key_usage {
+        line("Key usage", k.join(", "));
+    }
+    if let Some(e) = &c.extended_key_usage {
+        line("Ext. key usage", e.join(", "));
+    }
+    if let Some(p) = &c.certificate_policies {
+        line("Policies", p.join(", "));
+    }
+    for u in &c.crl_distribution_points {
+        line("CRL", u);
+    }
+    for u in &c.ocsp {
+        line("OCSP", u);
+    }
+    for u in &c.ca_issuers {
+        line("CA issuers", u);
+    }
+    if !c.subject_alt_name.is_empty() {
+        line("Alt. names", c.subject_alt_name.join(", "));
+    }
+    let exts: Vec<String> = c
+        .extensions
+        .iter()
+        .map(|e| {
+            let n = e.name.map(str::to_string).unwrap_or_else(|| e.oid.clone());
+            if e.critical {
+                format!("{n} (critical)")
+            } else {
+                n
+            }
+        })
+        .collect();
+    line("Extensions", exts.join(", "));
+    if !c.unknown_critical_extensions.is_empty() {
+        line("UNKNOWN CRITICAL", c.unknown_critical_extensions.join(", "));
+    }
+    for q in &c.quirks {
+        line("Quirk", format!("#{} {}", q.number, q.en));
+    }
+}
+
+#[derive(serde::Serialize)]
+struct BundleListing {
+    schema: &'static str,
+    bundle_date: &'static str,
+    certificates: Vec<BundleRow>,
+}
+
+#[derive(serde::Serialize)]
+struct BundleRow {
+    name: &'static str,
+    hierarchy: String,
+    role: &'static str,
+    subject: String,
+    not_before: String,
+    not_after: String,
+    sha256: String,
+}
+
+fn trust_list(json: bool) -> Result<ExitCode, String> {
+    let rows: Vec<BundleRow> = kyso::vn::bundle()
+        .iter()
+        .map(|b| BundleRow {
+            name: b.name,
+            hierarchy: b.hierarchy.id(),
+            role: if b.anchor { "anchor" } else { "intermediate" },
+            subject: b.certificate.subject().display(),
+            not_before: b.certificate.not_before().rfc3339(),
+            not_after: b.certificate.not_after().rfc3339(),
+            sha256: b.certificate.sha256_hex(),
+        })
+        .collect();
+    if json {
+        println!(
+            "{}",
+            to_json(&BundleListing {
+                schema: "kyso.trust-list/1",
+                bundle_date: kyso::vn::BUNDLE_DATE,
+                certificates: rows,
+            })?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Embedded Vietnamese trust bundle of {} ({} certificates). Compare each SHA-256 with the",
+        kyso::vn::BUNDLE_DATE,
+        rows.len()
+    );
+    println!("fingerprints published at https://rootca.gov.vn and https://ca.gov.vn.\n");
+    for r in &rows {
+        let cn = r
+            .subject
+            .rsplit(", ")
+            .find_map(|p| p.strip_prefix("CN="))
+            .unwrap_or(&r.subject)
+            .to_string();
+        println!(
+            "{:<10} {:<12} {:<52} until {}",
+            r.hierarchy,
+            r.role,
+            cn,
+            &r.not_after[..10]
+        );
+        println!("           SHA-256 {}", r.sha256);
+    }
+    Ok(ExitCode::SUCCESS)
+}

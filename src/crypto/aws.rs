@@ -3,7 +3,7 @@
 use aws_lc_rs::digest;
 use aws_lc_rs::signature::{self as sig, RsaParameters, RsaPssSaltLength, RsaPublicKeyComponents, UnparsedPublicKey};
 
-use super::{generic, Curve, CryptoProvider, HashAlgorithm, Hasher, PublicKey, RsaPublicKey, SignatureAlgorithm};
+use super::{generic, CryptoProvider, Curve, HashAlgorithm, Hasher, PublicKey, RsaPublicKey, SignatureAlgorithm};
 use crate::error::CryptoError;
 
 /// Signature math and hashing by aws-lc-rs (AWS-LC, a BoringSSL descendant).
@@ -94,7 +94,13 @@ impl CryptoProvider for AwsLcProvider {
         digest::digest(digest_alg(alg), data).as_ref().to_vec()
     }
 
-    fn verify(&self, alg: &SignatureAlgorithm, key: &PublicKey, msg: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
+    fn verify(
+        &self,
+        alg: &SignatureAlgorithm,
+        key: &PublicKey,
+        msg: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError> {
         let bad = |_| CryptoError::BadSignature;
         let digest = |h: HashAlgorithm, d: &[u8]| self.digest(h, d);
         match (*alg, key) {
@@ -111,12 +117,18 @@ impl CryptoProvider for AwsLcProvider {
                 PublicKey::Rsa(k),
             ) => match pss_params(hash, mgf1_hash, salt_len, k.bits) {
                 Some(p) => components(k).verify(&p, msg, signature).map_err(bad),
-                None => generic::verify_pss(k, hash, mgf1_hash, salt_len, &self.digest(hash, msg), signature, &digest),
+                None => generic::verify_pss(
+                    k,
+                    hash,
+                    mgf1_hash,
+                    salt_len,
+                    &self.digest(hash, msg),
+                    signature,
+                    &digest,
+                ),
             },
             (SignatureAlgorithm::Ecdsa { hash }, PublicKey::Ec { curve, point }) => {
-                let a = ecdsa_alg(*curve, hash).ok_or_else(|| CryptoError::UnsupportedAlgorithm {
-                    oid: alg.name(),
-                })?;
+                let a = ecdsa_alg(*curve, hash).ok_or_else(|| CryptoError::UnsupportedAlgorithm { oid: alg.name() })?;
                 UnparsedPublicKey::new(a, point).verify(msg, signature).map_err(bad)
             }
             _ => Err(CryptoError::KeyAlgorithmMismatch),

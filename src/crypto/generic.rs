@@ -4,6 +4,8 @@
 //! time does not matter; correctness does, and both encodings are checked by the Wycheproof
 //! vectors on both providers.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use num_bigint::BigUint;
 
 use super::{HashAlgorithm, RsaPublicKey};
@@ -42,7 +44,12 @@ pub(crate) fn digest_info(hash: HashAlgorithm, digest: &[u8]) -> Vec<u8> {
 
 /// RSASSA-PKCS1-v1_5 verification by re-encoding and comparing (RFC 8017 §8.2.2 step 3–4).
 /// Only the encoding with NULL hash parameters is accepted.
-pub(crate) fn verify_pkcs1(key: &RsaPublicKey, hash: HashAlgorithm, digest: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
+pub(crate) fn verify_pkcs1(
+    key: &RsaPublicKey,
+    hash: HashAlgorithm,
+    digest: &[u8],
+    sig: &[u8],
+) -> Result<(), CryptoError> {
     let em = rsa_public_op(key, sig)?;
     let t = digest_info(hash, digest);
     let k = em.len();

@@ -10,6 +10,8 @@
 //! SHA-1 and RSA keys under 2048 bits pass only under [`AlgorithmPolicy::allow_legacy`], and the
 //! [`Verified`] result names them.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use crate::asn1::{self, tag, Children};
 use crate::error::{CryptoError, InputError, LegacyReason};
 use crate::oid;
@@ -142,7 +144,11 @@ impl SignatureAlgorithm {
                 hash,
                 mgf1_hash,
                 salt_len,
-            } => format!("RSASSA-PSS({}, MGF1-{}, salt {salt_len})", hash.name(), mgf1_hash.name()),
+            } => format!(
+                "RSASSA-PSS({}, MGF1-{}, salt {salt_len})",
+                hash.name(),
+                mgf1_hash.name()
+            ),
             SignatureAlgorithm::Ecdsa { hash } => format!("ecdsa-with-{}", hash.name().replace('-', "")),
         }
     }
@@ -414,7 +420,8 @@ impl PublicKey {
             let bits = bit_len(n);
             // RFC 8017 §3.1: n odd; e odd and at least 3. Exponents above 2^33 are refused
             // (aws-lc's limit; no real CA uses one).
-            if n.last().is_none_or(|b| b & 1 == 0) || e.last().is_none_or(|b| b & 1 == 0) || bit_len(e) > 33 || e == [1] {
+            if n.last().is_none_or(|b| b & 1 == 0) || e.last().is_none_or(|b| b & 1 == 0) || bit_len(e) > 33 || e == [1]
+            {
                 return Err(bad("RSA modulus or exponent out of range"));
             }
             if bits > 16384 {
@@ -575,12 +582,27 @@ pub fn default_provider() -> &'static dyn CryptoProvider {
 
 /// Every provider compiled into this build.
 pub fn all_providers() -> Vec<&'static dyn CryptoProvider> {
-    let mut v: Vec<&'static dyn CryptoProvider> = Vec::new();
-    #[cfg(feature = "aws-lc")]
-    v.push(&AwsLcProvider);
-    #[cfg(feature = "rustcrypto")]
-    v.push(&RustCryptoProvider);
-    v
+    let aws: Option<&'static dyn CryptoProvider> = {
+        #[cfg(feature = "aws-lc")]
+        {
+            Some(&AwsLcProvider)
+        }
+        #[cfg(not(feature = "aws-lc"))]
+        {
+            None
+        }
+    };
+    let rustcrypto: Option<&'static dyn CryptoProvider> = {
+        #[cfg(feature = "rustcrypto")]
+        {
+            Some(&RustCryptoProvider)
+        }
+        #[cfg(not(feature = "rustcrypto"))]
+        {
+            None
+        }
+    };
+    aws.into_iter().chain(rustcrypto).collect()
 }
 
 /// Verify a signature: algorithm/key agreement, the legacy policy, then the math.
@@ -707,7 +729,9 @@ mod tests {
         assert!(SignatureAlgorithm::from_parts(oid::SHA256_WITH_RSA, Some(&[0x02, 0x01, 0x00])).is_err());
         assert!(SignatureAlgorithm::from_parts(oid::RSASSA_PSS, None).is_err());
         assert_eq!(
-            SignatureAlgorithm::from_parts(oid::SHA256_WITH_RSA, None).unwrap().name(),
+            SignatureAlgorithm::from_parts(oid::SHA256_WITH_RSA, None)
+                .unwrap()
+                .name(),
             "sha256WithRSAEncryption"
         );
     }

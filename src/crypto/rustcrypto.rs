@@ -7,7 +7,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use signature::hazmat::PrehashVerifier;
 
-use super::{generic, Curve, CryptoProvider, HashAlgorithm, Hasher, PublicKey, RsaPublicKey, SignatureAlgorithm};
+use super::{generic, CryptoProvider, Curve, HashAlgorithm, Hasher, PublicKey, RsaPublicKey, SignatureAlgorithm};
 use crate::error::CryptoError;
 
 /// Signature math and hashing by the RustCrypto crates, with no C code.
@@ -46,8 +46,11 @@ impl Hasher for AnyHasher {
 fn rsa_key(k: &RsaPublicKey) -> Result<rsa::RsaPublicKey, CryptoError> {
     let n = BoxedUint::from_be_slice_vartime(&k.n);
     let e = BoxedUint::from_be_slice_vartime(&k.e);
-    rsa::RsaPublicKey::new_with_size_limits(n, e, super::MIN_LEGACY_RSA_BITS..=16384)
-        .map_err(|_| CryptoError::InvalidKey { reason: "RSA key rejected" })
+    rsa::RsaPublicKey::new_with_size_limits(n, e, super::MIN_LEGACY_RSA_BITS..=16384).map_err(|_| {
+        CryptoError::InvalidKey {
+            reason: "RSA key rejected",
+        }
+    })
 }
 
 fn pkcs1_scheme(hash: HashAlgorithm) -> Pkcs1v15Sign {
@@ -60,7 +63,13 @@ fn pkcs1_scheme(hash: HashAlgorithm) -> Pkcs1v15Sign {
     }
 }
 
-fn verify_pss_same_mgf(key: &rsa::RsaPublicKey, hash: HashAlgorithm, salt: usize, hashed: &[u8], sig: &[u8]) -> rsa::Result<()> {
+fn verify_pss_same_mgf(
+    key: &rsa::RsaPublicKey,
+    hash: HashAlgorithm,
+    salt: usize,
+    hashed: &[u8],
+    sig: &[u8],
+) -> rsa::Result<()> {
     match hash {
         HashAlgorithm::Sha1 => key.verify(Pss::<Sha1>::new_with_salt(salt), hashed, sig),
         HashAlgorithm::Sha224 => key.verify(Pss::<Sha224>::new_with_salt(salt), hashed, sig),
@@ -103,7 +112,13 @@ impl CryptoProvider for RustCryptoProvider {
         })
     }
 
-    fn verify(&self, alg: &SignatureAlgorithm, key: &PublicKey, msg: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
+    fn verify(
+        &self,
+        alg: &SignatureAlgorithm,
+        key: &PublicKey,
+        msg: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError> {
         let bad = |_| CryptoError::BadSignature;
         let hashed = self.digest(alg.hash(), msg);
         match (*alg, key) {
@@ -125,7 +140,9 @@ impl CryptoProvider for RustCryptoProvider {
                     generic::verify_pss(k, hash, mgf1_hash, salt_len, &hashed, signature, &digest)
                 }
             }
-            (SignatureAlgorithm::Ecdsa { .. }, PublicKey::Ec { curve, point }) => verify_ecdsa(*curve, point, &hashed, signature),
+            (SignatureAlgorithm::Ecdsa { .. }, PublicKey::Ec { curve, point }) => {
+                verify_ecdsa(*curve, point, &hashed, signature)
+            }
             _ => Err(CryptoError::KeyAlgorithmMismatch),
         }
     }

@@ -6,6 +6,8 @@
 //! citizen ID, `CMND:` old ID (9 or 12 digits), `HC:` passport, `MNS:` budget-unit code.
 //! A name may carry several UIDs. CA certificates of 2026 carry a bare tax code.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
 use crate::cert::Certificate;
 use crate::ext::GeneralName;
 use crate::name::Name;
@@ -177,8 +179,13 @@ pub fn parse_uid(raw: &str) -> Option<IdValue> {
                 IdKind::Hc,
                 (6..=12).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric()),
             ),
-            "MNS" => (IdKind::Mns, (5..=8).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())),
-            p if !p.is_empty() && p.len() <= 16 && p.bytes().all(|b| b.is_ascii_alphabetic()) => (IdKind::Other(prefix.trim().to_string()), true),
+            "MNS" => (
+                IdKind::Mns,
+                (5..=8).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()),
+            ),
+            p if !p.is_empty() && p.len() <= 16 && p.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                (IdKind::Other(prefix.trim().to_string()), true)
+            }
             _ => return None,
         };
         return Some(IdValue {
@@ -203,7 +210,10 @@ mod tests {
     #[test]
     fn uid_forms() {
         let v = parse_uid("MST:0101243150").unwrap();
-        assert_eq!((v.kind, v.value.as_str(), v.well_formed), (IdKind::Mst, "0101243150", true));
+        assert_eq!(
+            (v.kind, v.value.as_str(), v.well_formed),
+            (IdKind::Mst, "0101243150", true)
+        );
         let v = parse_uid("MST:0101243150-001").unwrap();
         assert!(v.well_formed);
         assert_eq!(v.parent_tax_code(), Some("0101243150"));

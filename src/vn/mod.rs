@@ -161,11 +161,15 @@ impl Quirk {
     pub fn describe_vi(&self) -> String {
         match self {
             Quirk::CriticalCertificatePolicies => "trường certificatePolicies được đánh dấu critical (đã xử lý)".into(),
-            Quirk::CriticalCrlDistributionPoints => "trường cRLDistributionPoints được đánh dấu critical (đã hiểu)".into(),
+            Quirk::CriticalCrlDistributionPoints => {
+                "trường cRLDistributionPoints được đánh dấu critical (đã hiểu)".into()
+            }
             Quirk::EnDashCrlIssuer { crl_issuer } => {
                 format!("cRLIssuer \"{crl_issuer}\" dùng dấu gạch ngang dài (–) thay cho dấu gạch nối (-) của bên cấp")
             }
-            Quirk::CriticalAuthorityInfoAccess => "trường authorityInfoAccess được đánh dấu critical (RFC 5280 không cho phép)".into(),
+            Quirk::CriticalAuthorityInfoAccess => {
+                "trường authorityInfoAccess được đánh dấu critical (RFC 5280 không cho phép)".into()
+            }
             Quirk::KeyCertSignWithoutCa => "có keyCertSign nhưng không phải chứng thư CA".into(),
             Quirk::Sha1Signature => "ký bằng SHA-1 (thuật toán cũ)".into(),
             Quirk::BareTaxCodeUid => "mã số thuế trong UID không có tiền tố MST:".into(),
@@ -199,10 +203,17 @@ pub fn quirks(cert: &Certificate) -> Vec<Quirk> {
     if cert.key_usage().is_some_and(|k| k.has(KeyUsage::KEY_CERT_SIGN)) && !cert.is_ca() {
         q.push(Quirk::KeyCertSignWithoutCa);
     }
-    if cert.signature_algorithm().is_ok_and(|a| a.hash() == HashAlgorithm::Sha1) {
+    if cert
+        .signature_algorithm()
+        .is_ok_and(|a| a.hash() == HashAlgorithm::Sha1)
+    {
         q.push(Quirk::Sha1Signature);
     }
-    if Identity::from_name(cert.subject()).ids.iter().any(|v| v.kind == IdKind::BareTaxCode) {
+    if Identity::from_name(cert.subject())
+        .ids
+        .iter()
+        .any(|v| v.kind == IdKind::BareTaxCode)
+    {
         q.push(Quirk::BareTaxCodeUid);
     }
     q
@@ -221,8 +232,11 @@ fn en_dash_matches(crl_issuer: &crate::name::Name, cert: &Certificate) -> bool {
         .map(|a| (a.oid.as_bytes().to_vec(), a.text().unwrap_or_default()))
         .collect();
     ours.len() == theirs.len()
-        && ours
-            .iter()
-            .zip(&theirs)
-            .all(|(a, b)| a.0 == b.0 && a.1.to_lowercase().split_whitespace().eq(b.1.to_lowercase().split_whitespace()))
+        && ours.iter().zip(&theirs).all(|(a, b)| {
+            a.0 == b.0
+                && a.1
+                    .to_lowercase()
+                    .split_whitespace()
+                    .eq(b.1.to_lowercase().split_whitespace())
+        })
 }

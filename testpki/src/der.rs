@@ -148,7 +148,16 @@ pub fn generalized_time(unix: i64) -> Vec<u8> {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
     let (y, m, d) = civil(days);
-    tlv(0x18, format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60).as_bytes())
+    tlv(
+        0x18,
+        format!(
+            "{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+        .as_bytes(),
+    )
 }
 
 fn civil(z: i64) -> (i64, u32, u32) {
@@ -181,7 +190,10 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(oid("1.2.840.113549.1.1.11"), [6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 11]);
+        assert_eq!(
+            oid("1.2.840.113549.1.1.11"),
+            [6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 11]
+        );
         assert_eq!(int(0), [2, 1, 0]);
         assert_eq!(int(128), [2, 2, 0, 128]);
         // digitalSignature + nonRepudiation: 0xC0 with 6 unused bits.

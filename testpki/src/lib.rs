@@ -47,9 +47,7 @@ impl TestKey {
             other => panic!("no test key named {other}"),
         };
         let kind = if name == "ec-leaf" {
-            KeyKind::Ec(
-                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8).expect("test EC key"),
-            )
+            KeyKind::Ec(EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8).expect("test EC key"))
         } else {
             KeyKind::Rsa(RsaKeyPair::from_pkcs8(pkcs8).expect("test RSA key"))
         };
@@ -216,7 +214,11 @@ pub fn issue(spec: &CertSpec, subject_key: &TestKey, issuer: Option<(&[u8], &Tes
         exts.push(ext("2.5.29.15", true, der::named_bits(bits)));
     }
     if !spec.eku.is_empty() {
-        exts.push(ext("2.5.29.37", false, der::seq(&spec.eku.iter().map(|o| der::oid(o)).collect::<Vec<_>>())));
+        exts.push(ext(
+            "2.5.29.37",
+            false,
+            der::seq(&spec.eku.iter().map(|o| der::oid(o)).collect::<Vec<_>>()),
+        ));
     }
     if !spec.policies.is_empty() {
         let infos: Vec<Vec<u8>> = spec.policies.iter().map(|p| der::seq(&[der::oid(p)])).collect();
@@ -232,10 +234,16 @@ pub fn issue(spec: &CertSpec, subject_key: &TestKey, issuer: Option<(&[u8], &Tes
     }
     let mut aia = Vec::new();
     if let Some(u) = &spec.ocsp_url {
-        aia.push(der::seq(&[der::oid("1.3.6.1.5.5.7.48.1"), der::ctx_prim(6, u.as_bytes())]));
+        aia.push(der::seq(&[
+            der::oid("1.3.6.1.5.5.7.48.1"),
+            der::ctx_prim(6, u.as_bytes()),
+        ]));
     }
     if let Some(u) = &spec.ca_issuers_url {
-        aia.push(der::seq(&[der::oid("1.3.6.1.5.5.7.48.2"), der::ctx_prim(6, u.as_bytes())]));
+        aia.push(der::seq(&[
+            der::oid("1.3.6.1.5.5.7.48.2"),
+            der::ctx_prim(6, u.as_bytes()),
+        ]));
     }
     if !aia.is_empty() {
         exts.push(ext("1.3.6.1.5.5.7.1.1", false, der::seq(&aia)));
@@ -247,7 +255,11 @@ pub fn issue(spec: &CertSpec, subject_key: &TestKey, issuer: Option<(&[u8], &Tes
     if !spec.no_key_ids {
         exts.push(ext("2.5.29.14", false, der::octets(&subject_key.key_id())));
         if issuer.is_some() {
-            exts.push(ext("2.5.29.35", false, der::seq(&[der::ctx_prim(0, &issuer_key.key_id())])));
+            exts.push(ext(
+                "2.5.29.35",
+                false,
+                der::seq(&[der::ctx_prim(0, &issuer_key.key_id())]),
+            ));
         }
     }
     for (oid, critical, value) in &spec.extra {
@@ -401,7 +413,11 @@ impl VietnamTestPki {
             "pub-sub",
             sub_spec(
                 0x2002,
-                name(&[("C", "VN"), ("O", "Kyso Test Telecom Group"), ("CN", "Kyso Test VNPT-CA")]),
+                name(&[
+                    ("C", "VN"),
+                    ("O", "Kyso Test Telecom Group"),
+                    ("CN", "Kyso Test VNPT-CA"),
+                ]),
                 PUBLIC_POLICY,
                 "http://127.0.0.1/kyso-test/pub-sub.crl",
             ),
@@ -455,7 +471,12 @@ impl VietnamTestPki {
             "rogue-leaf",
             leaf_spec(
                 0x9002,
-                name(&[("C", "VN"), ("O", "CÔNG TY TNHH KYSO THỬ NGHIỆM"), ("CN", "CÔNG TY TNHH KYSO THỬ NGHIỆM"), ("UID", "MST:0109999999")]),
+                name(&[
+                    ("C", "VN"),
+                    ("O", "CÔNG TY TNHH KYSO THỬ NGHIỆM"),
+                    ("CN", "CÔNG TY TNHH KYSO THỬ NGHIỆM"),
+                    ("UID", "MST:0109999999"),
+                ]),
                 PUBLIC_POLICY,
                 "ketoan@kyso-thu-nghiem.vn",
             ),

@@ -1,0 +1,120 @@
+//! The `kyso` binary, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn kyso(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kyso")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn vn_trust() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/vn-trust")
+}
+
+#[test]
+fn demo_verifies_both_hierarchies_and_rejects_the_bad_cases() {
+    let (code, out, err) = kyso(&["demo"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("government-specialized (VGCA)"), "{out}");
+    assert!(out.contains("public (NEAC national root)"), "{out}");
+    assert!(out.contains("4 of 4 cases as expected"), "{out}");
+    let (code, out, _) = kyso(&["demo", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let verdicts: Vec<&str> = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["VALID", "VALID", "INVALID", "INDETERMINATE"]);
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(cases[0]["identity"][0], "MST 0109999999");
+    assert_eq!(cases[1]["identity"][0], "CCCD 001099012345");
+}
+
+#[test]
+fn cert_show_names_the_right_hierarchy_for_every_vietnamese_ca_certificate() {
+    let gov_legacy = [
+        "BCA_BIN.pem",
+        "BNG_BIN.pem",
+        "BTC_BIN.pem",
+        "CP_BIN.pem",
+        "DCS_BIN.pem",
+        "VGCA_ROOTCA_BIN.pem",
+    ];
+    let mut files = Vec::new();
+    for folder in ["vgca", "neac-roots", "neac-subca", "legacy"] {
+        for e in std::fs::read_dir(vn_trust().join(folder)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "pem") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 77);
+    let args: Vec<&str> = std::iter::once("cert")
+        .chain(std::iter::once("show"))
+        .chain(std::iter::once("--json"))
+        .chain(files.iter().map(|p| p.to_str().unwrap()))
+        .collect();
+    let (code, out, err) = kyso(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let shown = v.as_array().unwrap();
+    assert_eq!(shown.len(), 77);
+    for (s, f) in shown.iter().zip(&files) {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        let folder = f.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let want = if folder == "vgca" || gov_legacy.contains(&name) {
+            "government"
+        } else {
+            "public"
+        };
+        assert_eq!(s["placement"]["hierarchy"], want, "{name}");
+        assert_eq!(s["schema"], "kyso.certificate/1");
+        assert!(s["sha256"].as_str().unwrap().len() == 64);
+    }
+}
+
+#[test]
+fn cert_show_text_and_errors() {
+    let f = vn_trust().join("raw-p7b/vnrca-rs.p7b");
+    let (code, out, _) = kyso(&["cert", "show", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Hierarchy       public (NEAC national root)"), "{out}");
+    assert!(out.contains("Quirk           #3"), "{out}");
+    let (code, _, err) = kyso(&["cert", "show", "/nonexistent/file.pem"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/file.pem"));
+    let garbage = std::env::temp_dir().join(format!("kyso-garbage-{}", std::process::id()));
+    std::fs::write(&garbage, b"\x30\x82\xFF\xFF truncated").unwrap();
+    let (code, _, err) = kyso(&["cert", "show", garbage.to_str().unwrap()]);
+    std::fs::remove_file(&garbage).ok();
+    assert_eq!(code, 2);
+    assert!(err.contains("truncated"), "{err}");
+}
+
+#[test]
+fn trust_list_prints_every_pinned_certificate() {
+    let (code, out, _) = kyso(&["trust", "list", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let rows = v["certificates"].as_array().unwrap();
+    assert_eq!(rows.len(), 74);
+    assert_eq!(rows.iter().filter(|r| r["role"] == "anchor").count(), 10);
+    assert!(rows
+        .iter()
+        .any(|r| r["hierarchy"] == "government" && r["role"] == "anchor"));
+    let (code, out, _) = kyso(&["trust", "list"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("SHA-256 "));
+}

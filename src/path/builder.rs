@@ -1,0 +1,239 @@
+//! Candidate paths from a leaf to an anchor, depth first, within an explicit budget.
+
+use std::collections::HashMap;
+
+use super::{crypto_error, validate, ChainResult, PathError, PathOptions, Verdict};
+use crate::cert::Certificate;
+use crate::crypto::{CryptoProvider, Verified};
+use crate::error::CryptoError;
+use crate::trust::{Hierarchy, TrustStore};
+
+/// Limits on path building. Each stops a hostile pool (hundreds of cross-signed CAs sharing
+/// one name) from costing more than a bounded amount of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Signature verifications (the expensive step). 100, as in rustls-webpki, which has run
+    /// against the web PKI's worst cross-signing for years; a Vietnamese path needs 2–3.
+    pub max_signature_checks: usize,
+    /// Issuer candidates considered. 1,000: a pool would need hundreds of same-name CAs to
+    /// come near it.
+    pub max_candidates: usize,
+    /// Certificates in one path, anchor included. 10: Vietnamese paths have 2–3, PKITS 6.
+    pub max_depth: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_signature_checks: 100,
+            max_candidates: 1_000,
+            max_depth: 10,
+        }
+    }
+}
+
+pub(super) struct Search<'a> {
+    pub options: &'a PathOptions,
+    provider: &'a dyn CryptoProvider,
+    signature_cache: HashMap<([u8; 32], [u8; 32]), Result<Verified, CryptoError>>,
+    pub signature_checks: usize,
+    candidates: usize,
+    best: Option<(PathError, Vec<Certificate>, Option<Hierarchy>)>,
+    exhausted: Option<&'static str>,
+}
+
+impl Search<'_> {
+    /// Verify `child`'s signature with `issuer`'s key, once per pair.
+    pub fn signature(&mut self, child: &Certificate, issuer: &Certificate) -> Result<Verified, CryptoError> {
+        let key = (*child.sha256(), *issuer.sha256());
+        if let Some(r) = self.signature_cache.get(&key) {
+            return r.clone();
+        }
+        self.signature_checks += 1;
+        let r = child.verify_signed_by(issuer, self.provider, self.options.algorithms);
+        self.signature_cache.insert(key, r.clone());
+        r
+    }
+
+    fn out_of_budget(&mut self) -> bool {
+        let b = self.options.budget;
+        if self.signature_checks >= b.max_signature_checks {
+            self.exhausted = Some("signature-check");
+        } else if self.candidates >= b.max_candidates {
+            self.exhausted = Some("candidate");
+        }
+        self.exhausted.is_some()
+    }
+
+    fn record(&mut self, e: PathError, path: &[Certificate], h: Option<&Hierarchy>) {
+        if self.best.as_ref().is_none_or(|(b, _, _)| e.rank() > b.rank()) {
+            // For "no issuer", the path stops at the certificate left without one.
+            let (path, h) = match e {
+                PathError::NoIssuerFound { index, .. } => (path.get(..=index).unwrap_or(path).to_vec(), None),
+                _ => (path.to_vec(), h.cloned()),
+            };
+            self.best = Some((e, path, h));
+        }
+    }
+}
+
+/// Key identifier match first: candidates whose subjectKeyIdentifier equals the child's
+/// authorityKeyIdentifier come before those that merely share the name.
+fn order<T>(child: &Certificate, mut v: Vec<T>, cert: impl Fn(&T) -> &Certificate) -> Vec<T> {
+    let aki = child.authority_key_id();
+    v.sort_by_key(|t| !(aki.is_some() && aki == cert(t).subject_key_id()));
+    v
+}
+
+/// Whether `cand` repeats a (subject, key) pair already on the path.
+fn loops(path: &[Certificate], cand: &Certificate) -> bool {
+    path.iter()
+        .any(|c| c.subject().der() == cand.subject().der() && c.spki_der() == cand.spki_der())
+}
+
+pub(super) fn search(
+    leaf: &Certificate,
+    pool: &[Certificate],
+    store: &TrustStore,
+    options: &PathOptions,
+    provider: &dyn CryptoProvider,
+) -> ChainResult {
+    let mut s = Search {
+        options,
+        provider,
+        signature_cache: HashMap::new(),
+        signature_checks: 0,
+        candidates: 0,
+        best: None,
+        exhausted: None,
+    };
+    // A leaf that is itself an anchor: only the end-entity checks apply.
+    if let Some(a) = store.anchor_for(leaf) {
+        let path = vec![leaf.clone()];
+        let r = validate::validate(&path, &mut s);
+        return finish(&s, r, path, a.hierarchy.clone());
+    }
+    let mut path = vec![leaf.clone()];
+    if let Some((p, h, legacy)) = dfs(&mut s, &mut path, pool, store) {
+        return ChainResult {
+            verdict: Verdict::Valid,
+            path: p,
+            hierarchy: Some(h),
+            error: None,
+            legacy,
+            signature_checks: s.signature_checks,
+        };
+    }
+    let signature_checks = s.signature_checks;
+    if let Some((e, p, h)) = s.best.take() {
+        return ChainResult {
+            verdict: e.verdict(),
+            path: p,
+            hierarchy: h,
+            error: Some(e),
+            legacy: Vec::new(),
+            signature_checks,
+        };
+    }
+    let error = match s.exhausted {
+        Some(limit) => PathError::BudgetExhausted { limit },
+        None => PathError::NoIssuerFound {
+            index: 0,
+            issuer: leaf.issuer().display(),
+        },
+    };
+    ChainResult {
+        verdict: error.verdict(),
+        path: Vec::new(),
+        hierarchy: None,
+        error: Some(error),
+        legacy: Vec::new(),
+        signature_checks,
+    }
+}
+
+fn finish(
+    s: &Search<'_>,
+    r: Result<Vec<crate::error::LegacyReason>, PathError>,
+    path: Vec<Certificate>,
+    h: Hierarchy,
+) -> ChainResult {
+    match r {
+        Ok(legacy) => ChainResult {
+            verdict: Verdict::Valid,
+            path,
+            hierarchy: Some(h),
+            error: None,
+            legacy,
+            signature_checks: s.signature_checks,
+        },
+        Err(e) => ChainResult {
+            verdict: e.verdict(),
+            path,
+            hierarchy: Some(h),
+            error: Some(e),
+            legacy: Vec::new(),
+            signature_checks: s.signature_checks,
+        },
+    }
+}
+
+type Found = (Vec<Certificate>, Hierarchy, Vec<crate::error::LegacyReason>);
+
+fn dfs(s: &mut Search<'_>, path: &mut Vec<Certificate>, pool: &[Certificate], store: &TrustStore) -> Option<Found> {
+    let cur = path.last()?.clone();
+    // Anchors first: a complete path is validated as soon as one is reached.
+    let anchors: Vec<(&Certificate, Hierarchy)> = store
+        .anchor_issuers(&cur)
+        .map(|a| (&a.certificate, a.hierarchy.clone()))
+        .collect();
+    for (anchor, h) in order(&cur, anchors, |t| t.0) {
+        if s.out_of_budget() {
+            return None;
+        }
+        s.candidates += 1;
+        path.push(anchor.clone());
+        match validate::validate(path, s) {
+            Ok(legacy) => return Some((path.clone(), h, legacy)),
+            Err(e) => {
+                let snapshot = path.clone();
+                s.record(e, &snapshot, Some(&h));
+            }
+        }
+        path.pop();
+    }
+    if path.len() + 1 >= s.options.budget.max_depth {
+        return None;
+    }
+    let mut inters: Vec<&Certificate> = pool.iter().filter(|c| cur.names_issuer(c)).collect();
+    for i in store.intermediate_issuers(&cur) {
+        if !inters.contains(&&i.certificate) {
+            inters.push(&i.certificate);
+        }
+    }
+    for cand in order(&cur, inters, |t| t) {
+        if loops(path, cand) || store.anchor_for(cand).is_some() {
+            continue;
+        }
+        if s.out_of_budget() {
+            return None;
+        }
+        s.candidates += 1;
+        // Prune on the signature before going deeper; the result is cached for validation.
+        if let Err(e) = s.signature(&cur, cand) {
+            if !matches!(e, CryptoError::BadSignature) {
+                // An algorithm refusal is specific and worth reporting.
+                let mut p = path.clone();
+                p.push(cand.clone());
+                s.record(crypto_error(path.len() - 1, e), &p, None);
+            }
+            continue;
+        }
+        path.push(cand.clone());
+        if let Some(found) = dfs(s, path, pool, store) {
+            return Some(found);
+        }
+        path.pop();
+    }
+    None
+}

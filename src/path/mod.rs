@@ -1,0 +1,253 @@
+//! Certification path building and validation (RFC 5280 §6).
+//!
+//! [`verify_chain`] takes a leaf, an unordered pool of other certificates, a [`TrustStore`] and
+//! [`PathOptions`]; it builds candidate paths to any anchor (issuers whose key identifier
+//! matches first, anchors before intermediates), validates each per RFC 5280 §6.1, and returns
+//! the first valid path — or, when none is, the most specific reason among the paths tried.
+//! The core does no I/O and reads no clock: the time is an input.
+
+mod builder;
+mod validate;
+
+use serde::Serialize;
+
+use crate::cert::Certificate;
+use crate::crypto::{AlgorithmPolicy, CryptoProvider};
+use crate::error::{CryptoError, LegacyReason};
+use crate::oid::Oid;
+use crate::time::Time;
+use crate::trust::{Hierarchy, TrustStore};
+
+pub use builder::Budget;
+
+/// What the leaf's keyUsage must allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeafKeyUsage {
+    /// No requirement.
+    Any,
+    /// digitalSignature or nonRepudiation (what document signatures use; the default).
+    DigitalSignatureOrNonRepudiation,
+    /// digitalSignature.
+    DigitalSignature,
+    /// nonRepudiation.
+    NonRepudiation,
+}
+
+/// How a path is judged.
+#[derive(Debug, Clone)]
+pub struct PathOptions {
+    /// The validation time.
+    pub time: Time,
+    /// Which algorithms are accepted.
+    pub algorithms: AlgorithmPolicy,
+    /// What the leaf's keyUsage must allow (when the extension is present).
+    pub leaf_key_usage: LeafKeyUsage,
+    /// Extended key usages the leaf must allow (none: EKU is not checked).
+    pub required_eku: Vec<Oid>,
+    /// Limits on the search.
+    pub budget: Budget,
+}
+
+impl PathOptions {
+    /// Defaults for document signatures at `time`: strict algorithms, digitalSignature or
+    /// nonRepudiation on the leaf, no EKU requirement.
+    pub fn at(time: Time) -> PathOptions {
+        PathOptions {
+            time,
+            algorithms: AlgorithmPolicy::STRICT,
+            leaf_key_usage: LeafKeyUsage::DigitalSignatureOrNonRepudiation,
+            required_eku: Vec::new(),
+            budget: Budget::default(),
+        }
+    }
+}
+
+/// The verdict of a path validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// A path to a trusted anchor was found and every check passed.
+    Valid,
+    /// Every path found fails a check.
+    Invalid,
+    /// No conclusion: no path could be built, or the search budget ran out.
+    Indeterminate,
+}
+
+/// Why a path failed, with the index of the certificate concerned (0 = the leaf).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PathError {
+    /// No issuer could be found for the certificate at `index` (its issuer name is given).
+    NoIssuerFound {
+        /// Certificate whose issuer is missing.
+        index: usize,
+        /// The issuer name it asks for.
+        issuer: String,
+    },
+    /// The search budget ran out before a conclusion.
+    BudgetExhausted {
+        /// Which limit.
+        limit: &'static str,
+    },
+    /// The issuer's signature on the certificate does not verify.
+    BadSignature {
+        /// Certificate index.
+        index: usize,
+    },
+    /// The signature algorithm or key is unsupported or refused by the policy.
+    Algorithm {
+        /// Certificate index.
+        index: usize,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The certificate expired before the validation time.
+    Expired {
+        /// Certificate index.
+        index: usize,
+        /// notAfter.
+        not_after: Time,
+        /// The validation time.
+        at: Time,
+    },
+    /// The certificate is not yet valid at the validation time.
+    NotYetValid {
+        /// Certificate index.
+        index: usize,
+        /// notBefore.
+        not_before: Time,
+        /// The validation time.
+        at: Time,
+    },
+    /// An issuing certificate is not a CA (basicConstraints).
+    NotCa {
+        /// Certificate index.
+        index: usize,
+    },
+    /// A CA's pathLenConstraint is exceeded.
+    PathLenExceeded {
+        /// Index of the CA certificate that one too many (a pathLenConstraint above it forbids it).
+        index: usize,
+    },
+    /// keyUsage does not allow what the certificate is used for.
+    KeyUsage {
+        /// Certificate index.
+        index: usize,
+        /// What was required.
+        required: &'static str,
+    },
+    /// extKeyUsage does not include a required purpose.
+    ExtendedKeyUsage {
+        /// Certificate index.
+        index: usize,
+        /// The missing purpose, dotted.
+        missing: String,
+    },
+    /// A critical extension kyso does not process.
+    UnknownCriticalExtension {
+        /// Certificate index.
+        index: usize,
+        /// The extension, dotted.
+        oid: String,
+    },
+}
+
+impl PathError {
+    /// How specific the error is; after backtracking the highest rank is reported, so an
+    /// expired intermediate is not hidden behind "no issuer found".
+    pub(crate) fn rank(&self) -> u8 {
+        match self {
+            PathError::NoIssuerFound { .. } => 0,
+            PathError::BudgetExhausted { .. } => 1,
+            PathError::BadSignature { .. } => 2,
+            PathError::Algorithm { .. } => 3,
+            PathError::NotCa { .. } | PathError::PathLenExceeded { .. } => 4,
+            PathError::KeyUsage { .. } | PathError::ExtendedKeyUsage { .. } => 5,
+            PathError::UnknownCriticalExtension { .. } => 6,
+            PathError::Expired { .. } | PathError::NotYetValid { .. } => 7,
+        }
+    }
+
+    /// The verdict this error leads to.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            PathError::NoIssuerFound { .. } | PathError::BudgetExhausted { .. } => Verdict::Indeterminate,
+            _ => Verdict::Invalid,
+        }
+    }
+
+    /// One line in English.
+    pub fn describe(&self) -> String {
+        match self {
+            PathError::NoIssuerFound { index, issuer } => {
+                format!("no path to a trusted anchor: nothing trusted issued certificate #{index} (issuer {issuer})")
+            }
+            PathError::BudgetExhausted { limit } => format!("path search stopped: {limit} limit reached"),
+            PathError::BadSignature { index } => format!("certificate #{index}: issuer's signature does not verify"),
+            PathError::Algorithm { index, reason } => format!("certificate #{index}: {reason}"),
+            PathError::Expired { index, not_after, at } => {
+                format!("certificate #{index} expired on {not_after} (checked at {at})")
+            }
+            PathError::NotYetValid { index, not_before, at } => {
+                format!("certificate #{index} not valid before {not_before} (checked at {at})")
+            }
+            PathError::NotCa { index } => format!("certificate #{index} issues certificates but is not a CA"),
+            PathError::PathLenExceeded { index } => format!("certificate #{index}: path length constraint exceeded"),
+            PathError::KeyUsage { index, required } => format!("certificate #{index}: keyUsage lacks {required}"),
+            PathError::ExtendedKeyUsage { index, missing } => {
+                format!("certificate #{index}: extKeyUsage lacks {missing}")
+            }
+            PathError::UnknownCriticalExtension { index, oid } => {
+                format!("certificate #{index}: unknown critical extension {oid}")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+fn crypto_error(index: usize, e: CryptoError) -> PathError {
+    match e {
+        CryptoError::BadSignature => PathError::BadSignature { index },
+        other => PathError::Algorithm {
+            index,
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// The outcome of [`verify_chain`].
+#[derive(Debug, Clone)]
+pub struct ChainResult {
+    /// Valid, invalid or indeterminate.
+    pub verdict: Verdict,
+    /// The path, leaf first and anchor last: the valid one, or the one that failed with
+    /// [`ChainResult::error`] (empty when no path reached an anchor).
+    pub path: Vec<Certificate>,
+    /// The hierarchy of the anchor reached.
+    pub hierarchy: Option<Hierarchy>,
+    /// The reason, when not valid.
+    pub error: Option<PathError>,
+    /// Legacy algorithms the path relies on (allowed by the policy).
+    pub legacy: Vec<LegacyReason>,
+    /// Signature checks spent.
+    pub signature_checks: usize,
+}
+
+/// Build and validate a path for `leaf` (see the module documentation).
+pub fn verify_chain(
+    leaf: &Certificate,
+    pool: &[Certificate],
+    store: &TrustStore,
+    options: &PathOptions,
+    provider: &dyn CryptoProvider,
+) -> ChainResult {
+    builder::search(leaf, pool, store, options, provider)
+}

@@ -1,0 +1,271 @@
+//! Path building and the RFC 5280 §6.1 checks kyso makes today, on generated PKIs and on the
+//! real Vietnamese CA certificates.
+
+use kyso::crypto::{self, AlgorithmPolicy};
+use kyso::path::{self, Budget, LeafKeyUsage, PathError, PathOptions, Verdict};
+use kyso::{Certificate, Hierarchy, Time, TrustStore};
+use kyso_testpki::der::unix;
+use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
+
+fn c(der: &[u8]) -> Certificate {
+    Certificate::from_der(der).unwrap()
+}
+
+fn at(y: i64, m: u32, d: u32) -> Time {
+    Time(unix(y, m, d))
+}
+
+fn store(pki: &VietnamTestPki) -> TrustStore {
+    let mut s = TrustStore::new();
+    s.add_anchor(c(&pki.gov_root.cert), Hierarchy::Government);
+    s.add_anchor(c(&pki.pub_root.cert), Hierarchy::Public);
+    s
+}
+
+fn check(leaf: &Certificate, pool: &[Certificate], s: &TrustStore, o: &PathOptions) -> path::ChainResult {
+    path::verify_chain(leaf, pool, s, o, crypto::default_provider())
+}
+
+#[test]
+fn both_hierarchies_from_an_unordered_pool() {
+    let pki = VietnamTestPki::build();
+    let s = store(&pki);
+    let pool = vec![c(&pki.rogue_root.cert), c(&pki.pub_sub.cert), c(&pki.gov_sub.cert)];
+    let o = PathOptions::at(at(2026, 11, 23));
+    let r = check(&c(&pki.company.cert), &pool, &s, &o);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.error);
+    assert_eq!(r.hierarchy, Some(Hierarchy::Public));
+    assert_eq!(r.path.len(), 3);
+    let r = check(&c(&pki.officer.cert), &pool, &s, &o);
+    assert_eq!((r.verdict, r.hierarchy), (Verdict::Valid, Some(Hierarchy::Government)));
+    // Without the sub-CA, no path: indeterminate, naming the missing issuer.
+    let r = check(&c(&pki.officer.cert), &[], &s, &o);
+    assert_eq!(r.verdict, Verdict::Indeterminate);
+    assert!(matches!(r.error, Some(PathError::NoIssuerFound { index: 0, .. })));
+}
+
+#[test]
+fn expiry_is_reported_as_expiry() {
+    let pki = VietnamTestPki::build();
+    let s = store(&pki);
+    let pool = vec![c(&pki.pub_sub.cert)];
+    let r = check(&c(&pki.company.cert), &pool, &s, &PathOptions::at(at(2036, 1, 1)));
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert!(
+        matches!(r.error, Some(PathError::Expired { index: 0, .. })),
+        "{:?}",
+        r.error
+    );
+    let r = check(&c(&pki.company.cert), &pool, &s, &PathOptions::at(at(2024, 12, 1)));
+    assert!(
+        matches!(r.error, Some(PathError::NotYetValid { index: 0, .. })),
+        "{:?}",
+        r.error
+    );
+
+    // An intermediate that expired while the leaf is still valid: "expired", not "no issuer".
+    let sub_key = TestKey::load("pub-sub");
+    let sub_name = name(&[("C", "VN"), ("CN", "Short-lived CA")]);
+    let sub = issue(
+        &CertSpec {
+            serial: 77,
+            subject: sub_name.clone(),
+            not_before: unix(2024, 1, 1),
+            not_after: unix(2026, 1, 1),
+            basic_constraints: Some((true, None)),
+            key_usage: Some(ku::KEY_CERT_SIGN),
+            ..CertSpec::default()
+        },
+        &sub_key,
+        Some((&pki.pub_root.subject, &pki.pub_root.key)),
+    );
+    let leaf = issue(
+        &CertSpec {
+            serial: 78,
+            subject: name(&[("CN", "leaf")]),
+            not_before: unix(2025, 1, 1),
+            not_after: unix(2030, 1, 1),
+            key_usage: Some(ku::DIGITAL_SIGNATURE),
+            ..CertSpec::default()
+        },
+        &TestKey::load("leaf-c"),
+        Some((&sub_name, &sub_key)),
+    );
+    let r = check(&c(&leaf), &[c(&sub)], &s, &PathOptions::at(at(2026, 6, 1)));
+    assert!(
+        matches!(r.error, Some(PathError::Expired { index: 1, .. })),
+        "{:?}",
+        r.error
+    );
+}
+
+fn ca_spec(serial: u64, subject: Vec<u8>, path_len: Option<u32>, key_usage: Option<u16>) -> CertSpec {
+    CertSpec {
+        serial,
+        subject,
+        not_before: unix(2024, 1, 1),
+        not_after: unix(2040, 1, 1),
+        basic_constraints: Some((true, path_len)),
+        key_usage,
+        ..CertSpec::default()
+    }
+}
+
+fn leaf_spec(serial: u64) -> CertSpec {
+    CertSpec {
+        serial,
+        subject: name(&[("CN", "leaf")]),
+        not_before: unix(2025, 1, 1),
+        not_after: unix(2030, 1, 1),
+        key_usage: Some(ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION),
+        ..CertSpec::default()
+    }
+}
+
+#[test]
+fn ca_constraints_key_usage_and_critical_extensions() {
+    let pki = VietnamTestPki::build();
+    let s = store(&pki);
+    let o = PathOptions::at(at(2026, 11, 23));
+    let root = (&pki.pub_root.subject[..], &pki.pub_root.key);
+    let k1 = TestKey::load("pub-sub");
+    let k2 = TestKey::load("gov-sub");
+    let n1 = name(&[("CN", "CA one")]);
+    let n2 = name(&[("CN", "CA two")]);
+
+    // pathLen 0 on the first CA, a second CA below it: exceeded.
+    let ca1 = issue(
+        &ca_spec(1, n1.clone(), Some(0), Some(ku::KEY_CERT_SIGN)),
+        &k1,
+        Some(root),
+    );
+    let ca2 = issue(
+        &ca_spec(2, n2.clone(), None, Some(ku::KEY_CERT_SIGN)),
+        &k2,
+        Some((&n1, &k1)),
+    );
+    let leaf = issue(&leaf_spec(3), &TestKey::load("leaf-c"), Some((&n2, &k2)));
+    let r = check(&c(&leaf), &[c(&ca1), c(&ca2)], &s, &o);
+    assert!(
+        matches!(r.error, Some(PathError::PathLenExceeded { index: 1 })),
+        "{:?}",
+        r.error
+    );
+
+    // An issuer without keyCertSign.
+    let ca1 = issue(&ca_spec(4, n1.clone(), None, Some(ku::CRL_SIGN)), &k1, Some(root));
+    let leaf = issue(&leaf_spec(5), &TestKey::load("leaf-c"), Some((&n1, &k1)));
+    let r = check(&c(&leaf), &[c(&ca1)], &s, &o);
+    assert!(
+        matches!(
+            r.error,
+            Some(PathError::KeyUsage {
+                index: 1,
+                required: "keyCertSign"
+            })
+        ),
+        "{:?}",
+        r.error
+    );
+
+    // An issuer that is not a CA.
+    let mut not_ca = ca_spec(6, n1.clone(), None, None);
+    not_ca.basic_constraints = Some((false, None));
+    let ca1 = issue(&not_ca, &k1, Some(root));
+    let r = check(&c(&leaf), &[c(&ca1)], &s, &o);
+    assert!(matches!(r.error, Some(PathError::NotCa { index: 1 })), "{:?}", r.error);
+
+    // An unknown critical extension on the leaf.
+    let ca1 = issue(&ca_spec(7, n1.clone(), None, None), &k1, Some(root));
+    let mut l = leaf_spec(8);
+    l.extra.push(("1.2.3.4.5".into(), true, vec![0x05, 0x00]));
+    let leaf = issue(&l, &TestKey::load("leaf-c"), Some((&n1, &k1)));
+    let r = check(&c(&leaf), &[c(&ca1)], &s, &o);
+    assert!(
+        matches!(&r.error, Some(PathError::UnknownCriticalExtension { index: 0, oid }) if oid == "1.2.3.4.5"),
+        "{:?}",
+        r.error
+    );
+
+    // Leaf key usage: keyEncipherment only is refused for documents, accepted with Any.
+    let mut l = leaf_spec(9);
+    l.key_usage = Some(ku::KEY_ENCIPHERMENT);
+    let leaf = issue(&l, &TestKey::load("leaf-c"), Some((&n1, &k1)));
+    let r = check(&c(&leaf), &[c(&ca1)], &s, &o);
+    assert!(
+        matches!(r.error, Some(PathError::KeyUsage { index: 0, .. })),
+        "{:?}",
+        r.error
+    );
+    let mut any = o.clone();
+    any.leaf_key_usage = LeafKeyUsage::Any;
+    assert_eq!(check(&c(&leaf), &[c(&ca1)], &s, &any).verdict, Verdict::Valid);
+}
+
+#[test]
+fn pathological_pool_ends_inside_the_budget() {
+    // 300 CAs sharing one name, each cross-signing the next, none reaching an anchor.
+    let pki = VietnamTestPki::build();
+    let s = store(&pki);
+    let shared = name(&[("C", "VN"), ("CN", "Same Name CA")]);
+    let keys = [
+        TestKey::load("leaf-a"),
+        TestKey::load("leaf-b"),
+        TestKey::load("leaf-c"),
+    ];
+    let mut pool = Vec::new();
+    for i in 0..300u64 {
+        let mut spec = ca_spec(1000 + i, shared.clone(), None, None);
+        spec.no_key_ids = true;
+        let k = &keys[(i % 3) as usize];
+        let issuer = &keys[((i + 1) % 3) as usize];
+        pool.push(c(&issue(&spec, k, Some((&shared, issuer)))));
+    }
+    let mut l = leaf_spec(5000);
+    l.no_key_ids = true;
+    let leaf = c(&issue(&l, &keys[0], Some((&shared, &keys[1]))));
+    let started = std::time::Instant::now();
+    let r = check(&leaf, &pool, &s, &PathOptions::at(at(2026, 11, 23)));
+    assert_ne!(r.verdict, Verdict::Valid);
+    assert!(
+        matches!(r.error, Some(PathError::BudgetExhausted { .. })),
+        "{:?}",
+        r.error
+    );
+    assert!(r.signature_checks <= Budget::default().max_signature_checks);
+    // Not a timing assertion: printed so a regression is visible in the log.
+    println!(
+        "pathological pool: {:?}, {} signature checks",
+        started.elapsed(),
+        r.signature_checks
+    );
+}
+
+#[test]
+fn every_vietnamese_ca_certificate_chains_to_its_root() {
+    let s = TrustStore::vietnam();
+    let mut n = 0;
+    for b in kyso::vn::bundle().iter().filter(|b| !b.anchor) {
+        let cert = &b.certificate;
+        // Validate each at a time inside its own validity period.
+        let mut o = PathOptions::at(Time(cert.not_before().0 + 86_400));
+        o.leaf_key_usage = LeafKeyUsage::Any;
+        o.algorithms = AlgorithmPolicy::LEGACY;
+        let r = check(cert, &[], &s, &o);
+        assert_eq!(r.verdict, Verdict::Valid, "{}: {:?}", b.name, r.error);
+        assert_eq!(r.hierarchy.as_ref(), Some(&b.hierarchy), "{}", b.name);
+        // SHA-1 chains (G1, MIC era) are legacy, and refused by the strict policy.
+        if !r.legacy.is_empty() {
+            o.algorithms = AlgorithmPolicy::STRICT;
+            let strict = check(cert, &[], &s, &o);
+            assert!(
+                matches!(strict.error, Some(PathError::Algorithm { .. })),
+                "{}: {:?}",
+                b.name,
+                strict.error
+            );
+        }
+        n += 1;
+    }
+    assert_eq!(n, 64);
+}
