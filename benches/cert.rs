@@ -8,8 +8,12 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 fn load(rel: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/vn-trust").join(rel);
-    kyso::load_certificates(&std::fs::read(p).unwrap()).unwrap()[0].der().to_vec()
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test-vectors/vn-trust")
+        .join(rel);
+    kyso::load_certificates(&std::fs::read(p).unwrap()).unwrap()[0]
+        .der()
+        .to_vec()
 }
 
 fn benches(c: &mut Criterion) {
@@ -17,8 +21,12 @@ fn benches(c: &mut Criterion) {
     let root = load("neac-roots/Vietnam-National-Root-CA__20140415.pem");
 
     let mut g = c.benchmark_group("parse certificate (VNPT-CA SHA2)");
-    g.bench_function("kyso", |b| b.iter(|| kyso::Certificate::from_der(black_box(&sub)).unwrap()));
-    g.bench_function("openssl", |b| b.iter(|| openssl::x509::X509::from_der(black_box(&sub)).unwrap()));
+    g.bench_function("kyso", |b| {
+        b.iter(|| kyso::Certificate::from_der(black_box(&sub)).unwrap())
+    });
+    g.bench_function("openssl", |b| {
+        b.iter(|| openssl::x509::X509::from_der(black_box(&sub)).unwrap())
+    });
     g.finish();
 
     let k_sub = kyso::Certificate::from_der(&sub).unwrap();
@@ -34,7 +42,9 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         })
     });
-    g.bench_function("openssl", |b| b.iter(|| assert!(o_sub.verify(black_box(&o_root_key)).unwrap())));
+    g.bench_function("openssl", |b| {
+        b.iter(|| assert!(o_sub.verify(black_box(&o_root_key)).unwrap()))
+    });
     g.finish();
 }
 

@@ -8,7 +8,10 @@
 //!
 //! X.690 §8.1 (identifier and length octets), §8.1.3.6 (indefinite form).
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use crate::error::InputError;
 

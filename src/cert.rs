@@ -10,7 +10,10 @@
 //! A certificate is decoded once; the view is immutable and shared (`Clone` is a reference
 //! count). Signatures are verified over the TBSCertificate bytes exactly as received.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use std::ops::Range;
 use std::sync::Arc;

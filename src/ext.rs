@@ -1,6 +1,9 @@
 //! Certificate extensions (RFC 5280 §4.2), decoded into kyso's own owned types.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use x509_parser::extensions as xp;
 

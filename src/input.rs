@@ -5,7 +5,10 @@
 //! unsorted SET OF (VIETNAM-PKI.md quirk 1): the bundle is walked with kyso's BER reader and
 //! each certificate is taken as the bytes it was stored as, in stored order.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;

@@ -15,7 +15,10 @@
 //! compared. The G1 hierarchy's ASCII names ("Co quan chung thuc so") and G2's UTF-8 names
 //! ("Cơ quan chứng thực số") are different names, and stay different.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -283,7 +286,12 @@ pub(crate) fn decode_string(value_tag: u8, bytes: &[u8]) -> Option<String> {
             }
             bytes
                 .chunks_exact(4)
-                .map(|c| <[u8; 4]>::try_from(c).ok().map(u32::from_be_bytes).and_then(char::from_u32))
+                .map(|c| {
+                    <[u8; 4]>::try_from(c)
+                        .ok()
+                        .map(u32::from_be_bytes)
+                        .and_then(char::from_u32)
+                })
                 .collect()
         }
         _ => None,

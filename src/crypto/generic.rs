@@ -4,7 +4,10 @@
 //! time does not matter; correctness does, and both encodings are checked by the Wycheproof
 //! vectors on both providers.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use num_bigint::BigUint;
 

@@ -10,7 +10,10 @@
 //! SHA-1 and RSA keys under 2048 bits pass only under [`AlgorithmPolicy::allow_legacy`], and the
 //! [`Verified`] result names them.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use crate::asn1::{self, tag, Children};
 use crate::error::{CryptoError, InputError, LegacyReason};

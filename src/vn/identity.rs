@@ -6,7 +6,10 @@
 //! citizen ID, `CMND:` old ID (9 or 12 digits), `HC:` passport, `MNS:` budget-unit code.
 //! A name may carry several UIDs. CA certificates of 2026 carry a bare tax code.
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 use crate::cert::Certificate;
 use crate::ext::GeneralName;
