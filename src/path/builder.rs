@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{crypto_error, validate, ChainResult, PathError, PathOptions, Verdict};
+use super::{crypto_error, validate, ChainResult, PathError, PathOptions};
 use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, Verified};
 use crate::error::CryptoError;
@@ -110,71 +110,28 @@ pub(super) fn search(
     // A leaf that is itself an anchor: only the end-entity checks apply.
     if let Some(a) = store.anchor_for(leaf) {
         let path = vec![leaf.clone()];
-        let r = validate::validate(&path, &mut s);
-        return finish(&s, r, path, a.hierarchy.clone());
+        return match validate::validate(&path, &mut s) {
+            Ok(legacy) => ChainResult::valid(path, a.hierarchy.clone(), legacy, s.signature_checks),
+            Err(e) => ChainResult::failed(e, path, Some(a.hierarchy.clone()), s.signature_checks),
+        };
     }
     let mut path = vec![leaf.clone()];
     if let Some((p, h, legacy)) = dfs(&mut s, &mut path, pool, store) {
-        return ChainResult {
-            verdict: Verdict::Valid,
-            path: p,
-            hierarchy: Some(h),
-            error: None,
-            legacy,
-            signature_checks: s.signature_checks,
-        };
+        return ChainResult::valid(p, h, legacy, s.signature_checks);
     }
-    let signature_checks = s.signature_checks;
-    if let Some((e, p, h)) = s.best.take() {
-        return ChainResult {
-            verdict: e.verdict(),
-            path: p,
-            hierarchy: h,
-            error: Some(e),
-            legacy: Vec::new(),
-            signature_checks,
-        };
-    }
-    let error = match s.exhausted {
-        Some(limit) => PathError::BudgetExhausted { limit },
-        None => PathError::NoIssuerFound {
-            index: 0,
-            issuer: leaf.issuer().display(),
-        },
-    };
-    ChainResult {
-        verdict: error.verdict(),
-        path: Vec::new(),
-        hierarchy: None,
-        error: Some(error),
-        legacy: Vec::new(),
-        signature_checks,
-    }
-}
-
-fn finish(
-    s: &Search<'_>,
-    r: Result<Vec<crate::error::LegacyReason>, PathError>,
-    path: Vec<Certificate>,
-    h: Hierarchy,
-) -> ChainResult {
-    match r {
-        Ok(legacy) => ChainResult {
-            verdict: Verdict::Valid,
-            path,
-            hierarchy: Some(h),
-            error: None,
-            legacy,
-            signature_checks: s.signature_checks,
-        },
-        Err(e) => ChainResult {
-            verdict: e.verdict(),
-            path,
-            hierarchy: Some(h),
-            error: Some(e),
-            legacy: Vec::new(),
-            signature_checks: s.signature_checks,
-        },
+    let checks = s.signature_checks;
+    match (s.best.take(), s.exhausted) {
+        (Some((e, p, h)), _) => ChainResult::failed(e, p, h, checks),
+        (None, Some(limit)) => ChainResult::failed(PathError::BudgetExhausted { limit }, Vec::new(), None, checks),
+        (None, None) => ChainResult::failed(
+            PathError::NoIssuerFound {
+                index: 0,
+                issuer: leaf.issuer().display(),
+            },
+            Vec::new(),
+            None,
+            checks,
+        ),
     }
 }
 

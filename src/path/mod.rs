@@ -241,6 +241,30 @@ pub struct ChainResult {
     pub signature_checks: usize,
 }
 
+impl ChainResult {
+    pub(crate) fn valid(path: Vec<Certificate>, h: Hierarchy, legacy: Vec<LegacyReason>, checks: usize) -> Self {
+        ChainResult {
+            verdict: Verdict::Valid,
+            path,
+            hierarchy: Some(h),
+            error: None,
+            legacy,
+            signature_checks: checks,
+        }
+    }
+
+    pub(crate) fn failed(error: PathError, path: Vec<Certificate>, h: Option<Hierarchy>, checks: usize) -> Self {
+        ChainResult {
+            verdict: error.verdict(),
+            path,
+            hierarchy: h,
+            error: Some(error),
+            legacy: Vec::new(),
+            signature_checks: checks,
+        }
+    }
+}
+
 /// Build and validate a path for `leaf` (see the module documentation).
 pub fn verify_chain(
     leaf: &Certificate,
