@@ -41,6 +41,7 @@ struct Inner {
     signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
     signature_algorithm_der: Range<usize>,
     signature: Vec<u8>,
+    signature_unused_bits: u8,
     version: u32,
     serial: Vec<u8>,
     issuer: Name,
@@ -93,9 +94,11 @@ impl Certificate {
         if kids.next().is_some() || tbs.tag != tag::SEQUENCE || sig_alg.tag != tag::SEQUENCE || sig_val.tag != 0x03 {
             return Err(parse_err("Certificate structure"));
         }
-        let signature = match sig_val.contents.split_first() {
-            Some((0, s)) => s.to_vec(),
-            _ => return Err(parse_err("signatureValue has unused bits")),
+        // A signature whose BIT STRING declares unused bits is not a whole number of octets:
+        // it cannot verify, and says so at verification (as OpenSSL does), not at parsing.
+        let (signature_unused_bits, signature) = match sig_val.contents.split_first() {
+            Some((unused, s)) if *unused < 8 => (*unused, s.to_vec()),
+            _ => return Err(parse_err("signatureValue BIT STRING")),
         };
         // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
         let inner_alg = {
@@ -141,6 +144,7 @@ impl Certificate {
             signature_algorithm,
             signature_algorithm_der: sig_alg_range,
             signature,
+            signature_unused_bits,
             version: x.version().0 + 1,
             serial: x.raw_serial().to_vec(),
             issuer,
@@ -309,6 +313,9 @@ impl Certificate {
     ) -> Result<Verified, CryptoError> {
         let alg = self.signature_algorithm()?;
         let key = issuer.public_key()?;
+        if self.0.signature_unused_bits != 0 {
+            return Err(CryptoError::BadSignature);
+        }
         crypto::verify_signature(provider, policy, alg, key, self.tbs_der(), self.signature())
     }
 }

@@ -111,13 +111,13 @@ pub(super) fn search(
     if let Some(a) = store.anchor_for(leaf) {
         let path = vec![leaf.clone()];
         return match validate::validate(&path, &mut s) {
-            Ok(legacy) => ChainResult::valid(path, a.hierarchy.clone(), legacy, s.signature_checks),
+            Ok(outcome) => ChainResult::valid(path, a.hierarchy.clone(), outcome, s.signature_checks),
             Err(e) => ChainResult::failed(e, path, Some(a.hierarchy.clone()), s.signature_checks),
         };
     }
     let mut path = vec![leaf.clone()];
-    if let Some((p, h, legacy)) = dfs(&mut s, &mut path, pool, store) {
-        return ChainResult::valid(p, h, legacy, s.signature_checks);
+    if let Some((p, h, outcome)) = dfs(&mut s, &mut path, pool, store) {
+        return ChainResult::valid(p, h, outcome, s.signature_checks);
     }
     let checks = s.signature_checks;
     match (s.best.take(), s.exhausted) {
@@ -135,7 +135,7 @@ pub(super) fn search(
     }
 }
 
-type Found = (Vec<Certificate>, Hierarchy, Vec<crate::error::LegacyReason>);
+type Found = (Vec<Certificate>, Hierarchy, validate::Outcome);
 
 fn dfs(s: &mut Search<'_>, path: &mut Vec<Certificate>, pool: &[Certificate], store: &TrustStore) -> Option<Found> {
     let cur = path.last()?.clone();
@@ -151,7 +151,7 @@ fn dfs(s: &mut Search<'_>, path: &mut Vec<Certificate>, pool: &[Certificate], st
         s.candidates += 1;
         path.push(anchor.clone());
         match validate::validate(path, s) {
-            Ok(legacy) => return Some((path.clone(), h, legacy)),
+            Ok(outcome) => return Some((path.clone(), h, outcome)),
             Err(e) => {
                 let snapshot = path.clone();
                 s.record(e, &snapshot, Some(&h));

@@ -7,6 +7,8 @@
 //! The core does no I/O and reads no clock: the time is an input.
 
 mod builder;
+mod names;
+mod policy;
 mod validate;
 
 use serde::Serialize;
@@ -19,6 +21,7 @@ use crate::time::Time;
 use crate::trust::{Hierarchy, TrustStore};
 
 pub use builder::Budget;
+pub use policy::PolicySettings;
 
 /// What the leaf's keyUsage must allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,6 +48,8 @@ pub struct PathOptions {
     pub leaf_key_usage: LeafKeyUsage,
     /// Extended key usages the leaf must allow (none: EKU is not checked).
     pub required_eku: Vec<Oid>,
+    /// The RFC 5280 §6.1.1 policy inputs.
+    pub policy: PolicySettings,
     /// Limits on the search.
     pub budget: Budget,
 }
@@ -58,6 +63,7 @@ impl PathOptions {
             algorithms: AlgorithmPolicy::STRICT,
             leaf_key_usage: LeafKeyUsage::DigitalSignatureOrNonRepudiation,
             required_eku: Vec::new(),
+            policy: PolicySettings::default(),
             budget: Budget::default(),
         }
     }
@@ -146,6 +152,25 @@ pub enum PathError {
         /// The missing purpose, dotted.
         missing: String,
     },
+    /// No certificate policy is valid for the path, and one is required (explicit policy).
+    NoValidPolicy {
+        /// Certificate at which the requirement failed.
+        index: usize,
+    },
+    /// A policy mapping to or from anyPolicy (RFC 5280 §6.1.4 (a)).
+    PolicyMapsAnyPolicy {
+        /// Certificate index.
+        index: usize,
+    },
+    /// A name lies outside the permitted subtrees, or inside an excluded one.
+    NameConstraint {
+        /// Certificate index.
+        index: usize,
+        /// The name.
+        name: String,
+        /// Whether it is excluded (else: not permitted).
+        excluded: bool,
+    },
     /// A critical extension kyso does not process.
     UnknownCriticalExtension {
         /// Certificate index.
@@ -166,6 +191,9 @@ impl PathError {
             PathError::Algorithm { .. } => 3,
             PathError::NotCa { .. } | PathError::PathLenExceeded { .. } => 4,
             PathError::KeyUsage { .. } | PathError::ExtendedKeyUsage { .. } => 5,
+            PathError::NoValidPolicy { .. }
+            | PathError::PolicyMapsAnyPolicy { .. }
+            | PathError::NameConstraint { .. } => 5,
             PathError::UnknownCriticalExtension { .. } => 6,
             PathError::Expired { .. } | PathError::NotYetValid { .. } => 7,
         }
@@ -199,6 +227,18 @@ impl PathError {
             PathError::KeyUsage { index, required } => format!("certificate #{index}: keyUsage lacks {required}"),
             PathError::ExtendedKeyUsage { index, missing } => {
                 format!("certificate #{index}: extKeyUsage lacks {missing}")
+            }
+            PathError::NoValidPolicy { index } => {
+                format!("certificate #{index}: no acceptable certificate policy for the path")
+            }
+            PathError::PolicyMapsAnyPolicy { index } => format!("certificate #{index}: maps anyPolicy"),
+            PathError::NameConstraint { index, name, excluded } => {
+                let why = if *excluded {
+                    "is in an excluded subtree"
+                } else {
+                    "is outside the permitted subtrees"
+                };
+                format!("certificate #{index}: name {name} {why}")
             }
             PathError::UnknownCriticalExtension { index, oid } => {
                 format!("certificate #{index}: unknown critical extension {oid}")
@@ -237,29 +277,34 @@ pub struct ChainResult {
     pub error: Option<PathError>,
     /// Legacy algorithms the path relies on (allowed by the policy).
     pub legacy: Vec<LegacyReason>,
+    /// The user-constrained policy set of a valid path (RFC 5280 §6.1.6; `2.5.29.32.0`
+    /// alone when any policy is acceptable).
+    pub policies: Vec<Oid>,
     /// Signature checks spent.
     pub signature_checks: usize,
 }
 
 impl ChainResult {
-    pub(crate) fn valid(path: Vec<Certificate>, h: Hierarchy, legacy: Vec<LegacyReason>, checks: usize) -> Self {
+    fn valid(path: Vec<Certificate>, h: Hierarchy, outcome: validate::Outcome, checks: usize) -> Self {
         ChainResult {
             verdict: Verdict::Valid,
             path,
             hierarchy: Some(h),
             error: None,
-            legacy,
+            legacy: outcome.legacy,
+            policies: outcome.policies,
             signature_checks: checks,
         }
     }
 
-    pub(crate) fn failed(error: PathError, path: Vec<Certificate>, h: Option<Hierarchy>, checks: usize) -> Self {
+    fn failed(error: PathError, path: Vec<Certificate>, h: Option<Hierarchy>, checks: usize) -> Self {
         ChainResult {
             verdict: error.verdict(),
             path,
             hierarchy: h,
             error: Some(error),
             legacy: Vec::new(),
+            policies: Vec::new(),
             signature_checks: checks,
         }
     }
