@@ -2,8 +2,11 @@
 //! intermediates. One store can hold both Vietnamese hierarchies at once; every answer says
 //! which hierarchy it reached.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use crate::cert::Certificate;
-use crate::crypto::{AlgorithmPolicy, CryptoProvider};
+use crate::crypto::{AlgorithmPolicy, CryptoProvider, Verified};
 use crate::error::InputError;
 use crate::input;
 
@@ -80,12 +83,26 @@ pub struct KnownIntermediate {
 }
 
 /// Anchors and known intermediates.
+///
+/// A store also remembers the CA-to-CA signatures it has seen verify (keyed by the SHA-256 of
+/// both certificates' DER), so that validating the thousandth document of a batch does not
+/// check the licensed CA's certificate against the root again. Only successes are kept, with
+/// the legacy properties they had; the algorithm policy of each validation still applies.
+/// Clones of a store share the cache.
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<TrustAnchor>,
     intermediates: Vec<KnownIntermediate>,
     bundle_date: Option<&'static str>,
+    signature_cache: Arc<Mutex<HashMap<SignaturePair, Verified>>>,
 }
+
+/// SHA-256 of a certificate and of the certificate whose key verified its signature.
+type SignaturePair = ([u8; 32], [u8; 32]);
+
+/// Most CA-to-CA signatures a store remembers; the cache is emptied when full. The Vietnamese
+/// hierarchies have under 100 CA certificates.
+const SIGNATURE_CACHE_LIMIT: usize = 4_096;
 
 /// How a certificate was placed in a hierarchy by [`TrustStore::identify`].
 #[derive(Debug, Clone)]
@@ -156,6 +173,20 @@ impl TrustStore {
             self.add_anchor(c, hierarchy.clone());
         }
         Ok(n)
+    }
+
+    /// A CA-to-CA signature verified before (see the type's documentation).
+    pub(crate) fn cached_signature(&self, pair: &SignaturePair) -> Option<Verified> {
+        self.signature_cache.lock().ok()?.get(pair).cloned()
+    }
+
+    pub(crate) fn cache_signature(&self, pair: SignaturePair, v: Verified) {
+        if let Ok(mut cache) = self.signature_cache.lock() {
+            if cache.len() >= SIGNATURE_CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(pair, v);
+        }
     }
 
     /// The anchor with exactly this certificate.

@@ -2,7 +2,9 @@
 //! real Vietnamese CA certificates.
 
 use kyso::crypto::{self, AlgorithmPolicy};
-use kyso::path::{self, Budget, LeafKeyUsage, PathError, PathOptions, Verdict};
+use kyso::path::{
+    self, Budget, CheckKind, CheckOutcome, LeafKeyUsage, PathError, PathOptions, TimeModel, Tolerances, Verdict,
+};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::unix;
 use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
@@ -244,17 +246,33 @@ fn pathological_pool_ends_inside_the_budget() {
 #[test]
 fn every_vietnamese_ca_certificate_chains_to_its_root() {
     let s = TrustStore::vietnam();
-    let mut n = 0;
+    let (mut n, mut tolerated) = (0, 0);
     for b in kyso::vn::bundle().iter().filter(|b| !b.anchor) {
         let cert = &b.certificate;
-        // Validate each at a time inside its own validity period.
-        let mut o = PathOptions::at(Time(cert.not_before().0 + 86_400));
+        // Validate each at a time inside its own validity period, under the Vietnam policy.
+        let mut o = PathOptions::vietnam(Time(cert.not_before().0 + 86_400));
         o.leaf_key_usage = LeafKeyUsage::Any;
         o.algorithms = AlgorithmPolicy::LEGACY;
         let r = check(cert, &[], &s, &o);
         assert_eq!(r.verdict, Verdict::Valid, "{}: {:?}", b.name, r.error);
         assert_eq!(r.hierarchy.as_ref(), Some(&b.hierarchy), "{}", b.name);
-        // SHA-1 chains (G1, MIC era) are legacy, and refused by the strict policy.
+        assert!(r
+            .checks
+            .iter()
+            .any(|c| c.check == CheckKind::Revocation && c.outcome == CheckOutcome::NotChecked));
+        // The same path under RFC 5280 as written: refused exactly when a tolerance was used.
+        let mut strict = o.clone();
+        strict.tolerances = Tolerances::NONE;
+        let rs = check(cert, &[], &s, &strict);
+        if r.tolerated.is_empty() {
+            assert_eq!(rs.verdict, Verdict::Valid, "{}: {:?}", b.name, rs.error);
+        } else {
+            tolerated += 1;
+            assert_eq!(rs.verdict, Verdict::Invalid, "{}", b.name);
+            let quirks: Vec<u8> = r.tolerated.iter().map(|(_, q)| q.number()).collect();
+            assert!(quirks.iter().all(|q| [4, 5].contains(q)), "{}: {quirks:?}", b.name);
+        }
+        // SHA-1 chains (G1, MIC era) are legacy, and refused by the strict algorithm policy.
         if !r.legacy.is_empty() {
             o.algorithms = AlgorithmPolicy::STRICT;
             let strict = check(cert, &[], &s, &o);
@@ -268,4 +286,113 @@ fn every_vietnamese_ca_certificate_chains_to_its_root() {
         n += 1;
     }
     assert_eq!(n, 64);
+    // FPT, Viettel, VNPT, VNPAY, CA2 and Intrust timestamping certificates.
+    assert_eq!(tolerated, 6);
+}
+
+#[test]
+fn fpt_timestamping_certificate_needs_both_named_tolerances() {
+    let s = TrustStore::vietnam();
+    let fpt = kyso::vn::bundle()
+        .iter()
+        .find(|b| b.name.contains("FPT-Certification-Authority-Timestamping"))
+        .unwrap();
+    let mut o = PathOptions::vietnam(at(2024, 1, 1));
+    o.leaf_key_usage = LeafKeyUsage::Any;
+    let r = check(&fpt.certificate, &[], &s, &o);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.error);
+    let numbers: Vec<u8> = r.tolerated.iter().map(|(_, q)| q.number()).collect();
+    assert_eq!(numbers, [4, 5]);
+    o.tolerances.critical_authority_info_access = false;
+    let r = check(&fpt.certificate, &[], &s, &o);
+    assert!(
+        matches!(&r.error, Some(PathError::UnknownCriticalExtension { index: 0, oid }) if oid == "1.3.6.1.5.5.7.1.1")
+    );
+    o.tolerances = Tolerances::VIETNAM;
+    o.tolerances.key_cert_sign_without_ca = false;
+    let r = check(&fpt.certificate, &[], &s, &o);
+    assert!(
+        matches!(r.error, Some(PathError::KeyCertSignWithoutCa { index: 0 })),
+        "{:?}",
+        r.error
+    );
+}
+
+#[test]
+fn chain_model_judges_each_ca_when_it_issued() {
+    // A CA that expired in 2026 issued a leaf in 2025: a signature made in 2025 and checked
+    // today is valid in the chain model and expired in the shell model.
+    let pki = VietnamTestPki::build();
+    let s = store(&pki);
+    let sub_key = TestKey::load("pub-sub");
+    let sub_name = name(&[("C", "VN"), ("CN", "Retired CA")]);
+    let sub = issue(
+        &CertSpec {
+            serial: 90,
+            subject: sub_name.clone(),
+            not_before: unix(2024, 1, 1),
+            not_after: unix(2026, 1, 1),
+            basic_constraints: Some((true, None)),
+            key_usage: Some(ku::KEY_CERT_SIGN),
+            ..CertSpec::default()
+        },
+        &sub_key,
+        Some((&pki.pub_root.subject, &pki.pub_root.key)),
+    );
+    let leaf = issue(
+        &CertSpec {
+            serial: 91,
+            subject: name(&[("CN", "signer")]),
+            not_before: unix(2025, 1, 1),
+            not_after: unix(2027, 1, 1),
+            key_usage: Some(ku::NON_REPUDIATION),
+            ..CertSpec::default()
+        },
+        &TestKey::load("leaf-c"),
+        Some((&sub_name, &sub_key)),
+    );
+    let mut o = PathOptions::at(at(2026, 6, 1));
+    let shell = check(&c(&leaf), &[c(&sub)], &s, &o);
+    assert!(
+        matches!(shell.error, Some(PathError::Expired { index: 1, .. })),
+        "{:?}",
+        shell.error
+    );
+    o.model = TimeModel::Chain;
+    let chain = check(&c(&leaf), &[c(&sub)], &s, &o);
+    assert_eq!(chain.verdict, Verdict::Valid, "{:?}", chain.error);
+    // The leaf itself must still be valid at the time judged.
+    o.time = at(2027, 6, 1);
+    assert!(matches!(
+        check(&c(&leaf), &[c(&sub)], &s, &o).error,
+        Some(PathError::Expired { index: 0, .. })
+    ));
+}
+
+#[test]
+fn ca_signatures_are_cached_per_store_and_the_policy_still_applies() {
+    let s = TrustStore::vietnam();
+    let g1_sub = kyso::vn::bundle()
+        .iter()
+        .find(|b| b.name.contains("Co-quan-chung-thuc-so-Chinh-phu__2010"))
+        .unwrap();
+    let mut o = PathOptions::at(at(2020, 1, 1));
+    o.leaf_key_usage = LeafKeyUsage::Any;
+    o.algorithms = AlgorithmPolicy::LEGACY;
+    let first = check(&g1_sub.certificate, &[], &s, &o);
+    assert_eq!(first.verdict, Verdict::Valid, "{:?}", first.error);
+    assert_eq!(first.signature_checks, 1);
+    let again = check(&g1_sub.certificate, &[], &s, &o);
+    assert_eq!(
+        (again.verdict, again.signature_checks),
+        (Verdict::Valid, 0),
+        "served from the cache"
+    );
+    assert_eq!(again.legacy, first.legacy);
+    o.algorithms = AlgorithmPolicy::STRICT;
+    let strict = check(&g1_sub.certificate, &[], &s, &o);
+    assert!(
+        matches!(strict.error, Some(PathError::Algorithm { .. })),
+        "the cache does not bypass the SHA-1 policy"
+    );
 }

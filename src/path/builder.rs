@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{crypto_error, validate, ChainResult, PathError, PathOptions};
+use super::validate::Log;
+use super::{crypto_error, validate, ChainResult, Check, CheckKind, CheckOutcome, PathError, PathOptions};
 use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, Verified};
 use crate::error::CryptoError;
@@ -35,22 +36,39 @@ impl Default for Budget {
 pub(super) struct Search<'a> {
     pub options: &'a PathOptions,
     provider: &'a dyn CryptoProvider,
+    store: &'a TrustStore,
     signature_cache: HashMap<([u8; 32], [u8; 32]), Result<Verified, CryptoError>>,
     pub signature_checks: usize,
     candidates: usize,
-    best: Option<(PathError, Vec<Certificate>, Option<Hierarchy>)>,
+    best: Option<(PathError, Vec<Certificate>, Option<Hierarchy>, Vec<Check>)>,
     exhausted: Option<&'static str>,
 }
 
 impl Search<'_> {
-    /// Verify `child`'s signature with `issuer`'s key, once per pair.
+    /// Verify `child`'s signature with `issuer`'s key, once per pair in this search; a CA
+    /// certificate's signature, once per trust store (see [`TrustStore`]'s cache).
     pub fn signature(&mut self, child: &Certificate, issuer: &Certificate) -> Result<Verified, CryptoError> {
         let key = (*child.sha256(), *issuer.sha256());
         if let Some(r) = self.signature_cache.get(&key) {
             return r.clone();
         }
+        let policy = self.options.algorithms;
+        if child.is_ca() {
+            if let Some(v) = self.store.cached_signature(&key) {
+                // Verified before, perhaps under another policy: the policy still decides.
+                return match v.legacy.first() {
+                    Some(reason) if !policy.allow_legacy => {
+                        Err(CryptoError::LegacyAlgorithmRejected { reason: *reason })
+                    }
+                    _ => Ok(v),
+                };
+            }
+        }
         self.signature_checks += 1;
-        let r = child.verify_signed_by(issuer, self.provider, self.options.algorithms);
+        let r = child.verify_signed_by(issuer, self.provider, policy);
+        if let (Ok(v), true) = (&r, child.is_ca()) {
+            self.store.cache_signature(key, v.clone());
+        }
         self.signature_cache.insert(key, r.clone());
         r
     }
@@ -65,14 +83,14 @@ impl Search<'_> {
         self.exhausted.is_some()
     }
 
-    fn record(&mut self, e: PathError, path: &[Certificate], h: Option<&Hierarchy>) {
-        if self.best.as_ref().is_none_or(|(b, _, _)| e.rank() > b.rank()) {
+    fn record(&mut self, e: PathError, path: &[Certificate], h: Option<&Hierarchy>, checks: Vec<Check>) {
+        if self.best.as_ref().is_none_or(|(b, _, _, _)| e.rank() > b.rank()) {
             // For "no issuer", the path stops at the certificate left without one.
             let (path, h) = match e {
                 PathError::NoIssuerFound { index, .. } => (path.get(..=index).unwrap_or(path).to_vec(), None),
                 _ => (path.to_vec(), h.cloned()),
             };
-            self.best = Some((e, path, h));
+            self.best = Some((e, path, h, checks));
         }
     }
 }
@@ -101,6 +119,7 @@ pub(super) fn search(
     let mut s = Search {
         options,
         provider,
+        store,
         signature_cache: HashMap::new(),
         signature_checks: 0,
         candidates: 0,
@@ -110,9 +129,10 @@ pub(super) fn search(
     // A leaf that is itself an anchor: only the end-entity checks apply.
     if let Some(a) = store.anchor_for(leaf) {
         let path = vec![leaf.clone()];
-        return match validate::validate(&path, &mut s) {
+        let mut log = Log::default();
+        return match validate::validate(&path, &mut s, &mut log) {
             Ok(outcome) => ChainResult::valid(path, a.hierarchy.clone(), outcome, s.signature_checks),
-            Err(e) => ChainResult::failed(e, path, Some(a.hierarchy.clone()), s.signature_checks),
+            Err(e) => ChainResult::failed(e, path, Some(a.hierarchy.clone()), log.checks, s.signature_checks),
         };
     }
     let mut path = vec![leaf.clone()];
@@ -121,8 +141,14 @@ pub(super) fn search(
     }
     let checks = s.signature_checks;
     match (s.best.take(), s.exhausted) {
-        (Some((e, p, h)), _) => ChainResult::failed(e, p, h, checks),
-        (None, Some(limit)) => ChainResult::failed(PathError::BudgetExhausted { limit }, Vec::new(), None, checks),
+        (Some((e, p, h, list)), _) => ChainResult::failed(e, p, h, list, checks),
+        (None, Some(limit)) => ChainResult::failed(
+            PathError::BudgetExhausted { limit },
+            Vec::new(),
+            None,
+            Vec::new(),
+            checks,
+        ),
         (None, None) => ChainResult::failed(
             PathError::NoIssuerFound {
                 index: 0,
@@ -130,6 +156,7 @@ pub(super) fn search(
             },
             Vec::new(),
             None,
+            Vec::new(),
             checks,
         ),
     }
@@ -150,11 +177,12 @@ fn dfs(s: &mut Search<'_>, path: &mut Vec<Certificate>, pool: &[Certificate], st
         }
         s.candidates += 1;
         path.push(anchor.clone());
-        match validate::validate(path, s) {
+        let mut log = Log::default();
+        match validate::validate(path, s, &mut log) {
             Ok(outcome) => return Some((path.clone(), h, outcome)),
             Err(e) => {
                 let snapshot = path.clone();
-                s.record(e, &snapshot, Some(&h));
+                s.record(e, &snapshot, Some(&h), log.checks);
             }
         }
         path.pop();
@@ -182,7 +210,14 @@ fn dfs(s: &mut Search<'_>, path: &mut Vec<Certificate>, pool: &[Certificate], st
                 // An algorithm refusal is specific and worth reporting.
                 let mut p = path.clone();
                 p.push(cand.clone());
-                s.record(crypto_error(path.len() - 1, e), &p, None);
+                let index = path.len() - 1;
+                let check = Check {
+                    index,
+                    check: CheckKind::Signature,
+                    outcome: CheckOutcome::Failed,
+                    detail: None,
+                };
+                s.record(crypto_error(index, e), &p, None, vec![check]);
             }
             continue;
         }

@@ -50,8 +50,104 @@ pub struct PathOptions {
     pub required_eku: Vec<Oid>,
     /// The RFC 5280 §6.1.1 policy inputs.
     pub policy: PolicySettings,
+    /// How validity periods are judged.
+    pub model: TimeModel,
+    /// Which real-world deviations are accepted (and reported).
+    pub tolerances: Tolerances,
     /// Limits on the search.
     pub budget: Budget,
+}
+
+/// How validity periods are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeModel {
+    /// Every certificate valid at the validation time (RFC 5280 §6.1.3 (a)(2)).
+    Shell,
+    /// The leaf valid at the validation time (the signing or timestamp time), each CA valid
+    /// when it issued the certificate below it (its notBefore). Vietnamese rules judge a
+    /// signature at the time it was made.
+    Chain,
+}
+
+/// Named tolerances for deviations of real Vietnamese certificates (VIETNAM-PKI.md). Off, a
+/// deviating certificate is refused; on, it is accepted and the result lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tolerances {
+    /// Quirk 4: authorityInfoAccess marked critical, which RFC 5280 §4.2.2.1 forbids and which
+    /// path validation does not act on (FPT Certification Authority Timestamping, 2023).
+    pub critical_authority_info_access: bool,
+    /// Quirk 5: keyCertSign asserted on a non-CA certificate (TSA certificates issued straight
+    /// by Vietnam National Root CA: FPT, Viettel, VNPT, VNPAY, CA2 and Intrust timestamping).
+    pub key_cert_sign_without_ca: bool,
+}
+
+impl Tolerances {
+    /// RFC 5280 as written.
+    pub const NONE: Tolerances = Tolerances {
+        critical_authority_info_access: false,
+        key_cert_sign_without_ca: false,
+    };
+    /// Every tolerance the Vietnamese hierarchies need.
+    pub const VIETNAM: Tolerances = Tolerances {
+        critical_authority_info_access: true,
+        key_cert_sign_without_ca: true,
+    };
+}
+
+/// One check of the validation of a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Certificate index (0 = leaf).
+    pub index: usize,
+    /// What was checked.
+    pub check: CheckKind,
+    /// How it went.
+    pub outcome: CheckOutcome,
+    /// A note (the tolerated quirk, why it was not checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What a [`Check`] is about (RFC 5280 §6.1.3–§6.1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CheckKind {
+    /// The issuer's signature.
+    Signature,
+    /// The validity period.
+    Validity,
+    /// Revocation status.
+    Revocation,
+    /// Name constraints of the CAs above.
+    NameConstraints,
+    /// Certificate policies.
+    Policies,
+    /// basicConstraints cA.
+    BasicConstraints,
+    /// pathLenConstraint.
+    PathLength,
+    /// keyUsage.
+    KeyUsage,
+    /// extKeyUsage.
+    ExtendedKeyUsage,
+    /// Critical extensions all processed.
+    CriticalExtensions,
+}
+
+/// The outcome of a [`Check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckOutcome {
+    /// Passed.
+    Passed,
+    /// Failed (the path's error says why).
+    Failed,
+    /// A deviation accepted by a named tolerance.
+    Tolerated,
+    /// Not checked (revocation without evidence).
+    NotChecked,
 }
 
 impl PathOptions {
@@ -64,7 +160,19 @@ impl PathOptions {
             leaf_key_usage: LeafKeyUsage::DigitalSignatureOrNonRepudiation,
             required_eku: Vec::new(),
             policy: PolicySettings::default(),
+            model: TimeModel::Shell,
+            tolerances: Tolerances::NONE,
             budget: Budget::default(),
+        }
+    }
+
+    /// The Vietnam policy at `time`: [`PathOptions::at`] with every tolerance of
+    /// [`Tolerances::VIETNAM`], judged in the chain model (a signature at the time it was made).
+    pub fn vietnam(time: Time) -> PathOptions {
+        PathOptions {
+            model: TimeModel::Chain,
+            tolerances: Tolerances::VIETNAM,
+            ..PathOptions::at(time)
         }
     }
 }
@@ -138,6 +246,12 @@ pub enum PathError {
         /// Index of the CA certificate that one too many (a pathLenConstraint above it forbids it).
         index: usize,
     },
+    /// keyCertSign on a certificate that is not a CA (RFC 5280 §4.2.1.3), without the
+    /// tolerance for it.
+    KeyCertSignWithoutCa {
+        /// Certificate index.
+        index: usize,
+    },
     /// keyUsage does not allow what the certificate is used for.
     KeyUsage {
         /// Certificate index.
@@ -190,7 +304,9 @@ impl PathError {
             PathError::BadSignature { .. } => 2,
             PathError::Algorithm { .. } => 3,
             PathError::NotCa { .. } | PathError::PathLenExceeded { .. } => 4,
-            PathError::KeyUsage { .. } | PathError::ExtendedKeyUsage { .. } => 5,
+            PathError::KeyUsage { .. }
+            | PathError::ExtendedKeyUsage { .. }
+            | PathError::KeyCertSignWithoutCa { .. } => 5,
             PathError::NoValidPolicy { .. }
             | PathError::PolicyMapsAnyPolicy { .. }
             | PathError::NameConstraint { .. } => 5,
@@ -224,6 +340,9 @@ impl PathError {
             }
             PathError::NotCa { index } => format!("certificate #{index} issues certificates but is not a CA"),
             PathError::PathLenExceeded { index } => format!("certificate #{index}: path length constraint exceeded"),
+            PathError::KeyCertSignWithoutCa { index } => {
+                format!("certificate #{index}: keyCertSign without being a CA (RFC 5280 §4.2.1.3)")
+            }
             PathError::KeyUsage { index, required } => format!("certificate #{index}: keyUsage lacks {required}"),
             PathError::ExtendedKeyUsage { index, missing } => {
                 format!("certificate #{index}: extKeyUsage lacks {missing}")
@@ -241,7 +360,7 @@ impl PathError {
                 format!("certificate #{index}: name {name} {why}")
             }
             PathError::UnknownCriticalExtension { index, oid } => {
-                format!("certificate #{index}: unknown critical extension {oid}")
+                format!("certificate #{index}: critical extension {oid} that kyso does not process")
             }
         }
     }
@@ -277,6 +396,10 @@ pub struct ChainResult {
     pub error: Option<PathError>,
     /// Legacy algorithms the path relies on (allowed by the policy).
     pub legacy: Vec<LegacyReason>,
+    /// Every check made on [`ChainResult::path`], in order, up to the failing one.
+    pub checks: Vec<Check>,
+    /// Deviations accepted by a tolerance: certificate index and quirk.
+    pub tolerated: Vec<(usize, crate::vn::Quirk)>,
     /// The user-constrained policy set of a valid path (RFC 5280 §6.1.6; `2.5.29.32.0`
     /// alone when any policy is acceptable).
     pub policies: Vec<Oid>,
@@ -291,18 +414,22 @@ impl ChainResult {
             path,
             hierarchy: Some(h),
             error: None,
+            checks: outcome.checks,
+            tolerated: outcome.tolerated,
             legacy: outcome.legacy,
             policies: outcome.policies,
             signature_checks: checks,
         }
     }
 
-    fn failed(error: PathError, path: Vec<Certificate>, h: Option<Hierarchy>, checks: usize) -> Self {
+    fn failed(error: PathError, path: Vec<Certificate>, h: Option<Hierarchy>, list: Vec<Check>, checks: usize) -> Self {
         ChainResult {
             verdict: error.verdict(),
             path,
             hierarchy: h,
             error: Some(error),
+            checks: list,
+            tolerated: Vec::new(),
             legacy: Vec::new(),
             policies: Vec::new(),
             signature_checks: checks,

@@ -3,12 +3,13 @@
 use super::builder::Search;
 use super::names;
 use super::policy::{PolicyFailure, PolicyState};
-use super::{crypto_error, LeafKeyUsage, PathError};
+use super::{crypto_error, Check, CheckKind, CheckOutcome, LeafKeyUsage, PathError, TimeModel};
 use crate::cert::Certificate;
 use crate::error::{CryptoError, LegacyReason};
 use crate::ext::{KeyUsage, NameConstraints};
 use crate::oid::{self, Oid};
 use crate::time::Time;
+use crate::vn::Quirk;
 
 /// What a valid path yields besides its certificates.
 pub(super) struct Outcome {
@@ -16,6 +17,46 @@ pub(super) struct Outcome {
     pub legacy: Vec<LegacyReason>,
     /// The user-constrained policy set (§6.1.6), `[anyPolicy]` when unconstrained.
     pub policies: Vec<Oid>,
+    /// Every check made.
+    pub checks: Vec<Check>,
+    /// Deviations accepted by a tolerance.
+    pub tolerated: Vec<(usize, Quirk)>,
+}
+
+/// The checks made so far, kept whether the path passes or fails.
+#[derive(Default)]
+pub(super) struct Log {
+    pub checks: Vec<Check>,
+    pub tolerated: Vec<(usize, Quirk)>,
+}
+
+impl Log {
+    fn pass(&mut self, index: usize, check: CheckKind) {
+        self.push(index, check, CheckOutcome::Passed, None);
+    }
+
+    fn push(&mut self, index: usize, check: CheckKind, outcome: CheckOutcome, detail: Option<String>) {
+        self.checks.push(Check {
+            index,
+            check,
+            outcome,
+            detail,
+        });
+    }
+
+    /// Record the result of one check and pass the error on.
+    fn run(&mut self, index: usize, check: CheckKind, r: Result<(), PathError>) -> Result<(), PathError> {
+        match &r {
+            Ok(()) => self.pass(index, check),
+            Err(_) => self.push(index, check, CheckOutcome::Failed, None),
+        }
+        r
+    }
+
+    fn tolerate(&mut self, index: usize, check: CheckKind, quirk: Quirk) {
+        self.push(index, check, CheckOutcome::Tolerated, Some(quirk.describe_en()));
+        self.tolerated.push((index, quirk));
+    }
 }
 
 /// Validate `path` (leaf first, anchor last).
@@ -24,14 +65,24 @@ pub(super) struct Outcome {
 /// pathLenConstraint are honoured as OpenSSL does, its other extensions are not processed.
 /// Certificates are processed from the one the anchor issued (i = 1) down to the leaf
 /// (i = n) per §6.1.3, with §6.1.4 between them and §6.1.5 at the end.
-pub(super) fn validate(path: &[Certificate], s: &mut Search<'_>) -> Result<Outcome, PathError> {
+pub(super) fn validate(path: &[Certificate], s: &mut Search<'_>, log: &mut Log) -> Result<Outcome, PathError> {
     let options = s.options;
-    let at = options.time;
     let anchor_index = path.len() - 1;
     let n = anchor_index;
+    // Shell model: everything at the validation time. Chain model: the leaf at the validation
+    // time, each CA when it issued the certificate below it.
+    let when = |idx: usize| match options.model {
+        TimeModel::Shell => options.time,
+        TimeModel::Chain if idx == 0 => options.time,
+        TimeModel::Chain => path.get(idx - 1).map_or(options.time, Certificate::not_before),
+    };
     let mut legacy: Vec<LegacyReason> = Vec::new();
     let anchor = &path[anchor_index];
-    check_time(anchor, anchor_index, at)?;
+    log.run(
+        anchor_index,
+        CheckKind::Validity,
+        check_time(anchor, anchor_index, when(anchor_index)),
+    )?;
     let mut max_path_length = anchor
         .basic_constraints()
         .and_then(|b| b.path_len)
@@ -51,78 +102,174 @@ pub(super) fn validate(path: &[Certificate], s: &mut Search<'_>) -> Result<Outco
                 issuer: cert.issuer().display(),
             },
             other => crypto_error(idx, other),
-        })?;
+        });
+        let v = match v {
+            Ok(v) => {
+                log.pass(idx, CheckKind::Signature);
+                v
+            }
+            Err(e) => {
+                log.push(idx, CheckKind::Signature, CheckOutcome::Failed, None);
+                return Err(e);
+            }
+        };
         for r in v.legacy {
             if !legacy.contains(&r) {
                 legacy.push(r);
             }
         }
         // (a)(2) validity.
-        check_time(cert, idx, at)?;
+        log.run(idx, CheckKind::Validity, check_time(cert, idx, when(idx)))?;
+        // (a)(3) revocation: the evidence is the revocation module's input.
+        log.push(
+            idx,
+            CheckKind::Revocation,
+            CheckOutcome::NotChecked,
+            Some("no revocation evidence given".into()),
+        );
         // (b)–(c) name constraints; a self-issued intermediate is exempt.
         if i == n || !cert.is_self_issued() {
-            names::check(cert, &constraints).map_err(|v| PathError::NameConstraint {
+            let r = names::check(cert, &constraints).map_err(|v| PathError::NameConstraint {
                 index: idx,
                 name: v.name,
                 excluded: v.excluded,
-            })?;
+            });
+            log.run(idx, CheckKind::NameConstraints, r)?;
         }
         // (d)–(f) policies.
-        policy.process(cert, i, n).map_err(|f| policy_error(idx, f))?;
+        let r = policy.process(cert, i, n).map_err(|f| policy_error(idx, f));
+        log.run(idx, CheckKind::Policies, r)?;
         // (o) no unprocessed critical extension.
-        if let Some(oid) = cert.extensions().unknown_critical().first() {
-            return Err(PathError::UnknownCriticalExtension {
-                index: idx,
-                oid: oid.dotted(),
-            });
-        }
+        critical_extensions(cert, idx, options.tolerances, log)?;
         if i == n {
             break;
         }
         // §6.1.4 preparation for the next certificate.
-        policy.prepare_next(cert).map_err(|f| policy_error(idx, f))?;
+        let r = policy.prepare_next(cert).map_err(|f| policy_error(idx, f));
+        log.run(idx, CheckKind::Policies, r)?;
         // (g) name constraints of this CA apply below it.
         if let Some(nc) = &cert.extensions().name_constraints {
             constraints.push(nc);
         }
         // (k) basicConstraints cA.
-        if !cert.is_ca() {
-            return Err(PathError::NotCa { index: idx });
-        }
+        let r = if cert.is_ca() {
+            Ok(())
+        } else {
+            Err(PathError::NotCa { index: idx })
+        };
+        log.run(idx, CheckKind::BasicConstraints, r)?;
         // (l) path length: self-issued certificates do not count.
+        let mut r = Ok(());
         if !cert.is_self_issued() {
             if max_path_length == 0 {
-                return Err(PathError::PathLenExceeded { index: idx });
+                r = Err(PathError::PathLenExceeded { index: idx });
             }
-            max_path_length -= 1;
+            max_path_length = max_path_length.saturating_sub(1);
         }
+        log.run(idx, CheckKind::PathLength, r)?;
         // (m) the certificate's own constraint.
         if let Some(p) = cert.basic_constraints().and_then(|b| b.path_len) {
             max_path_length = max_path_length.min(p as usize);
         }
         // (n) keyCertSign.
-        if cert.key_usage().is_some_and(|k| !k.has(KeyUsage::KEY_CERT_SIGN)) {
-            return Err(PathError::KeyUsage {
+        let r = if cert.key_usage().is_some_and(|k| !k.has(KeyUsage::KEY_CERT_SIGN)) {
+            Err(PathError::KeyUsage {
                 index: idx,
                 required: "keyCertSign",
-            });
-        }
+            })
+        } else {
+            Ok(())
+        };
+        log.run(idx, CheckKind::KeyUsage, r)?;
     }
     let leaf = &path[0];
     if n == 0 {
-        check_time(leaf, 0, at)?;
+        log.run(0, CheckKind::Validity, check_time(leaf, 0, options.time))?;
     }
     // §6.1.5: policies, then what the caller asked of the leaf.
     let policies = if n == 0 {
         vec![Oid::from_der_contents(oid::ANY_POLICY)]
     } else {
-        policy.wrap_up(leaf, &options.policy).map_err(|f| policy_error(0, f))?
+        let r = policy.wrap_up(leaf, &options.policy).map_err(|f| policy_error(0, f));
+        match r {
+            Ok(p) => {
+                log.pass(0, CheckKind::Policies);
+                p
+            }
+            Err(e) => {
+                log.push(0, CheckKind::Policies, CheckOutcome::Failed, None);
+                return Err(e);
+            }
+        }
     };
-    check_leaf_usage(leaf, options)?;
-    Ok(Outcome { legacy, policies })
+    check_leaf_usage(leaf, options, log)?;
+    Ok(Outcome {
+        legacy,
+        policies,
+        checks: std::mem::take(&mut log.checks),
+        tolerated: std::mem::take(&mut log.tolerated),
+    })
 }
 
-fn check_leaf_usage(leaf: &Certificate, options: &super::PathOptions) -> Result<(), PathError> {
+/// §6.1.3 (o) and §6.1.5 (f): every critical extension processed. A critical
+/// authorityInfoAccess is parsed but not acted on, so it passes only under its tolerance.
+fn critical_extensions(
+    cert: &Certificate,
+    idx: usize,
+    tolerances: super::Tolerances,
+    log: &mut Log,
+) -> Result<(), PathError> {
+    if let Some(oid) = cert.extensions().unknown_critical().first() {
+        return log.run(
+            idx,
+            CheckKind::CriticalExtensions,
+            Err(PathError::UnknownCriticalExtension {
+                index: idx,
+                oid: oid.dotted(),
+            }),
+        );
+    }
+    if cert.extensions().is_critical(oid::AUTHORITY_INFO_ACCESS) {
+        if tolerances.critical_authority_info_access {
+            log.tolerate(idx, CheckKind::CriticalExtensions, Quirk::CriticalAuthorityInfoAccess);
+            return Ok(());
+        }
+        return log.run(
+            idx,
+            CheckKind::CriticalExtensions,
+            Err(PathError::UnknownCriticalExtension {
+                index: idx,
+                oid: oid::dotted(oid::AUTHORITY_INFO_ACCESS),
+            }),
+        );
+    }
+    log.pass(idx, CheckKind::CriticalExtensions);
+    Ok(())
+}
+
+fn check_leaf_usage(leaf: &Certificate, options: &super::PathOptions, log: &mut Log) -> Result<(), PathError> {
+    // RFC 5280 §4.2.1.3: keyCertSign only with cA (quirk 5, TSA certificates).
+    if leaf.key_usage().is_some_and(|k| k.has(KeyUsage::KEY_CERT_SIGN)) && !leaf.is_ca() {
+        if options.tolerances.key_cert_sign_without_ca {
+            log.tolerate(0, CheckKind::KeyUsage, Quirk::KeyCertSignWithoutCa);
+        } else {
+            return log.run(
+                0,
+                CheckKind::KeyUsage,
+                Err(PathError::KeyCertSignWithoutCa { index: 0 }),
+            );
+        }
+    }
+    let r = leaf_key_usage(leaf, options);
+    log.run(0, CheckKind::KeyUsage, r)?;
+    let r = leaf_eku(leaf, options);
+    if !options.required_eku.is_empty() {
+        log.run(0, CheckKind::ExtendedKeyUsage, r)?;
+    }
+    Ok(())
+}
+
+fn leaf_key_usage(leaf: &Certificate, options: &super::PathOptions) -> Result<(), PathError> {
     if let Some(ku) = leaf.key_usage() {
         let (ok, required) = match options.leaf_key_usage {
             LeafKeyUsage::Any => (true, ""),
@@ -137,6 +284,10 @@ fn check_leaf_usage(leaf: &Certificate, options: &super::PathOptions) -> Result<
             return Err(PathError::KeyUsage { index: 0, required });
         }
     }
+    Ok(())
+}
+
+fn leaf_eku(leaf: &Certificate, options: &super::PathOptions) -> Result<(), PathError> {
     if let Some(ekus) = &leaf.extensions().extended_key_usage {
         for want in &options.required_eku {
             if !ekus.iter().any(|e| e == want || *e == oid::KP_ANY) {
