@@ -33,6 +33,9 @@ impl Default for Budget {
     }
 }
 
+/// The most specific failure seen: error, path, hierarchy reached, checks made.
+type Failure = (PathError, Vec<Certificate>, Option<Hierarchy>, Vec<Check>);
+
 pub(super) struct Search<'a> {
     pub options: &'a PathOptions,
     provider: &'a dyn CryptoProvider,
@@ -40,7 +43,7 @@ pub(super) struct Search<'a> {
     signature_cache: HashMap<([u8; 32], [u8; 32]), Result<Verified, CryptoError>>,
     pub signature_checks: usize,
     candidates: usize,
-    best: Option<(PathError, Vec<Certificate>, Option<Hierarchy>, Vec<Check>)>,
+    best: Option<Failure>,
     exhausted: Option<&'static str>,
 }
 
