@@ -180,15 +180,123 @@ impl CertificateSummary {
             unknown_critical_extensions: ext.unknown_critical().iter().map(Oid::dotted).collect(),
             identity: Identity::of(cert),
             placement,
-            quirks: vn::quirks(cert)
-                .into_iter()
-                .map(|q| QuirkSummary {
-                    number: q.number(),
-                    en: q.describe_en(),
-                    vi: q.describe_vi(),
-                    quirk: q,
+            quirks: vn::quirks(cert).into_iter().map(quirk_summary).collect(),
+        }
+    }
+}
+
+/// Version of the JSON schema of [`ChainReport`].
+pub const CHAIN_SCHEMA: &str = "kyso.chain/1";
+
+/// One certificate of a reported path.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathEntry {
+    /// 0 = leaf.
+    pub index: usize,
+    /// Subject.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Serial, hex.
+    pub serial: String,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// notBefore.
+    pub not_before: String,
+    /// notAfter.
+    pub not_after: String,
+}
+
+/// A tolerated deviation in a path.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToleratedQuirk {
+    /// Certificate index.
+    pub index: usize,
+    /// The quirk and its wording.
+    #[serde(flatten)]
+    pub quirk: QuirkSummary,
+}
+
+/// What `kyso chain verify` reports (and what the C API's chain report will carry).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainReport {
+    /// [`CHAIN_SCHEMA`].
+    pub schema: &'static str,
+    /// `valid`, `invalid` or `indeterminate`.
+    pub verdict: crate::path::Verdict,
+    /// The most specific reason when not valid, in English.
+    pub reason: Option<String>,
+    /// The same reason as data.
+    pub error: Option<crate::path::PathError>,
+    /// The validation time (RFC 3339).
+    pub validation_time: String,
+    /// `shell` or `chain`.
+    pub model: crate::path::TimeModel,
+    /// The hierarchy of the anchor reached (`government`, `public`, `custom:…`).
+    pub hierarchy: Option<String>,
+    /// The path, leaf first, anchor last.
+    pub path: Vec<PathEntry>,
+    /// Every check, in order.
+    pub checks: Vec<crate::path::Check>,
+    /// Deviations accepted by a named tolerance.
+    pub tolerated: Vec<ToleratedQuirk>,
+    /// Legacy algorithms relied on (`sha1`, `short_rsa_key`).
+    pub legacy: Vec<crate::error::LegacyReason>,
+    /// The user-constrained policy set, dotted.
+    pub policies: Vec<String>,
+    /// Revocation status: `not_checked` until evidence is given.
+    pub revocation: &'static str,
+    /// The leaf's identity.
+    pub signer: Identity,
+}
+
+fn quirk_summary(q: Quirk) -> QuirkSummary {
+    QuirkSummary {
+        number: q.number(),
+        en: q.describe_en(),
+        vi: q.describe_vi(),
+        quirk: q,
+    }
+}
+
+impl ChainReport {
+    /// Report on a path validation of `leaf`.
+    pub fn new(leaf: &Certificate, r: &crate::path::ChainResult, options: &crate::path::PathOptions) -> ChainReport {
+        ChainReport {
+            schema: CHAIN_SCHEMA,
+            verdict: r.verdict,
+            reason: r.error.as_ref().map(crate::path::PathError::describe),
+            error: r.error.clone(),
+            validation_time: options.time.rfc3339(),
+            model: options.model,
+            hierarchy: r.hierarchy.as_ref().map(crate::trust::Hierarchy::id),
+            path: r
+                .path
+                .iter()
+                .enumerate()
+                .map(|(index, c)| PathEntry {
+                    index,
+                    subject: c.subject().display(),
+                    issuer: c.issuer().display(),
+                    serial: c.serial_hex(),
+                    sha256: c.sha256_hex(),
+                    not_before: c.not_before().rfc3339(),
+                    not_after: c.not_after().rfc3339(),
                 })
                 .collect(),
+            checks: r.checks.clone(),
+            tolerated: r
+                .tolerated
+                .iter()
+                .map(|(index, q)| ToleratedQuirk {
+                    index: *index,
+                    quirk: quirk_summary(q.clone()),
+                })
+                .collect(),
+            legacy: r.legacy.clone(),
+            policies: r.policies.iter().map(Oid::dotted).collect(),
+            revocation: "not_checked",
+            signer: Identity::of(leaf),
         }
     }
 }

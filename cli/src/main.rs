@@ -1,6 +1,7 @@
 //! `kyso`: inspect certificates, list the embedded Vietnamese trust bundle, run the demo.
 #![forbid(unsafe_code)]
 
+mod chain;
 mod demo;
 
 use std::path::PathBuf;
@@ -31,6 +32,11 @@ enum Command {
         #[command(subcommand)]
         command: CertCommand,
     },
+    /// Certification paths.
+    Chain {
+        #[command(subcommand)]
+        command: ChainCommand,
+    },
     /// The embedded trust bundle of both Vietnamese hierarchies.
     Trust {
         #[command(subcommand)]
@@ -52,6 +58,13 @@ enum CertCommand {
 }
 
 #[derive(Subcommand)]
+enum ChainCommand {
+    /// Build and validate a path for a certificate (RFC 5280 §6). Exit status: 0 valid,
+    /// 1 invalid, 2 indeterminate or usage error.
+    Verify(chain::VerifyArgs),
+}
+
+#[derive(Subcommand)]
 enum TrustCommand {
     /// List every certificate of the embedded bundle with its pinned SHA-256.
     List {
@@ -68,6 +81,9 @@ fn main() -> ExitCode {
         Command::Cert {
             command: CertCommand::Show { files, json },
         } => cert_show(&files, json),
+        Command::Chain {
+            command: ChainCommand::Verify(args),
+        } => chain::verify(args),
         Command::Trust {
             command: TrustCommand::List { json },
         } => trust_list(json),

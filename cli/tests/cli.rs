@@ -118,3 +118,85 @@ fn trust_list_prints_every_pinned_certificate() {
     assert_eq!(code, 0);
     assert!(out.contains("SHA-256 "));
 }
+
+#[test]
+fn chain_verify_exit_status_and_json() {
+    let p7b = vn_trust().join("raw-p7b/VNPT-CA_SHA2.p7b");
+    let (code, out, err) = kyso(&[
+        "chain",
+        "verify",
+        p7b.to_str().unwrap(),
+        "--at",
+        "2026-11-23T00:00:00Z",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "kyso.chain/1");
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(v["hierarchy"], "public");
+    assert_eq!(v["path"].as_array().unwrap().len(), 2);
+    assert_eq!(v["revocation"], "not_checked");
+    // Expired: invalid, exit 1, reason names the expiry.
+    let (code, out, _) = kyso(&["chain", "verify", p7b.to_str().unwrap(), "--at", "2031-01-01", "--json"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["kind"], "expired");
+    // SHA-1 G1 sub-CA: refused unless --allow-legacy, and then reported as legacy.
+    let g1 = vn_trust().join("vgca/Co-quan-chung-thuc-so-Chinh-phu__20100325.pem");
+    let (code, _, _) = kyso(&[
+        "chain",
+        "verify",
+        g1.to_str().unwrap(),
+        "--at",
+        "2020-01-01",
+        "--leaf-usage",
+        "any",
+    ]);
+    assert_eq!(code, 1);
+    let (code, out, _) = kyso(&[
+        "chain",
+        "verify",
+        g1.to_str().unwrap(),
+        "--at",
+        "2020-01-01",
+        "--leaf-usage",
+        "any",
+        "--allow-legacy",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["hierarchy"], "government");
+    assert_eq!(v["legacy"][0], "sha1");
+    // Only our own anchor: the Vietnamese CA is not trusted: indeterminate, exit 2.
+    let other = vn_trust().join("vgca/RootCA-chuyen-dung-Chinh-phu-G2__20180822.pem");
+    let (code, _, _) = kyso(&[
+        "chain",
+        "verify",
+        p7b.to_str().unwrap(),
+        "--anchor",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    // A required EKU the certificate lacks; a bad --at.
+    let fpt = vn_trust().join("neac-subca/FPT-Certification-Authority-Timestamping__20230607.pem");
+    let args = [
+        "chain",
+        "verify",
+        fpt.to_str().unwrap(),
+        "--at",
+        "2024-01-01",
+        "--leaf-usage",
+        "any",
+    ];
+    let (code, out, _) = kyso(&[&args[..], &["--eku", "timeStamping", "--json"]].concat());
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["tolerated"].as_array().unwrap().len(), 2);
+    let (code, _, _) = kyso(&[&args[..], &["--eku", "codeSigning"]].concat());
+    assert_eq!(code, 1);
+    let (code, _, err) = kyso(&["chain", "verify", p7b.to_str().unwrap(), "--at", "yesterday"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("RFC 3339"));
+}

@@ -1,0 +1,204 @@
+//! `kyso chain verify`: build and validate a certificate path, report it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use kyso::crypto::{self, AlgorithmPolicy};
+use kyso::oid::{self, Oid};
+use kyso::path::{self, LeafKeyUsage, PathOptions, PolicySettings, TimeModel, Tolerances, Verdict};
+use kyso::report::ChainReport;
+use kyso::{Certificate, Hierarchy, Time, TrustStore};
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The certificate to validate (any input form; further certificates in the file join the pool).
+    leaf: PathBuf,
+    /// Files of untrusted certificates that may complete the path.
+    #[arg(long = "pool", value_name = "FILE")]
+    pool: Vec<PathBuf>,
+    /// Files of certificates to trust as anchors (hierarchy `custom:<file stem>`).
+    #[arg(long = "anchor", value_name = "FILE")]
+    anchors: Vec<PathBuf>,
+    /// Trust both Vietnamese hierarchies (the embedded bundle) and apply the Vietnam
+    /// tolerances. The default when no --anchor is given.
+    #[arg(long)]
+    vietnam: bool,
+    /// Validation time, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// user-initial-policy-set member (default: anyPolicy).
+    #[arg(long = "policy", value_name = "OID")]
+    policies: Vec<String>,
+    /// initial-explicit-policy.
+    #[arg(long)]
+    require_explicit_policy: bool,
+    /// initial-policy-mapping-inhibit.
+    #[arg(long)]
+    inhibit_policy_mapping: bool,
+    /// initial-any-policy-inhibit.
+    #[arg(long)]
+    inhibit_any_policy: bool,
+    /// Extended key usage the leaf must allow: an OID or serverAuth, clientAuth, codeSigning,
+    /// emailProtection, timeStamping.
+    #[arg(long = "eku", value_name = "OID|NAME")]
+    eku: Vec<String>,
+    /// Time model.
+    #[arg(long, value_enum, default_value = "shell")]
+    model: Model,
+    /// What the leaf's keyUsage must allow.
+    #[arg(long, value_enum, default_value = "document")]
+    leaf_usage: LeafUsage,
+    /// Accept SHA-1 and RSA keys of 1024–2047 bits (reported as legacy).
+    #[arg(long)]
+    allow_legacy: bool,
+    /// Print the report as JSON (schema kyso.chain/1).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Model {
+    Shell,
+    Chain,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LeafUsage {
+    /// digitalSignature or nonRepudiation.
+    Document,
+    /// No requirement.
+    Any,
+}
+
+fn read(p: &PathBuf) -> Result<Vec<Certificate>, String> {
+    let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    kyso::load_certificates(&bytes).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn eku_oid(s: &str) -> Result<Oid, String> {
+    let known: &[(&str, &[u8])] = &[
+        ("serverAuth", oid::KP_SERVER_AUTH),
+        ("clientAuth", oid::KP_CLIENT_AUTH),
+        ("codeSigning", oid::KP_CODE_SIGNING),
+        ("emailProtection", oid::KP_EMAIL_PROTECTION),
+        ("timeStamping", oid::KP_TIME_STAMPING),
+    ];
+    match known.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
+        Some((_, b)) => Ok(Oid::from_der_contents(b)),
+        None => Oid::from_dotted(s).ok_or_else(|| format!("--eku {s}: not an OID or a known purpose")),
+    }
+}
+
+pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
+    let mut leaf_file = read(&a.leaf)?;
+    let leaf = leaf_file.remove(0);
+    let mut pool = leaf_file;
+    for p in &a.pool {
+        pool.extend(read(p)?);
+    }
+    let vietnam = a.vietnam || a.anchors.is_empty();
+    let mut store = if vietnam {
+        TrustStore::vietnam()
+    } else {
+        TrustStore::new()
+    };
+    for p in &a.anchors {
+        let name = p
+            .file_stem()
+            .map_or("anchor".into(), |s| s.to_string_lossy().into_owned());
+        for c in read(p)? {
+            store.add_anchor(c, Hierarchy::Custom(name.clone()));
+        }
+    }
+    let time = match &a.at {
+        Some(t) => Time::parse_rfc3339(t).ok_or_else(|| format!("--at {t}: not an RFC 3339 time"))?,
+        None => Time::now(),
+    };
+    let mut o = PathOptions::at(time);
+    o.model = match a.model {
+        Model::Shell => TimeModel::Shell,
+        Model::Chain => TimeModel::Chain,
+    };
+    o.tolerances = if vietnam { Tolerances::VIETNAM } else { Tolerances::NONE };
+    o.leaf_key_usage = match a.leaf_usage {
+        LeafUsage::Document => LeafKeyUsage::DigitalSignatureOrNonRepudiation,
+        LeafUsage::Any => LeafKeyUsage::Any,
+    };
+    if a.allow_legacy {
+        o.algorithms = AlgorithmPolicy::LEGACY;
+    }
+    o.required_eku = a.eku.iter().map(|e| eku_oid(e)).collect::<Result<_, _>>()?;
+    o.policy = PolicySettings {
+        initial_policy_set: a
+            .policies
+            .iter()
+            .map(|p| Oid::from_dotted(p).ok_or_else(|| format!("--policy {p}: not an OID")))
+            .collect::<Result<_, _>>()?,
+        initial_explicit_policy: a.require_explicit_policy,
+        initial_policy_mapping_inhibit: a.inhibit_policy_mapping,
+        initial_any_policy_inhibit: a.inhibit_any_policy,
+    };
+    let r = path::verify_chain(&leaf, &pool, &store, &o, crypto::default_provider());
+    let report = ChainReport::new(&leaf, &r, &o);
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+    } else {
+        print_text(&report);
+    }
+    Ok(match r.verdict {
+        Verdict::Valid => ExitCode::SUCCESS,
+        Verdict::Invalid => ExitCode::from(1),
+        Verdict::Indeterminate => ExitCode::from(2),
+    })
+}
+
+fn print_text(r: &ChainReport) {
+    let verdict = match r.verdict {
+        Verdict::Valid => "VALID",
+        Verdict::Invalid => "INVALID",
+        Verdict::Indeterminate => "INDETERMINATE",
+    };
+    println!("Verdict      {verdict}");
+    if let Some(reason) = &r.reason {
+        println!("Reason       {reason}");
+    }
+    if let Some(h) = &r.hierarchy {
+        let label = match h.as_str() {
+            "government" => "government-specialized (VGCA)",
+            "public" => "public (NEAC national root)",
+            other => other,
+        };
+        println!("Hierarchy    {label}");
+    }
+    println!("Checked at   {} ({:?} model)", r.validation_time, r.model);
+    for p in &r.path {
+        println!("  #{} {}", p.index, p.subject);
+        println!("     valid {} → {}", p.not_before, p.not_after);
+    }
+    for t in &r.tolerated {
+        println!("Tolerated    #{}: quirk {} — {}", t.index, t.quirk.number, t.quirk.en);
+    }
+    for l in &r.legacy {
+        println!("Legacy       {l} (allowed by --allow-legacy)");
+    }
+    if r.verdict == Verdict::Valid {
+        let policies: Vec<String> = r
+            .policies
+            .iter()
+            .map(|p| {
+                if p == "2.5.29.32.0" {
+                    "any".to_string()
+                } else {
+                    p.clone()
+                }
+            })
+            .collect();
+        if policies.is_empty() {
+            println!("Policies     none asserted along the path (none required)");
+        } else {
+            println!("Policies     {}", policies.join(", "));
+        }
+    }
+    println!("Revocation   not checked (no CRL or OCSP evidence given)");
+}
