@@ -396,3 +396,97 @@ fn ca_signatures_are_cached_per_store_and_the_policy_still_applies() {
         "the cache does not bypass the SHA-1 policy"
     );
 }
+
+#[test]
+fn cross_certificate_gives_a_second_path() {
+    // The licensed CA's key and name, also certified by the government root: with only the
+    // government root trusted, the path goes through the cross-certificate.
+    let pki = VietnamTestPki::build();
+    let mut cross = CertSpec {
+        serial: 0x3001,
+        subject: pki.pub_sub.subject.clone(),
+        not_before: unix(2024, 6, 1),
+        not_after: unix(2039, 6, 1),
+        basic_constraints: Some((true, Some(0))),
+        key_usage: Some(ku::KEY_CERT_SIGN | ku::CRL_SIGN),
+        ..CertSpec::default()
+    };
+    cross.policies = vec!["2.5.29.32.0".into()];
+    let cross = c(&issue(
+        &cross,
+        &pki.pub_sub.key,
+        Some((&pki.gov_root.subject, &pki.gov_root.key)),
+    ));
+    let pool = vec![c(&pki.pub_sub.cert), cross.clone()];
+    let leaf = c(&pki.company.cert);
+    let o = PathOptions::at(at(2026, 11, 23));
+    let mut gov_only = TrustStore::new();
+    gov_only.add_anchor(c(&pki.gov_root.cert), Hierarchy::Government);
+    let r = check(&leaf, &pool, &gov_only, &o);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.error);
+    assert_eq!(r.path[1], cross);
+    assert_eq!(r.hierarchy, Some(Hierarchy::Government));
+    // Both roots trusted: a valid path is found either way.
+    let both = store(&pki);
+    assert_eq!(check(&leaf, &pool, &both, &o).verdict, Verdict::Valid);
+}
+
+#[test]
+fn name_constraints_on_generated_certificates() {
+    // A CA permitted only e-mail under .gov.vn and directory names under C=VN, O=Bộ Thử nghiệm.
+    let pki = VietnamTestPki::build();
+    let s = store(&pki);
+    use kyso_testpki::der;
+    let base_dn = name(&[("C", "VN"), ("O", "Bộ Thử nghiệm")]);
+    let nc = der::seq(&[der::ctx(
+        0,
+        &[
+            der::seq(&[der::ctx_prim(1, b".gov.vn")]),
+            der::seq(&[der::ctx(4, &base_dn)]),
+        ]
+        .concat(),
+    )]);
+    let ca_name = name(&[("C", "VN"), ("CN", "Constrained CA")]);
+    let k = TestKey::load("gov-sub");
+    let mut spec = ca_spec(40, ca_name.clone(), None, Some(ku::KEY_CERT_SIGN));
+    spec.extra.push(("2.5.29.30".into(), true, nc));
+    let ca = c(&issue(&spec, &k, Some((&pki.gov_root.subject, &pki.gov_root.key))));
+    let o = PathOptions::at(at(2026, 11, 23));
+    let leaf = |serial, subject: Vec<u8>, email: &str| {
+        let mut l = leaf_spec(serial);
+        l.subject = subject;
+        if !email.is_empty() {
+            l.san_email = vec![email.into()];
+        }
+        c(&issue(&l, &TestKey::load("leaf-c"), Some((&ca_name, &k))))
+    };
+    let inside = name(&[("C", "VN"), ("O", "Bộ Thử nghiệm"), ("CN", "An")]);
+    let ok = leaf(41, inside.clone(), "an@mail.gov.vn");
+    assert_eq!(check(&ok, std::slice::from_ref(&ca), &s, &o).verdict, Verdict::Valid);
+    let bad_mail = leaf(42, inside, "an@gmail.com");
+    let r = check(&bad_mail, std::slice::from_ref(&ca), &s, &o);
+    assert!(
+        matches!(&r.error, Some(PathError::NameConstraint { index: 0, excluded: false, name }) if name.contains("gmail")),
+        "{:?}",
+        r.error
+    );
+    // emailAddress in the subject is held to the rfc822Name constraint too.
+    let bad_subject = leaf(
+        43,
+        name(&[("C", "VN"), ("O", "Bộ Thử nghiệm"), ("E", "an@gmail.com")]),
+        "",
+    );
+    assert!(matches!(
+        check(&bad_subject, std::slice::from_ref(&ca), &s, &o).error,
+        Some(PathError::NameConstraint { .. })
+    ));
+    let bad_dn = leaf(
+        44,
+        name(&[("C", "VN"), ("O", "Bộ Khác"), ("CN", "An")]),
+        "an@mail.gov.vn",
+    );
+    assert!(matches!(
+        check(&bad_dn, &[ca], &s, &o).error,
+        Some(PathError::NameConstraint { .. })
+    ));
+}
