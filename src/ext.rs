@@ -103,6 +103,119 @@ impl GeneralName {
     }
 }
 
+impl GeneralName {
+    /// Decode one GeneralName from its DER element (context tag `[n]`), as found in CRL
+    /// extensions, which kyso reads without x509-parser.
+    pub(crate) fn from_tlv(tlv: crate::asn1::Tlv<'_>) -> Result<Self, crate::error::InputError> {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        Ok(match tlv.tag {
+            0x81 => GeneralName::Rfc822(text(tlv.contents)),
+            0x82 => GeneralName::Dns(text(tlv.contents)),
+            0x86 => GeneralName::Uri(text(tlv.contents)),
+            0x87 => GeneralName::IpAddress(tlv.contents.to_vec()),
+            0x88 => GeneralName::RegisteredId(Oid::from_der_contents(tlv.contents)),
+            // directoryName is EXPLICIT: [4] { Name }.
+            0xA4 => GeneralName::Directory(Name::from_der(tlv.contents)?),
+            t => GeneralName::Unsupported {
+                tag: u32::from(t & 0x1F),
+                contents: tlv.contents.to_vec(),
+            },
+        })
+    }
+
+    /// Decode `GeneralNames ::= SEQUENCE OF GeneralName` given the contents of the SEQUENCE
+    /// (or of an IMPLICIT tag standing for it).
+    pub(crate) fn sequence_from_contents(contents: &[u8]) -> Result<Vec<Self>, crate::error::InputError> {
+        crate::asn1::Children::new(contents, 0)
+            .map(|t| GeneralName::from_tlv(t?))
+            .collect()
+    }
+
+    /// Whether two names are the same (directory names per RFC 5280 §7.1, the others
+    /// case-insensitively for host parts, exactly otherwise).
+    pub fn same_as(&self, other: &GeneralName) -> bool {
+        match (self, other) {
+            (GeneralName::Directory(a), GeneralName::Directory(b)) => a.matches(b),
+            (GeneralName::Dns(a), GeneralName::Dns(b)) => a.eq_ignore_ascii_case(b),
+            (GeneralName::Rfc822(a), GeneralName::Rfc822(b)) | (GeneralName::Uri(a), GeneralName::Uri(b)) => a == b,
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// `DistributionPointName` from its `[0]`/`[1]` element (RFC 5280 §4.2.1.13).
+pub(crate) fn distribution_point_name(
+    tlv: crate::asn1::Tlv<'_>,
+) -> Result<DistributionPointName, crate::error::InputError> {
+    use crate::asn1::Children;
+    match tlv.tag {
+        0xA0 => Ok(DistributionPointName::FullName(GeneralName::sequence_from_contents(
+            tlv.contents,
+        )?)),
+        0xA1 => {
+            let mut attrs = Vec::new();
+            for atv in Children::new(tlv.contents, 0) {
+                let atv = atv?;
+                let mut k = Children::new(atv.contents, 0);
+                let (Some(t), Some(v)) = (k.next().transpose()?, k.next().transpose()?) else {
+                    return Err(crate::error::InputError::Malformed {
+                        what: "nameRelativeToCRLIssuer attribute",
+                        offset: 0,
+                    });
+                };
+                attrs.push(Attribute {
+                    oid: Oid::from_der_contents(t.contents),
+                    value_tag: v.tag,
+                    value: v.contents.to_vec(),
+                });
+            }
+            Ok(DistributionPointName::RelativeToCrlIssuer(attrs))
+        }
+        _ => Err(crate::error::InputError::Malformed {
+            what: "DistributionPointName",
+            offset: 0,
+        }),
+    }
+}
+
+/// `CRLDistributionPoints ::= SEQUENCE OF DistributionPoint` (also freshestCRL).
+///
+/// ```asn1
+/// DistributionPoint ::= SEQUENCE {
+///      distributionPoint       [0]     DistributionPointName OPTIONAL,
+///      reasons                 [1]     ReasonFlags OPTIONAL,
+///      cRLIssuer               [2]     GeneralNames OPTIONAL }
+/// ```
+fn distribution_points_der(value: &[u8]) -> Result<Vec<DistributionPoint>, crate::error::InputError> {
+    use crate::asn1::{self, tag, Children};
+    let seq = asn1::expect(asn1::read_exact(value)?, tag::SEQUENCE, "CRLDistributionPoints", 0)?;
+    let mut out = Vec::new();
+    for dp in Children::new(seq.contents, 0) {
+        let dp = asn1::expect(dp?, tag::SEQUENCE, "DistributionPoint", 0)?;
+        let mut point = DistributionPoint {
+            name: None,
+            reasons: None,
+            crl_issuer: None,
+        };
+        for f in Children::new(dp.contents, 0) {
+            let f = f?;
+            match f.tag {
+                0xA0 => point.name = Some(distribution_point_name(asn1::read_exact(f.contents)?)?),
+                0x81 => point.reasons = Some(crate::revocation::crl::reason_flags(f.contents)),
+                0xA2 => point.crl_issuer = Some(GeneralName::sequence_from_contents(f.contents)?),
+                _ => {
+                    return Err(crate::error::InputError::Malformed {
+                        what: "DistributionPoint field",
+                        offset: 0,
+                    })
+                }
+            }
+        }
+        out.push(point);
+    }
+    Ok(out)
+}
+
 fn ip_display(b: &[u8]) -> String {
     match b.len() {
         4 | 8 => {
@@ -479,14 +592,9 @@ impl Extensions {
                         excluded: subtrees(&nc.excluded_subtrees)?,
                     })
                 }
-                xp::ParsedExtension::CRLDistributionPoints(p) => {
-                    let dps = distribution_points(&p.points)?;
-                    if oid_bytes == oid::FRESHEST_CRL {
-                        out.freshest_crl = Some(dps);
-                    } else {
-                        out.crl_distribution_points = Some(dps);
-                    }
-                }
+                // Distribution points are decoded by kyso itself: x509-parser drops
+                // nameRelativeToCRLIssuer.
+                xp::ParsedExtension::CRLDistributionPoints(_) => {}
                 xp::ParsedExtension::AuthorityInfoAccess(a) => {
                     out.authority_info_access = Some(
                         a.accessdescs
@@ -516,42 +624,17 @@ impl Extensions {
                     }
                 }
             }
-            // x509-parser treats freshestCRL as unsupported; decode it with the CRL DP parser.
-            if oid_bytes == oid::FRESHEST_CRL && out.freshest_crl.is_none() {
-                use x509_parser::prelude::FromDer;
-                let (_, parsed) = xp::CRLDistributionPoints::from_der(e.value).map_err(|err| bad(err.to_string()))?;
-                out.freshest_crl = Some(distribution_points(&parsed.points)?);
+            if oid_bytes == oid::CRL_DISTRIBUTION_POINTS || oid_bytes == oid::FRESHEST_CRL {
+                let dps = distribution_points_der(e.value).map_err(|err| bad(err.to_string()))?;
+                if oid_bytes == oid::FRESHEST_CRL {
+                    out.freshest_crl = Some(dps);
+                } else {
+                    out.crl_distribution_points = Some(dps);
+                }
             }
         }
         Ok(out)
     }
-}
-
-fn distribution_points(points: &[xp::CRLDistributionPoint<'_>]) -> Result<Vec<DistributionPoint>, CertificateError> {
-    points
-        .iter()
-        .map(|dp| {
-            Ok(DistributionPoint {
-                name: match &dp.distribution_point {
-                    None => None,
-                    Some(xp::DistributionPointName::FullName(v)) => Some(DistributionPointName::FullName(names(v)?)),
-                    Some(xp::DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
-                        Some(DistributionPointName::RelativeToCrlIssuer(
-                            rdn.iter()
-                                .map(|atv| Attribute {
-                                    oid: Oid::from_der_contents(atv.attr_type().as_bytes()),
-                                    value_tag: atv.attr_value().tag().0 as u8,
-                                    value: atv.attr_value().data.to_vec(),
-                                })
-                                .collect(),
-                        ))
-                    }
-                },
-                reasons: dp.reasons.as_ref().map(|r| r.flags),
-                crl_issuer: dp.crl_issuer.as_deref().map(names).transpose()?,
-            })
-        })
-        .collect()
 }
 
 /// `SEQUENCE OF OBJECT IDENTIFIER` (extKeyUsage).

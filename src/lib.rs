@@ -14,6 +14,7 @@ pub mod name;
 pub mod oid;
 pub mod path;
 pub mod report;
+pub mod revocation;
 pub mod time;
 pub mod trust;
 pub mod vn;

@@ -149,6 +149,23 @@ pub const AT_DOMAIN_COMPONENT: &[u8] = &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2
 /// `1.2.840.113549.1.9.1` — emailAddress.
 pub const AT_EMAIL: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01];
 
+// CRL and CRL entry extensions (RFC 5280 §5.2, §5.3)
+
+/// `2.5.29.20` — id-ce-cRLNumber.
+pub const CRL_NUMBER: &[u8] = &[0x55, 0x1d, 0x14];
+/// `2.5.29.21` — id-ce-cRLReasons.
+pub const REASON_CODE: &[u8] = &[0x55, 0x1d, 0x15];
+/// `2.5.29.23` — id-ce-holdInstructionCode.
+pub const HOLD_INSTRUCTION_CODE: &[u8] = &[0x55, 0x1d, 0x17];
+/// `2.5.29.24` — id-ce-invalidityDate.
+pub const INVALIDITY_DATE: &[u8] = &[0x55, 0x1d, 0x18];
+/// `2.5.29.27` — id-ce-deltaCRLIndicator.
+pub const DELTA_CRL_INDICATOR: &[u8] = &[0x55, 0x1d, 0x1b];
+/// `2.5.29.28` — id-ce-issuingDistributionPoint.
+pub const ISSUING_DISTRIBUTION_POINT: &[u8] = &[0x55, 0x1d, 0x1c];
+/// `2.5.29.29` — id-ce-certificateIssuer.
+pub const CERTIFICATE_ISSUER: &[u8] = &[0x55, 0x1d, 0x1d];
+
 // PKCS#7 / CMS content types (RFC 5652)
 
 /// `1.2.840.113549.1.7.1` — id-data.
@@ -162,6 +179,13 @@ pub fn name(oid: &[u8]) -> Option<&'static str> {
 }
 
 const KNOWN: &[(&[u8], &str)] = &[
+    (CRL_NUMBER, "id-ce-cRLNumber"),
+    (REASON_CODE, "id-ce-cRLReasons"),
+    (HOLD_INSTRUCTION_CODE, "id-ce-holdInstructionCode"),
+    (INVALIDITY_DATE, "id-ce-invalidityDate"),
+    (DELTA_CRL_INDICATOR, "id-ce-deltaCRLIndicator"),
+    (ISSUING_DISTRIBUTION_POINT, "id-ce-issuingDistributionPoint"),
+    (CERTIFICATE_ISSUER, "id-ce-certificateIssuer"),
     (SHA1, "id-sha1"),
     (SHA224, "id-sha224"),
     (SHA256, "id-sha256"),

@@ -1,12 +1,14 @@
 //! Candidate paths from a leaf to an anchor, depth first, within an explicit budget.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::validate::Log;
 use super::{crypto_error, validate, ChainResult, Check, CheckKind, CheckOutcome, PathError, PathOptions};
 use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, Verified};
 use crate::error::CryptoError;
+use crate::revocation::{self, CertStatus, RevocationMode, SignerCheck};
 use crate::trust::{Hierarchy, TrustStore};
 
 /// Limits on path building. Each stops a hostile pool (hundreds of cross-signed CAs sharing
@@ -40,6 +42,9 @@ pub(super) struct Search<'a> {
     pub options: &'a PathOptions,
     provider: &'a dyn CryptoProvider,
     store: &'a TrustStore,
+    pool: &'a [Certificate],
+    /// CRL signers whose paths enclosing searches are validating (SHA-256 of each).
+    signers_in_progress: Vec<[u8; 32]>,
     signature_cache: HashMap<([u8; 32], [u8; 32]), Result<Verified, CryptoError>>,
     pub signature_checks: usize,
     candidates: usize,
@@ -112,6 +117,73 @@ fn loops(path: &[Certificate], cand: &Certificate) -> bool {
         .any(|c| c.subject().der() == cand.subject().der() && c.spki_der() == cand.spki_der())
 }
 
+/// Deepest nesting of CRL-signer path validations (a CRL signed by a separate key whose
+/// certificate needs its own CRL…). PKITS needs 1; 3 leaves room and bounds the work.
+const MAX_SIGNER_DEPTH: usize = 3;
+
+impl Search<'_> {
+    /// The revocation status of `cert` (issued by `issuer`, on a path ending at `anchor`).
+    pub fn revocation_status(&mut self, cert: &Certificate, issuer: &Certificate, anchor: &Certificate) -> CertStatus {
+        if self.options.revocation.mode == RevocationMode::Off {
+            return CertStatus::NotChecked;
+        }
+        let evidence = Arc::clone(&self.options.revocation.evidence);
+        let (at, algorithms) = (self.options.time, self.options.algorithms);
+        revocation::crl_status(cert, issuer, anchor, &evidence, at, algorithms, self)
+    }
+}
+
+impl SignerCheck for Search<'_> {
+    fn signer_path_valid(&mut self, signer: &Certificate, anchor: &Certificate) -> bool {
+        if self.signers_in_progress.len() >= MAX_SIGNER_DEPTH {
+            return false;
+        }
+        let mut store = TrustStore::new();
+        let h = self
+            .store
+            .anchor_for(anchor)
+            .map_or(Hierarchy::Custom("anchor".into()), |a| a.hierarchy.clone());
+        store.add_anchor(anchor.clone(), h);
+        let mut options = self.options.clone();
+        options.leaf_key_usage = super::LeafKeyUsage::Any;
+        options.required_eku.clear();
+        options.policy = super::PolicySettings::default();
+        let mut in_progress = self.signers_in_progress.clone();
+        in_progress.push(*signer.sha256());
+        let r = search_at(signer, self.pool, &store, &options, self.provider, in_progress);
+        r.verdict == super::Verdict::Valid
+    }
+
+    fn in_progress(&self, signer: &Certificate) -> bool {
+        self.signers_in_progress.contains(signer.sha256())
+    }
+
+    fn candidates(&self, issuer: &crate::name::Name) -> Vec<Certificate> {
+        let mut v: Vec<Certificate> = self
+            .pool
+            .iter()
+            .filter(|c| c.subject().matches(issuer))
+            .cloned()
+            .collect();
+        for c in self
+            .store
+            .intermediates()
+            .iter()
+            .map(|i| &i.certificate)
+            .chain(self.store.anchors().iter().map(|a| &a.certificate))
+        {
+            if c.subject().matches(issuer) && !v.contains(c) {
+                v.push(c.clone());
+            }
+        }
+        v
+    }
+
+    fn provider(&self) -> &dyn CryptoProvider {
+        self.provider
+    }
+}
+
 pub(super) fn search(
     leaf: &Certificate,
     pool: &[Certificate],
@@ -119,10 +191,23 @@ pub(super) fn search(
     options: &PathOptions,
     provider: &dyn CryptoProvider,
 ) -> ChainResult {
+    search_at(leaf, pool, store, options, provider, Vec::new())
+}
+
+fn search_at(
+    leaf: &Certificate,
+    pool: &[Certificate],
+    store: &TrustStore,
+    options: &PathOptions,
+    provider: &dyn CryptoProvider,
+    signers_in_progress: Vec<[u8; 32]>,
+) -> ChainResult {
     let mut s = Search {
         options,
         provider,
         store,
+        pool,
+        signers_in_progress,
         signature_cache: HashMap::new(),
         signature_checks: 0,
         candidates: 0,

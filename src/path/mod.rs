@@ -54,6 +54,8 @@ pub struct PathOptions {
     pub model: TimeModel,
     /// Which real-world deviations are accepted (and reported).
     pub tolerances: Tolerances,
+    /// Revocation mode and evidence.
+    pub revocation: crate::revocation::RevocationOptions,
     /// Limits on the search.
     pub budget: Budget,
 }
@@ -162,6 +164,7 @@ impl PathOptions {
             policy: PolicySettings::default(),
             model: TimeModel::Shell,
             tolerances: Tolerances::NONE,
+            revocation: crate::revocation::RevocationOptions::default(),
             budget: Budget::default(),
         }
     }
@@ -217,6 +220,22 @@ pub enum PathError {
         index: usize,
         /// What was wrong.
         reason: String,
+    },
+    /// The certificate was revoked (or put on hold) before the validation time.
+    Revoked {
+        /// Certificate index.
+        index: usize,
+        /// revocationDate.
+        time: Time,
+        /// The reason.
+        reason: crate::revocation::RevocationReason,
+    },
+    /// Revocation is checked in hard-fail mode and no evidence decides the status.
+    RevocationUnknown {
+        /// Certificate index.
+        index: usize,
+        /// Why.
+        why: String,
     },
     /// The certificate expired before the validation time.
     Expired {
@@ -300,6 +319,8 @@ impl PathError {
     pub(crate) fn rank(&self) -> u8 {
         match self {
             PathError::NoIssuerFound { .. } => 0,
+            PathError::RevocationUnknown { .. } => 1,
+            PathError::Revoked { .. } => 8,
             PathError::BudgetExhausted { .. } => 1,
             PathError::BadSignature { .. } => 2,
             PathError::Algorithm { .. } => 3,
@@ -318,7 +339,9 @@ impl PathError {
     /// The verdict this error leads to.
     pub fn verdict(&self) -> Verdict {
         match self {
-            PathError::NoIssuerFound { .. } | PathError::BudgetExhausted { .. } => Verdict::Indeterminate,
+            PathError::NoIssuerFound { .. }
+            | PathError::BudgetExhausted { .. }
+            | PathError::RevocationUnknown { .. } => Verdict::Indeterminate,
             _ => Verdict::Invalid,
         }
     }
@@ -332,6 +355,12 @@ impl PathError {
             PathError::BudgetExhausted { limit } => format!("path search stopped: {limit} limit reached"),
             PathError::BadSignature { index } => format!("certificate #{index}: issuer's signature does not verify"),
             PathError::Algorithm { index, reason } => format!("certificate #{index}: {reason}"),
+            PathError::Revoked { index, time, reason } => {
+                format!("certificate #{index} was revoked on {time} ({reason:?})")
+            }
+            PathError::RevocationUnknown { index, why } => {
+                format!("certificate #{index}: revocation status unknown ({why})")
+            }
             PathError::Expired { index, not_after, at } => {
                 format!("certificate #{index} expired on {not_after} (checked at {at})")
             }
@@ -398,6 +427,8 @@ pub struct ChainResult {
     pub legacy: Vec<LegacyReason>,
     /// Every check made on [`ChainResult::path`], in order, up to the failing one.
     pub checks: Vec<Check>,
+    /// The revocation status of each certificate of the path but the anchor, leaf first.
+    pub revocation: Vec<crate::revocation::CertStatus>,
     /// Deviations accepted by a tolerance: certificate index and quirk.
     pub tolerated: Vec<(usize, crate::vn::Quirk)>,
     /// The user-constrained policy set of a valid path (RFC 5280 §6.1.6; `2.5.29.32.0`
@@ -415,6 +446,7 @@ impl ChainResult {
             hierarchy: Some(h),
             error: None,
             checks: outcome.checks,
+            revocation: outcome.revocation,
             tolerated: outcome.tolerated,
             legacy: outcome.legacy,
             policies: outcome.policies,
@@ -429,6 +461,7 @@ impl ChainResult {
             hierarchy: h,
             error: Some(error),
             checks: list,
+            revocation: Vec::new(),
             tolerated: Vec::new(),
             legacy: Vec::new(),
             policies: Vec::new(),

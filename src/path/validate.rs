@@ -8,6 +8,7 @@ use crate::cert::Certificate;
 use crate::error::{CryptoError, LegacyReason};
 use crate::ext::{KeyUsage, NameConstraints};
 use crate::oid::{self, Oid};
+use crate::revocation::{CertStatus, RevocationMode};
 use crate::time::Time;
 use crate::vn::Quirk;
 
@@ -21,6 +22,8 @@ pub(super) struct Outcome {
     pub checks: Vec<Check>,
     /// Deviations accepted by a tolerance.
     pub tolerated: Vec<(usize, Quirk)>,
+    /// Revocation status per certificate, leaf first.
+    pub revocation: Vec<CertStatus>,
 }
 
 /// The checks made so far, kept whether the path passes or fails.
@@ -28,6 +31,7 @@ pub(super) struct Outcome {
 pub(super) struct Log {
     pub checks: Vec<Check>,
     pub tolerated: Vec<(usize, Quirk)>,
+    pub revocation: Vec<CertStatus>,
 }
 
 impl Log {
@@ -120,13 +124,8 @@ pub(super) fn validate(path: &[Certificate], s: &mut Search<'_>, log: &mut Log) 
         }
         // (a)(2) validity.
         log.run(idx, CheckKind::Validity, check_time(cert, idx, when(idx)))?;
-        // (a)(3) revocation: the evidence is the revocation module's input.
-        log.push(
-            idx,
-            CheckKind::Revocation,
-            CheckOutcome::NotChecked,
-            Some("no revocation evidence given".into()),
-        );
+        // (a)(3) revocation, judged on the evidence given.
+        revocation(cert, issuer, anchor, idx, s, log)?;
         // (b)–(c) name constraints; a self-issued intermediate is exempt.
         if i == n || !cert.is_self_issued() {
             let r = names::check(cert, &constraints).map_err(|v| PathError::NameConstraint {
@@ -203,12 +202,74 @@ pub(super) fn validate(path: &[Certificate], s: &mut Search<'_>, log: &mut Log) 
         }
     };
     check_leaf_usage(leaf, options, log)?;
+    let mut revocation = std::mem::take(&mut log.revocation);
+    revocation.reverse();
     Ok(Outcome {
         legacy,
         policies,
         checks: std::mem::take(&mut log.checks),
         tolerated: std::mem::take(&mut log.tolerated),
+        revocation,
     })
+}
+
+/// §6.1.3 (a)(3): revoked fails the path; unknown fails it in hard-fail mode and is a warning
+/// (a check marked not checked, with the reason) in soft-fail mode.
+fn revocation(
+    cert: &Certificate,
+    issuer: &Certificate,
+    anchor: &Certificate,
+    idx: usize,
+    s: &mut Search<'_>,
+    log: &mut Log,
+) -> Result<(), PathError> {
+    let status = s.revocation_status(cert, issuer, anchor);
+    let r = match &status {
+        CertStatus::Good { source } => {
+            log.push(
+                idx,
+                CheckKind::Revocation,
+                CheckOutcome::Passed,
+                Some(format!("good per the CRL of {}", source.issuer)),
+            );
+            Ok(())
+        }
+        CertStatus::Revoked { time, reason, .. } => {
+            log.push(idx, CheckKind::Revocation, CheckOutcome::Failed, None);
+            Err(PathError::Revoked {
+                index: idx,
+                time: *time,
+                reason: *reason,
+            })
+        }
+        CertStatus::Unknown { why } if s.options.revocation.mode == RevocationMode::Hard => {
+            log.push(idx, CheckKind::Revocation, CheckOutcome::Failed, Some(why.clone()));
+            Err(PathError::RevocationUnknown {
+                index: idx,
+                why: why.clone(),
+            })
+        }
+        CertStatus::Unknown { why } => {
+            log.push(
+                idx,
+                CheckKind::Revocation,
+                CheckOutcome::NotChecked,
+                Some(format!("soft-fail: {why}")),
+            );
+            Ok(())
+        }
+        CertStatus::NotChecked => {
+            log.push(
+                idx,
+                CheckKind::Revocation,
+                CheckOutcome::NotChecked,
+                Some("revocation checking is off".into()),
+            );
+            Ok(())
+        }
+    };
+    log.revocation.push(status);
+    r
 }
 
 /// §6.1.3 (o) and §6.1.5 (f): every critical extension processed. A critical

@@ -1,0 +1,580 @@
+//! Certificate revocation lists (RFC 5280 §5).
+//!
+//! ```asn1
+//! CertificateList  ::=  SEQUENCE  {
+//!      tbsCertList          TBSCertList,
+//!      signatureAlgorithm   AlgorithmIdentifier,
+//!      signatureValue       BIT STRING  }
+//! TBSCertList  ::=  SEQUENCE  {
+//!      version                 Version OPTIONAL,
+//!      signature               AlgorithmIdentifier,
+//!      issuer                  Name,
+//!      thisUpdate              Time,
+//!      nextUpdate              Time OPTIONAL,
+//!      revokedCertificates     SEQUENCE OF SEQUENCE  {
+//!           userCertificate         CertificateSerialNumber,
+//!           revocationDate          Time,
+//!           crlEntryExtensions      Extensions OPTIONAL  }  OPTIONAL,
+//!      crlExtensions           [0]  EXPLICIT Extensions OPTIONAL  }
+//! ```
+//!
+//! A CRL is read in one pass that touches each entry's serial and extension identifiers only;
+//! entries are kept as offsets into the DER, sorted by serial, so a lookup is a binary search
+//! and decodes just the entry found. A 1.5-million-entry national CRL costs one pass and a
+//! sort, not 1.5 million allocations.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
+
+use crate::asn1::{self, tag, Children, Tlv};
+use crate::cert::Certificate;
+use crate::crypto::{self, AlgorithmPolicy, CryptoProvider, SignatureAlgorithm, Verified};
+use crate::error::{CryptoError, InputError};
+use crate::ext::{DistributionPointName, GeneralName};
+use crate::name::Name;
+use crate::oid::{self, Oid};
+use crate::time::Time;
+
+/// Largest CRL kyso reads: 512 MiB (the biggest real CRLs are ~50 MB).
+pub const MAX_CRL_SIZE: usize = 512 << 20;
+
+/// Why a certificate was revoked (RFC 5280 §5.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RevocationReason {
+    /// unspecified (0), also when no reason code is given.
+    Unspecified,
+    /// keyCompromise (1).
+    KeyCompromise,
+    /// cACompromise (2).
+    CaCompromise,
+    /// affiliationChanged (3).
+    AffiliationChanged,
+    /// superseded (4).
+    Superseded,
+    /// cessationOfOperation (5).
+    CessationOfOperation,
+    /// certificateHold (6): suspended, may come back.
+    CertificateHold,
+    /// removeFromCRL (8): only in delta CRLs, the certificate is no longer on hold.
+    RemoveFromCrl,
+    /// privilegeWithdrawn (9).
+    PrivilegeWithdrawn,
+    /// aACompromise (10).
+    AaCompromise,
+}
+
+impl RevocationReason {
+    /// From the ENUMERATED value.
+    pub fn from_code(code: u8) -> Option<Self> {
+        use RevocationReason::*;
+        Some(match code {
+            0 => Unspecified,
+            1 => KeyCompromise,
+            2 => CaCompromise,
+            3 => AffiliationChanged,
+            4 => Superseded,
+            5 => CessationOfOperation,
+            6 => CertificateHold,
+            8 => RemoveFromCrl,
+            9 => PrivilegeWithdrawn,
+            10 => AaCompromise,
+            _ => return None,
+        })
+    }
+
+    /// The ReasonFlags bit this reason belongs to (RFC 5280 §4.2.1.13; bit 0 is unused).
+    pub fn flag(self) -> u16 {
+        use RevocationReason::*;
+        match self {
+            Unspecified | RemoveFromCrl => 0,
+            KeyCompromise => 1 << 1,
+            CaCompromise => 1 << 2,
+            AffiliationChanged => 1 << 3,
+            Superseded => 1 << 4,
+            CessationOfOperation => 1 << 5,
+            CertificateHold => 1 << 6,
+            PrivilegeWithdrawn => 1 << 7,
+            AaCompromise => 1 << 8,
+        }
+    }
+}
+
+/// Every reason of ReasonFlags (bits 1–8).
+pub const ALL_REASONS: u16 = 0b1_1111_1110;
+
+/// issuingDistributionPoint (RFC 5280 §5.2.5).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssuingDistributionPoint {
+    /// distributionPoint.
+    pub name: Option<DistributionPointName>,
+    /// onlyContainsUserCerts.
+    pub only_user: bool,
+    /// onlyContainsCACerts.
+    pub only_ca: bool,
+    /// onlySomeReasons (ReasonFlags bits).
+    pub only_some_reasons: Option<u16>,
+    /// indirectCRL.
+    pub indirect: bool,
+    /// onlyContainsAttributeCerts.
+    pub only_attribute: bool,
+}
+
+/// One revoked-certificate entry, decoded on lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedEntry {
+    /// revocationDate.
+    pub revocation_date: Time,
+    /// reasonCode, `Unspecified` when absent.
+    pub reason: RevocationReason,
+    /// invalidityDate, when given.
+    pub invalidity_date: Option<Time>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EntryIndex {
+    /// Offset and length of the serial's content octets.
+    serial: (u32, u16),
+    /// Offset and length of the whole entry.
+    entry: (u32, u32),
+    /// Index into `Crl::entry_issuers` (indirect CRLs), `u32::MAX` for the CRL issuer.
+    issuer: u32,
+}
+
+/// A parsed CRL.
+#[derive(Debug, Clone)]
+pub struct Crl {
+    der: Vec<u8>,
+    tbs: (usize, usize),
+    signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
+    signature: Vec<u8>,
+    signature_unused_bits: u8,
+    issuer: Name,
+    this_update: Time,
+    next_update: Option<Time>,
+    crl_number: Option<Vec<u8>>,
+    delta_base: Option<Vec<u8>>,
+    idp: Option<IssuingDistributionPoint>,
+    authority_key_id: Option<Vec<u8>>,
+    unknown_critical: Vec<Oid>,
+    entries: Vec<EntryIndex>,
+    entry_issuers: Vec<Vec<GeneralName>>,
+}
+
+fn malformed(what: &'static str, offset: usize) -> InputError {
+    InputError::Malformed { what, offset }
+}
+
+fn offset_of(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+impl Crl {
+    /// Parse a DER CRL (PEM `X509 CRL` blocks are accepted too).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Crl, InputError> {
+        if bytes.len() > MAX_CRL_SIZE {
+            return Err(InputError::TooLarge {
+                size: bytes.len(),
+                limit: MAX_CRL_SIZE,
+            });
+        }
+        if bytes.first() == Some(&tag::SEQUENCE) {
+            return Crl::from_der(bytes.to_vec());
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let body: String = text
+            .lines()
+            .skip_while(|l| !l.trim().starts_with("-----BEGIN X509 CRL-----"))
+            .skip(1)
+            .take_while(|l| !l.trim().starts_with("-----END X509 CRL-----"))
+            .collect();
+        if body.is_empty() {
+            return Err(InputError::UnrecognizedFormat);
+        }
+        use base64::Engine;
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body.trim())
+            .map_err(|_| InputError::Base64 { line: 1 })?;
+        Crl::from_der(der)
+    }
+
+    /// Parse a DER CRL, taking ownership of the bytes.
+    pub fn from_der(der: Vec<u8>) -> Result<Crl, InputError> {
+        let parsed = parse(&der)?;
+        Ok(Crl { der, ..parsed })
+    }
+
+    /// The DER as received.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The issuer.
+    pub fn issuer(&self) -> &Name {
+        &self.issuer
+    }
+
+    /// thisUpdate.
+    pub fn this_update(&self) -> Time {
+        self.this_update
+    }
+
+    /// nextUpdate.
+    pub fn next_update(&self) -> Option<Time> {
+        self.next_update
+    }
+
+    /// cRLNumber's content octets.
+    pub fn crl_number(&self) -> Option<&[u8]> {
+        self.crl_number.as_deref()
+    }
+
+    /// For a delta CRL, the BaseCRLNumber of deltaCRLIndicator.
+    pub fn delta_base(&self) -> Option<&[u8]> {
+        self.delta_base.as_deref()
+    }
+
+    /// Whether this is a delta CRL.
+    pub fn is_delta(&self) -> bool {
+        self.delta_base.is_some()
+    }
+
+    /// issuingDistributionPoint.
+    pub fn issuing_distribution_point(&self) -> Option<&IssuingDistributionPoint> {
+        self.idp.as_ref()
+    }
+
+    /// authorityKeyIdentifier's keyIdentifier.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.authority_key_id.as_deref()
+    }
+
+    /// Critical CRL or entry extensions kyso does not process: such a CRL cannot be used.
+    pub fn unknown_critical(&self) -> &[Oid] {
+        &self.unknown_critical
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the CRL lists no certificate.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The signature algorithm.
+    pub fn signature_algorithm(&self) -> Result<&SignatureAlgorithm, CryptoError> {
+        self.signature_algorithm.as_ref().map_err(Clone::clone)
+    }
+
+    /// Verify the CRL's signature with `signer`'s key, over the TBSCertList as received.
+    pub fn verify_signed_by(
+        &self,
+        signer: &Certificate,
+        provider: &dyn CryptoProvider,
+        policy: AlgorithmPolicy,
+    ) -> Result<Verified, CryptoError> {
+        let alg = self.signature_algorithm()?;
+        let key = signer.public_key()?;
+        if self.signature_unused_bits != 0 {
+            return Err(CryptoError::BadSignature);
+        }
+        let tbs = self.der.get(self.tbs.0..self.tbs.1).unwrap_or(&[]);
+        crypto::verify_signature(provider, policy, alg, key, tbs, &self.signature)
+    }
+
+    /// Find the entry for a certificate `serial` (content octets as encoded) whose issuer is
+    /// `issuer`. For a direct CRL the issuer is the CRL's; an indirect CRL names other issuers
+    /// through certificateIssuer entry extensions (RFC 5280 §5.3.3).
+    pub fn find(&self, serial: &[u8], issuer: &Name) -> Option<RevokedEntry> {
+        // Serials are compared as encoded: DER INTEGERs are minimal, so equal numbers have
+        // equal octets (negative serials included).
+        let key = serial;
+        let start = self.entries.partition_point(|e| self.serial_of(e) < key);
+        self.entries
+            .get(start..)?
+            .iter()
+            .take_while(|e| self.serial_of(e) == key)
+            .find(|e| self.entry_issuer_matches(e, issuer))
+            .and_then(|e| self.decode_entry(e))
+    }
+
+    fn serial_of(&self, e: &EntryIndex) -> &[u8] {
+        let (o, l) = (e.serial.0 as usize, usize::from(e.serial.1));
+        self.der.get(o..o + l).unwrap_or(&[])
+    }
+
+    fn entry_issuer_matches(&self, e: &EntryIndex, issuer: &Name) -> bool {
+        if e.issuer == u32::MAX {
+            return self.issuer.matches(issuer);
+        }
+        self.entry_issuers.get(e.issuer as usize).is_some_and(|names| {
+            names
+                .iter()
+                .any(|g| matches!(g, GeneralName::Directory(n) if n.matches(issuer)))
+        })
+    }
+
+    fn decode_entry(&self, e: &EntryIndex) -> Option<RevokedEntry> {
+        let (o, l) = (e.entry.0 as usize, e.entry.1 as usize);
+        let entry = asn1::read_exact(self.der.get(o..o + l)?).ok()?;
+        let mut kids = Children::new(entry.contents, 0);
+        let _serial = kids.next()?.ok()?;
+        let date = kids.next()?.ok()?;
+        let mut out = RevokedEntry {
+            revocation_date: Time::from_asn1(date.tag, date.contents)?,
+            reason: RevocationReason::Unspecified,
+            invalidity_date: None,
+        };
+        if let Some(Ok(exts)) = kids.next() {
+            for (id, _, value) in extensions(exts.contents).ok()? {
+                if id == oid::REASON_CODE {
+                    let v = asn1::read_exact(value).ok()?;
+                    out.reason = RevocationReason::from_code(*v.contents.first()?)?;
+                } else if id == oid::INVALIDITY_DATE {
+                    let v = asn1::read_exact(value).ok()?;
+                    out.invalidity_date = Time::from_asn1(v.tag, v.contents);
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// One extension as found: extnID contents, critical, extnValue contents.
+type RawExt<'a> = (&'a [u8], bool, &'a [u8]);
+
+/// `Extensions ::= SEQUENCE OF Extension`, given the SEQUENCE's contents.
+fn extensions(contents: &[u8]) -> Result<Vec<RawExt<'_>>, InputError> {
+    let mut out = Vec::new();
+    for ext in Children::new(contents, 0) {
+        let ext = asn1::expect(ext?, tag::SEQUENCE, "Extension", 0)?;
+        let mut k = Children::new(ext.contents, 0);
+        let id = asn1::expect(k.next().ok_or(malformed("extnID", 0))??, tag::OID, "extnID", 0)?;
+        let mut next = k.next().ok_or(malformed("extnValue", 0))??;
+        let mut critical = false;
+        if next.tag == 0x01 {
+            critical = next.contents.first().is_some_and(|b| *b != 0);
+            next = k.next().ok_or(malformed("extnValue", 0))??;
+        }
+        let value = asn1::expect(next, tag::OCTET_STRING, "extnValue", 0)?;
+        if out.iter().any(|(o, _, _)| *o == id.contents) {
+            return Err(malformed("duplicate extension", 0));
+        }
+        out.push((id.contents, critical, value.contents));
+    }
+    Ok(out)
+}
+
+const KNOWN_CRL_EXTENSIONS: &[&[u8]] = &[
+    oid::AUTHORITY_KEY_IDENTIFIER,
+    oid::ISSUER_ALT_NAME,
+    oid::CRL_NUMBER,
+    oid::DELTA_CRL_INDICATOR,
+    oid::ISSUING_DISTRIBUTION_POINT,
+    oid::FRESHEST_CRL,
+    oid::AUTHORITY_INFO_ACCESS,
+];
+
+const KNOWN_ENTRY_EXTENSIONS: &[&[u8]] = &[
+    oid::REASON_CODE,
+    oid::HOLD_INSTRUCTION_CODE,
+    oid::INVALIDITY_DATE,
+    oid::CERTIFICATE_ISSUER,
+];
+
+fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
+    it.next().ok_or(malformed(what, 0))?
+}
+
+fn time_of(t: Tlv<'_>, what: &'static str, whole: &[u8]) -> Result<Time, InputError> {
+    Time::from_asn1(t.tag, t.contents).ok_or(malformed(what, offset_of(whole, t.raw)))
+}
+
+fn parse(der: &[u8]) -> Result<Crl, InputError> {
+    let outer = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "CertificateList", 0)?;
+    let mut top = Children::new(outer.contents, 0);
+    let tbs = asn1::expect(next(&mut top, "tbsCertList")?, tag::SEQUENCE, "tbsCertList", 0)?;
+    let sig_alg = asn1::expect(
+        next(&mut top, "signatureAlgorithm")?,
+        tag::SEQUENCE,
+        "signatureAlgorithm",
+        0,
+    )?;
+    let sig = asn1::expect(next(&mut top, "signatureValue")?, 0x03, "signatureValue", 0)?;
+    if top.next().is_some() {
+        return Err(malformed("CertificateList has extra fields", 0));
+    }
+    let (signature_unused_bits, signature) = match sig.contents.split_first() {
+        Some((u, s)) if *u < 8 => (*u, s.to_vec()),
+        _ => return Err(malformed("signatureValue", offset_of(der, sig.raw))),
+    };
+    let mut t = Children::new(tbs.contents, 0);
+    let mut field = next(&mut t, "TBSCertList")?;
+    if field.tag == tag::INTEGER {
+        field = next(&mut t, "signature")?;
+    }
+    // RFC 5280 §5.1.1.2: the inner algorithm must equal the outer one.
+    if field.raw != sig_alg.raw {
+        return Err(malformed(
+            "signature algorithm differs inside and outside TBSCertList",
+            0,
+        ));
+    }
+    let issuer_tlv = next(&mut t, "issuer")?;
+    let issuer = Name::from_der(issuer_tlv.raw)?;
+    let this_update = time_of(next(&mut t, "thisUpdate")?, "thisUpdate", der)?;
+    let mut next_update = None;
+    let mut revoked = None;
+    let mut crl_exts = None;
+    for f in t {
+        let f = f?;
+        match f.tag {
+            0x17 | 0x18 if next_update.is_none() && revoked.is_none() => {
+                next_update = Some(time_of(f, "nextUpdate", der)?)
+            }
+            tag::SEQUENCE if revoked.is_none() => revoked = Some(f),
+            tag::CONTEXT_0 => crl_exts = Some(f),
+            _ => return Err(malformed("TBSCertList field", offset_of(der, f.raw))),
+        }
+    }
+    let mut crl = Crl {
+        der: Vec::new(),
+        tbs: (offset_of(der, tbs.raw), offset_of(der, tbs.raw) + tbs.raw.len()),
+        signature_algorithm: SignatureAlgorithm::from_der(sig_alg.raw),
+        signature,
+        signature_unused_bits,
+        issuer,
+        this_update,
+        next_update,
+        crl_number: None,
+        delta_base: None,
+        idp: None,
+        authority_key_id: None,
+        unknown_critical: Vec::new(),
+        entries: Vec::new(),
+        entry_issuers: Vec::new(),
+    };
+    if let Some(exts) = crl_exts {
+        let seq = asn1::expect(asn1::read_exact(exts.contents)?, tag::SEQUENCE, "crlExtensions", 0)?;
+        for (id, critical, value) in extensions(seq.contents)? {
+            match id {
+                i if i == oid::CRL_NUMBER => crl.crl_number = Some(asn1::read_exact(value)?.contents.to_vec()),
+                i if i == oid::DELTA_CRL_INDICATOR => crl.delta_base = Some(asn1::read_exact(value)?.contents.to_vec()),
+                i if i == oid::ISSUING_DISTRIBUTION_POINT => crl.idp = Some(parse_idp(value)?),
+                i if i == oid::AUTHORITY_KEY_IDENTIFIER => {
+                    let aki = asn1::read_exact(value)?;
+                    for k in Children::new(aki.contents, 0) {
+                        let k = k?;
+                        if k.tag == 0x80 {
+                            crl.authority_key_id = Some(k.contents.to_vec());
+                        }
+                    }
+                }
+                i if critical && !KNOWN_CRL_EXTENSIONS.contains(&i) => {
+                    crl.unknown_critical.push(Oid::from_der_contents(i))
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(list) = revoked {
+        index_entries(der, list, &mut crl)?;
+    }
+    Ok(crl)
+}
+
+/// One pass over revokedCertificates: serial offsets, certificateIssuer runs, unknown
+/// critical entry extensions; then a sort by serial.
+fn index_entries(der: &[u8], list: Tlv<'_>, crl: &mut Crl) -> Result<(), InputError> {
+    let mut current_issuer = u32::MAX;
+    for e in Children::new(list.contents, offset_of(der, list.contents)) {
+        let e = asn1::expect(e?, tag::SEQUENCE, "revoked certificate entry", 0)?;
+        let mut k = Children::new(e.contents, 0);
+        let serial = asn1::expect(
+            next(&mut k, "userCertificate")?,
+            tag::INTEGER,
+            "userCertificate",
+            offset_of(der, e.raw),
+        )?;
+        let date = next(&mut k, "revocationDate")?;
+        if !matches!(date.tag, 0x17 | 0x18) {
+            return Err(malformed("revocationDate", offset_of(der, date.raw)));
+        }
+        if let Some(exts) = k.next() {
+            let exts = asn1::expect(exts?, tag::SEQUENCE, "crlEntryExtensions", offset_of(der, e.raw))?;
+            for (id, critical, value) in extensions(exts.contents)? {
+                if id == oid::CERTIFICATE_ISSUER {
+                    let names = asn1::expect(asn1::read_exact(value)?, tag::SEQUENCE, "certificateIssuer", 0)?;
+                    crl.entry_issuers
+                        .push(GeneralName::sequence_from_contents(names.contents)?);
+                    current_issuer = u32::try_from(crl.entry_issuers.len() - 1).unwrap_or(u32::MAX);
+                } else if critical && !KNOWN_ENTRY_EXTENSIONS.contains(&id) {
+                    let o = Oid::from_der_contents(id);
+                    if !crl.unknown_critical.contains(&o) {
+                        crl.unknown_critical.push(o);
+                    }
+                }
+            }
+        }
+        let so = offset_of(der, serial.contents);
+        let eo = offset_of(der, e.raw);
+        let (Ok(so), Ok(sl), Ok(eo), Ok(el)) = (
+            u32::try_from(so),
+            u16::try_from(serial.contents.len()),
+            u32::try_from(eo),
+            u32::try_from(e.raw.len()),
+        ) else {
+            return Err(malformed("CRL entry beyond 4 GiB or serial too long", eo));
+        };
+        crl.entries.push(EntryIndex {
+            serial: (so, sl),
+            entry: (eo, el),
+            issuer: current_issuer,
+        });
+    }
+    let key = |e: &EntryIndex| {
+        let (o, l) = (e.serial.0 as usize, usize::from(e.serial.1));
+        der.get(o..o + l).unwrap_or(&[])
+    };
+    crl.entries.sort_by(|a, b| key(a).cmp(key(b)));
+    Ok(())
+}
+
+/// IssuingDistributionPoint (RFC 5280 §5.2.5).
+fn parse_idp(value: &[u8]) -> Result<IssuingDistributionPoint, InputError> {
+    let seq = asn1::expect(asn1::read_exact(value)?, tag::SEQUENCE, "issuingDistributionPoint", 0)?;
+    let mut idp = IssuingDistributionPoint::default();
+    let flag = |t: Tlv<'_>| t.contents.first().is_some_and(|b| *b != 0);
+    for f in Children::new(seq.contents, 0) {
+        let f = f?;
+        match f.tag {
+            0xA0 => idp.name = Some(crate::ext::distribution_point_name(asn1::read_exact(f.contents)?)?),
+            0x81 => idp.only_user = flag(f),
+            0x82 => idp.only_ca = flag(f),
+            0x83 => idp.only_some_reasons = Some(reason_flags(f.contents)),
+            0x84 => idp.indirect = flag(f),
+            0x85 => idp.only_attribute = flag(f),
+            _ => return Err(malformed("issuingDistributionPoint field", 0)),
+        }
+    }
+    Ok(idp)
+}
+
+/// ReasonFlags BIT STRING contents → bits (bit 0 = unused, 1 = keyCompromise, …).
+pub(crate) fn reason_flags(contents: &[u8]) -> u16 {
+    let bytes = contents.get(1..).unwrap_or(&[]);
+    let mut v = 0u16;
+    for (i, b) in bytes.iter().take(2).enumerate() {
+        for bit in 0..8 {
+            if b & (0x80 >> bit) != 0 {
+                v |= 1 << (i * 8 + bit);
+            }
+        }
+    }
+    v
+}

@@ -1,0 +1,376 @@
+//! Revocation: CRLs (RFC 5280 §5, §6.3) judged as evidence given by the caller.
+//!
+//! The core stays I/O-free: CRLs are inputs ([`RevocationEvidence`]), and the result says
+//! which piece of evidence decided each certificate, so callers can keep it. OCSP and fetching
+//! are not implemented yet.
+
+pub mod crl;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use crl::{Crl, RevocationReason, ALL_REASONS};
+
+use crate::asn1::{encode_tlv, tag};
+use crate::cert::Certificate;
+use crate::crypto::{AlgorithmPolicy, CryptoProvider};
+use crate::ext::{DistributionPoint, DistributionPointName, GeneralName};
+use crate::name::{Attribute, Name};
+use crate::time::Time;
+
+/// What to do when no evidence decides a certificate's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationMode {
+    /// Do not check revocation (the report says so).
+    Off,
+    /// Check the evidence given; a certificate without usable evidence is valid with a warning
+    /// (what Circular 15/2025 describes). The default.
+    Soft,
+    /// Check the evidence given; a certificate without usable evidence makes the path
+    /// indeterminate.
+    Hard,
+}
+
+/// CRLs (and later OCSP responses) a validation may rely on.
+#[derive(Debug, Clone, Default)]
+pub struct RevocationEvidence {
+    /// CRLs, complete and delta, in any order.
+    pub crls: Vec<Arc<Crl>>,
+}
+
+impl RevocationEvidence {
+    /// Evidence made of these CRLs.
+    pub fn from_crls(crls: Vec<Crl>) -> Self {
+        RevocationEvidence {
+            crls: crls.into_iter().map(Arc::new).collect(),
+        }
+    }
+}
+
+/// Revocation settings of a path validation.
+#[derive(Debug, Clone)]
+pub struct RevocationOptions {
+    /// Off, soft-fail or hard-fail.
+    pub mode: RevocationMode,
+    /// The evidence.
+    pub evidence: Arc<RevocationEvidence>,
+}
+
+impl Default for RevocationOptions {
+    fn default() -> Self {
+        RevocationOptions {
+            mode: RevocationMode::Soft,
+            evidence: Arc::new(RevocationEvidence::default()),
+        }
+    }
+}
+
+/// The status of one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum CertStatus {
+    /// Not revoked at the validation time, according to `source`.
+    Good {
+        /// The evidence that decided it.
+        source: EvidenceSource,
+    },
+    /// Revoked (or on hold) at the validation time.
+    Revoked {
+        /// revocationDate.
+        time: Time,
+        /// The reason.
+        reason: RevocationReason,
+        /// The evidence.
+        source: EvidenceSource,
+    },
+    /// No usable evidence covers the certificate (for every reason).
+    Unknown {
+        /// Why, in English.
+        why: String,
+    },
+    /// Revocation checking is off.
+    NotChecked,
+}
+
+/// Which evidence decided a status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceSource {
+    /// `crl` (later `ocsp`).
+    pub kind: &'static str,
+    /// The CRL issuer.
+    pub issuer: String,
+    /// thisUpdate of the complete CRL.
+    pub this_update: Time,
+    /// nextUpdate of the complete CRL.
+    pub next_update: Option<Time>,
+    /// Whether a delta CRL was combined with it.
+    pub with_delta: bool,
+}
+
+/// Validates a candidate CRL signer: supplied by path validation, which knows the pool, the
+/// anchor and the budget (RFC 5280 §6.3.3 (f): the CRL issuer's path must end at the same
+/// trust anchor as the certificate's).
+pub(crate) trait SignerCheck {
+    /// Whether `signer` has a valid path to `anchor` (its own revocation included).
+    fn signer_path_valid(&mut self, signer: &Certificate, anchor: &Certificate) -> bool;
+    /// Whether `signer`'s own path is being validated by an enclosing search (a CRL issuer
+    /// whose certificate is covered by its own CRL, PKITS 4.14.30): its key has just verified
+    /// the CRL, and the enclosing validation judges the rest of its path.
+    fn in_progress(&self, signer: &Certificate) -> bool;
+    /// Every certificate that might have signed a CRL by `issuer`: path, pool, store.
+    fn candidates(&self, issuer: &Name) -> Vec<Certificate>;
+    /// The provider.
+    fn provider(&self) -> &dyn CryptoProvider;
+}
+
+/// A CRL ready for use: its scope checked, its signature verified.
+struct Usable<'e> {
+    crl: &'e Crl,
+    delta: Option<&'e Crl>,
+}
+
+/// RFC 5280 §6.3.3 for `cert`, whose issuer in the path is `issuer` and whose path ends at
+/// `anchor`.
+pub(crate) fn crl_status(
+    cert: &Certificate,
+    issuer: &Certificate,
+    anchor: &Certificate,
+    evidence: &RevocationEvidence,
+    at: Time,
+    algorithms: AlgorithmPolicy,
+    signers: &mut dyn SignerCheck,
+) -> CertStatus {
+    let virtual_dp = [DistributionPoint {
+        name: None,
+        reasons: None,
+        crl_issuer: None,
+    }];
+    let dps: &[DistributionPoint] = match &cert.extensions().crl_distribution_points {
+        Some(v) if !v.is_empty() => v,
+        _ => &virtual_dp,
+    };
+    let mut reasons_mask: u16 = 0;
+    let mut decided_by: Option<EvidenceSource> = None;
+    let mut why = String::from("no CRL given covers it");
+    for dp in dps {
+        if reasons_mask == ALL_REASONS {
+            break;
+        }
+        for complete in evidence.crls.iter().filter(|c| !c.is_delta()) {
+            if reasons_mask == ALL_REASONS {
+                break;
+            }
+            // (b) issuer and scope.
+            let Some(interim) = scope(cert, dp, complete) else {
+                continue;
+            };
+            // (d) something new to learn.
+            if interim & !reasons_mask == 0 {
+                continue;
+            }
+            if !complete.unknown_critical().is_empty() {
+                why = format!(
+                    "CRL of {} has an unknown critical extension",
+                    complete.issuer().display()
+                );
+                continue;
+            }
+            // (e)–(f) the CRL's signer.
+            let Some(signer) = find_signer(complete, issuer, anchor, algorithms, signers) else {
+                why = format!("no valid signer for the CRL of {}", complete.issuer().display());
+                continue;
+            };
+            // (g) a delta CRL of the same scope, signed by the same key, fresh.
+            let delta = evidence
+                .crls
+                .iter()
+                .filter(|d| d.is_delta() && is_delta_of(d, complete) && d.unknown_critical().is_empty())
+                .filter(|d| d.next_update().is_none_or(|n| n >= at))
+                .find(|d| d.verify_signed_by(&signer, signers.provider(), algorithms).is_ok())
+                .map(|d| &**d);
+            // (a)(1) freshness: an expired complete CRL serves only with a fresh delta.
+            if complete.next_update().is_some_and(|n| n < at) && delta.is_none() {
+                why = format!(
+                    "the CRL of {} expired on {}",
+                    complete.issuer().display(),
+                    complete.next_update().map(|t| t.rfc3339()).unwrap_or_default()
+                );
+                continue;
+            }
+            let usable = Usable { crl: complete, delta };
+            let source = EvidenceSource {
+                kind: "crl",
+                issuer: complete.issuer().display(),
+                this_update: complete.this_update(),
+                next_update: complete.next_update(),
+                with_delta: delta.is_some(),
+            };
+            // (i) the entry, delta first.
+            if let Some((time, reason)) = lookup(&usable, cert, at) {
+                return CertStatus::Revoked { time, reason, source };
+            }
+            // (j)
+            reasons_mask |= interim;
+            decided_by.get_or_insert(source);
+        }
+    }
+    match decided_by {
+        Some(source) if reasons_mask == ALL_REASONS => CertStatus::Good { source },
+        Some(_) => CertStatus::Unknown {
+            why: "the CRLs given do not cover every revocation reason".into(),
+        },
+        None => CertStatus::Unknown { why },
+    }
+}
+
+/// The entry for `cert`, delta CRL first (RFC 5280 §6.3.3 (g), (i)), if it was revoked at `at`.
+fn lookup(u: &Usable<'_>, cert: &Certificate, at: Time) -> Option<(Time, RevocationReason)> {
+    let in_delta = u.delta.and_then(|d| d.find(cert.serial(), cert.issuer()));
+    let entry = match in_delta {
+        Some(e) if e.reason == RevocationReason::RemoveFromCrl => return None,
+        Some(e) => e,
+        None => u.crl.find(cert.serial(), cert.issuer())?,
+    };
+    if entry.reason == RevocationReason::RemoveFromCrl || entry.revocation_date > at {
+        // Revoked after the time judged: it was good then.
+        return None;
+    }
+    Some((entry.revocation_date, entry.reason))
+}
+
+/// RFC 5280 §6.3.3 (b)–(c): whether `crl` is in scope for `cert` through `dp`; returns the
+/// interim reasons mask.
+fn scope(cert: &Certificate, dp: &DistributionPoint, crl: &Crl) -> Option<u16> {
+    let idp = crl.issuing_distribution_point();
+    // (b)(1) issuer.
+    match &dp.crl_issuer {
+        Some(names) => {
+            let named = names
+                .iter()
+                .any(|g| matches!(g, GeneralName::Directory(n) if n.matches(crl.issuer())));
+            if !named || !idp.is_some_and(|i| i.indirect) {
+                return None;
+            }
+        }
+        None => {
+            if !crl.issuer().matches(cert.issuer()) {
+                return None;
+            }
+        }
+    }
+    // (b)(2) the issuing distribution point.
+    if let Some(idp) = idp {
+        if let Some(idp_name) = &idp.name {
+            let idp_names = resolve(idp_name, crl.issuer());
+            let dp_names: Vec<GeneralName> = match (&dp.name, &dp.crl_issuer) {
+                (Some(n), _) => resolve(
+                    n,
+                    dp.crl_issuer
+                        .as_ref()
+                        .and_then(|v| first_dn(v))
+                        .unwrap_or(cert.issuer()),
+                ),
+                (None, Some(issuers)) => issuers.clone(),
+                // No distribution point in the certificate: a CRL restricted to a named
+                // distribution point does not cover it.
+                (None, None) => return None,
+            };
+            if !idp_names.iter().any(|a| dp_names.iter().any(|b| a.same_as(b))) {
+                return None;
+            }
+        }
+        if (idp.only_user && cert.is_ca()) || (idp.only_ca && !cert.is_ca()) || idp.only_attribute {
+            return None;
+        }
+    }
+    // (c) reasons.
+    let dp_reasons = dp.reasons.unwrap_or(ALL_REASONS);
+    let idp_reasons = idp.and_then(|i| i.only_some_reasons).unwrap_or(ALL_REASONS);
+    Some(dp_reasons & idp_reasons & ALL_REASONS)
+}
+
+fn first_dn(names: &[GeneralName]) -> Option<&Name> {
+    names.iter().find_map(|g| match g {
+        GeneralName::Directory(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// A distribution point name as full names: nameRelativeToCRLIssuer is appended to `base`.
+fn resolve(name: &DistributionPointName, base: &Name) -> Vec<GeneralName> {
+    match name {
+        DistributionPointName::FullName(v) => v.clone(),
+        DistributionPointName::RelativeToCrlIssuer(rdn) => {
+            append_rdn(base, rdn).map(GeneralName::Directory).into_iter().collect()
+        }
+    }
+}
+
+fn append_rdn(base: &Name, rdn: &[Attribute]) -> Option<Name> {
+    let set: Vec<u8> = rdn
+        .iter()
+        .flat_map(|a| {
+            let mut atv = encode_tlv(tag::OID, a.oid.as_bytes());
+            atv.extend(encode_tlv(a.value_tag, &a.value));
+            encode_tlv(tag::SEQUENCE, &atv)
+        })
+        .collect();
+    let inner = crate::asn1::read_exact(base.der()).ok()?.contents;
+    let mut body = inner.to_vec();
+    body.extend(encode_tlv(tag::SET, &set));
+    Name::from_der(&encode_tlv(tag::SEQUENCE, &body)).ok()
+}
+
+/// Whether `delta` is a delta of `complete`: same issuer and scope, based on a CRL no newer
+/// than `complete` (RFC 5280 §5.2.4).
+fn is_delta_of(delta: &Crl, complete: &Crl) -> bool {
+    let (Some(base), Some(number)) = (delta.delta_base(), complete.crl_number()) else {
+        return false;
+    };
+    delta.issuer().matches(complete.issuer())
+        && delta.issuing_distribution_point() == complete.issuing_distribution_point()
+        && cmp_uint(base, number) != std::cmp::Ordering::Greater
+        && delta
+            .crl_number()
+            .is_some_and(|d| cmp_uint(d, number) == std::cmp::Ordering::Greater)
+}
+
+/// Compare two non-negative INTEGER content octets.
+fn cmp_uint(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let strip = |x: &[u8]| -> Vec<u8> { x.iter().copied().skip_while(|v| *v == 0).collect() };
+    let (a, b) = (strip(a), strip(b));
+    a.len().cmp(&b.len()).then_with(|| a.cmp(&b))
+}
+
+/// RFC 5280 §6.3.3 (f): a certificate that may sign CRLs (cRLSign), whose key verifies the
+/// CRL, and whose own path ends at `anchor`.
+fn find_signer(
+    crl: &Crl,
+    issuer: &Certificate,
+    anchor: &Certificate,
+    algorithms: AlgorithmPolicy,
+    signers: &mut dyn SignerCheck,
+) -> Option<Certificate> {
+    let may_sign_crls = |c: &Certificate| c.key_usage().is_none_or(|k| k.has(crate::ext::KeyUsage::CRL_SIGN));
+    // The certificate's own issuer, already validated as part of the path.
+    if issuer.subject().matches(crl.issuer())
+        && may_sign_crls(issuer)
+        && crl.verify_signed_by(issuer, signers.provider(), algorithms).is_ok()
+    {
+        return Some(issuer.clone());
+    }
+    for cand in signers.candidates(crl.issuer()) {
+        if &cand == issuer
+            || !may_sign_crls(&cand)
+            || crl.verify_signed_by(&cand, signers.provider(), algorithms).is_err()
+        {
+            continue;
+        }
+        if &cand == anchor || signers.in_progress(&cand) || signers.signer_path_valid(&cand, anchor) {
+            return Some(cand);
+        }
+    }
+    None
+}
