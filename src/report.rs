@@ -217,6 +217,16 @@ pub struct ToleratedQuirk {
     pub quirk: QuirkSummary,
 }
 
+/// The revocation status of one certificate of a path.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevocationEntry {
+    /// Certificate index (0 = leaf).
+    pub index: usize,
+    /// The status and the evidence that decided it.
+    #[serde(flatten)]
+    pub status: crate::revocation::CertStatus,
+}
+
 /// What `kyso chain verify` reports (and what the C API's chain report will carry).
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainReport {
@@ -244,8 +254,9 @@ pub struct ChainReport {
     pub legacy: Vec<crate::error::LegacyReason>,
     /// The user-constrained policy set, dotted.
     pub policies: Vec<String>,
-    /// Revocation status: `not_checked` until evidence is given.
-    pub revocation: &'static str,
+    /// Revocation status of each certificate but the anchor, leaf first: `{index, status,
+    /// …}` with `status` one of `good`, `revoked`, `unknown`, `not_checked`.
+    pub revocation: Vec<RevocationEntry>,
     /// The leaf's identity.
     pub signer: Identity,
 }
@@ -295,8 +306,104 @@ impl ChainReport {
                 .collect(),
             legacy: r.legacy.clone(),
             policies: r.policies.iter().map(Oid::dotted).collect(),
-            revocation: "not_checked",
+            revocation: r
+                .revocation
+                .iter()
+                .enumerate()
+                .map(|(index, status)| RevocationEntry {
+                    index,
+                    status: status.clone(),
+                })
+                .collect(),
             signer: Identity::of(leaf),
+        }
+    }
+}
+
+/// Version of the JSON schema of [`CrlSummary`].
+pub const CRL_SCHEMA: &str = "kyso.crl/1";
+
+/// What `kyso crl show` prints about a CRL.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrlSummary {
+    /// [`CRL_SCHEMA`].
+    pub schema: &'static str,
+    /// The issuer.
+    pub issuer: String,
+    /// thisUpdate.
+    pub this_update: String,
+    /// nextUpdate.
+    pub next_update: Option<String>,
+    /// cRLNumber, hex.
+    pub crl_number: Option<String>,
+    /// For a delta CRL, the base CRL number, hex.
+    pub delta_base: Option<String>,
+    /// Number of revoked certificates listed.
+    pub entries: usize,
+    /// The signature algorithm, or why it is unsupported.
+    pub signature_algorithm: String,
+    /// authorityKeyIdentifier, hex.
+    pub authority_key_id: Option<String>,
+    /// issuingDistributionPoint flags, when present.
+    pub issuing_distribution_point: Option<IdpSummary>,
+    /// Critical extensions kyso does not process (the CRL cannot be used).
+    pub unknown_critical_extensions: Vec<String>,
+    /// SHA-256 of the DER, hex.
+    pub sha256: String,
+}
+
+/// issuingDistributionPoint as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdpSummary {
+    /// Names of the distribution point.
+    pub names: Vec<String>,
+    /// onlyContainsUserCerts.
+    pub only_user: bool,
+    /// onlyContainsCACerts.
+    pub only_ca: bool,
+    /// indirectCRL.
+    pub indirect: bool,
+    /// onlySomeReasons bits.
+    pub only_some_reasons: Option<u16>,
+}
+
+impl CrlSummary {
+    /// Summarise a CRL.
+    pub fn new(crl: &crate::revocation::Crl) -> CrlSummary {
+        use crate::ext::DistributionPointName;
+        CrlSummary {
+            schema: CRL_SCHEMA,
+            issuer: crl.issuer().display(),
+            this_update: crl.this_update().rfc3339(),
+            next_update: crl.next_update().map(|t| t.rfc3339()),
+            crl_number: crl.crl_number().map(hex::encode_upper),
+            delta_base: crl.delta_base().map(hex::encode_upper),
+            entries: crl.len(),
+            signature_algorithm: match crl.signature_algorithm() {
+                Ok(a) => a.name(),
+                Err(e) => format!("unsupported: {e}"),
+            },
+            authority_key_id: crl.authority_key_id().map(hex::encode_upper),
+            issuing_distribution_point: crl.issuing_distribution_point().map(|i| IdpSummary {
+                names: match &i.name {
+                    Some(DistributionPointName::FullName(v)) => v.iter().map(GeneralName::display).collect(),
+                    Some(DistributionPointName::RelativeToCrlIssuer(a)) => {
+                        vec![format!(
+                            "relative: {}",
+                            a.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(" + ")
+                        )]
+                    }
+                    None => Vec::new(),
+                },
+                only_user: i.only_user,
+                only_ca: i.only_ca,
+                indirect: i.indirect,
+                only_some_reasons: i.only_some_reasons,
+            }),
+            unknown_critical_extensions: crl.unknown_critical().iter().map(Oid::dotted).collect(),
+            sha256: hex::encode_upper(
+                crate::crypto::default_provider().digest(crate::crypto::HashAlgorithm::Sha256, crl.der()),
+            ),
         }
     }
 }

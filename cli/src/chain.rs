@@ -8,6 +8,7 @@ use kyso::crypto::{self, AlgorithmPolicy};
 use kyso::oid::{self, Oid};
 use kyso::path::{self, LeafKeyUsage, PathOptions, PolicySettings, TimeModel, Tolerances, Verdict};
 use kyso::report::ChainReport;
+use kyso::revocation::{CertStatus, Crl, RevocationEvidence, RevocationMode, RevocationOptions};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 
 #[derive(Args)]
@@ -52,6 +53,13 @@ pub struct VerifyArgs {
     /// Accept SHA-1 and RSA keys of 1024–2047 bits (reported as legacy).
     #[arg(long)]
     allow_legacy: bool,
+    /// CRL files (DER or PEM; complete and delta) to use as revocation evidence.
+    #[arg(long = "crl", value_name = "FILE")]
+    crls: Vec<PathBuf>,
+    /// What a certificate without usable evidence does: soft (valid, with a warning), hard
+    /// (indeterminate), off (revocation not checked).
+    #[arg(long, value_enum, default_value = "soft")]
+    revocation: Revocation,
     /// Print the report as JSON (schema kyso.chain/1).
     #[arg(long)]
     json: bool,
@@ -61,6 +69,13 @@ pub struct VerifyArgs {
 enum Model {
     Shell,
     Chain,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Revocation {
+    Soft,
+    Hard,
+    Off,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,6 +143,19 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     if a.allow_legacy {
         o.algorithms = AlgorithmPolicy::LEGACY;
     }
+    let mut crls = Vec::new();
+    for p in &a.crls {
+        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        crls.push(Crl::from_bytes(&bytes).map_err(|e| format!("{}: {e}", p.display()))?);
+    }
+    o.revocation = RevocationOptions {
+        mode: match a.revocation {
+            Revocation::Soft => RevocationMode::Soft,
+            Revocation::Hard => RevocationMode::Hard,
+            Revocation::Off => RevocationMode::Off,
+        },
+        evidence: std::sync::Arc::new(RevocationEvidence::from_crls(crls)),
+    };
     o.required_eku = a.eku.iter().map(|e| eku_oid(e)).collect::<Result<_, _>>()?;
     o.policy = PolicySettings {
         initial_policy_set: a
@@ -200,5 +228,13 @@ fn print_text(r: &ChainReport) {
             println!("Policies     {}", policies.join(", "));
         }
     }
-    println!("Revocation   not checked (no CRL or OCSP evidence given)");
+    for e in &r.revocation {
+        let text = match &e.status {
+            CertStatus::Good { source } => format!("good (CRL of {}, {})", source.issuer, source.this_update),
+            CertStatus::Revoked { time, reason, .. } => format!("REVOKED on {time} ({reason:?})"),
+            CertStatus::Unknown { why } => format!("unknown: {why}"),
+            CertStatus::NotChecked => "not checked (--revocation off)".into(),
+        };
+        println!("Revocation   #{} {text}", e.index);
+    }
 }

@@ -37,6 +37,11 @@ enum Command {
         #[command(subcommand)]
         command: ChainCommand,
     },
+    /// Certificate revocation lists.
+    Crl {
+        #[command(subcommand)]
+        command: CrlCommand,
+    },
     /// The embedded trust bundle of both Vietnamese hierarchies.
     Trust {
         #[command(subcommand)]
@@ -65,6 +70,18 @@ enum ChainCommand {
 }
 
 #[derive(Subcommand)]
+enum CrlCommand {
+    /// Show a CRL (DER or PEM): issuer, times, numbers, scope, entry count.
+    Show {
+        /// The CRL file.
+        file: PathBuf,
+        /// Print JSON (schema kyso.crl/1).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum TrustCommand {
     /// List every certificate of the embedded bundle with its pinned SHA-256.
     List {
@@ -84,6 +101,9 @@ fn main() -> ExitCode {
         Command::Chain {
             command: ChainCommand::Verify(args),
         } => chain::verify(args),
+        Command::Crl {
+            command: CrlCommand::Show { file, json },
+        } => crl_show(&file, json),
         Command::Trust {
             command: TrustCommand::List { json },
         } => trust_list(json),
@@ -231,6 +251,42 @@ fn print_summary(s: &ShownCertificate) {
     for q in &c.quirks {
         line("Quirk", format!("#{} {}", q.number, q.en));
     }
+}
+
+fn crl_show(file: &PathBuf, json: bool) -> Result<ExitCode, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let crl = kyso::revocation::Crl::from_bytes(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
+    let s = kyso::report::CrlSummary::new(&crl);
+    if json {
+        println!("{}", to_json(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    line("Issuer", &s.issuer);
+    line("This update", &s.this_update);
+    line("Next update", s.next_update.as_deref().unwrap_or("(none)"));
+    line("CRL number", s.crl_number.as_deref().unwrap_or("(none)"));
+    if let Some(b) = &s.delta_base {
+        line("Delta of", format!("CRL number {b}"));
+    }
+    line("Entries", s.entries.to_string());
+    line("Signature", &s.signature_algorithm);
+    if let Some(i) = &s.issuing_distribution_point {
+        line(
+            "Scope",
+            format!(
+                "{} user-only={} ca-only={} indirect={}",
+                i.names.join(", "),
+                i.only_user,
+                i.only_ca,
+                i.indirect
+            ),
+        );
+    }
+    if !s.unknown_critical_extensions.is_empty() {
+        line("UNKNOWN CRITICAL", s.unknown_critical_extensions.join(", "));
+    }
+    line("SHA-256", &s.sha256);
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(serde::Serialize)]

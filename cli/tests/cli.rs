@@ -136,7 +136,7 @@ fn chain_verify_exit_status_and_json() {
     assert_eq!(v["verdict"], "valid");
     assert_eq!(v["hierarchy"], "public");
     assert_eq!(v["path"].as_array().unwrap().len(), 2);
-    assert_eq!(v["revocation"], "not_checked");
+    assert_eq!(v["revocation"][0]["status"], "unknown", "soft-fail without evidence");
     // Expired: invalid, exit 1, reason names the expiry.
     let (code, out, _) = kyso(&["chain", "verify", p7b.to_str().unwrap(), "--at", "2031-01-01", "--json"]);
     assert_eq!(code, 1);
@@ -199,4 +199,51 @@ fn chain_verify_exit_status_and_json() {
     let (code, _, err) = kyso(&["chain", "verify", p7b.to_str().unwrap(), "--at", "yesterday"]);
     assert_eq!(code, 2);
     assert!(err.contains("RFC 3339"));
+}
+
+#[test]
+fn crl_show_and_chain_verify_with_crls() {
+    let pkits = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/pkits");
+    let p = |rel: &str| pkits.join(rel).to_str().unwrap().to_string();
+    let (code, out, _) = kyso(&["crl", "show", &p("crls/GoodCACRL.crl"), "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "kyso.crl/1");
+    assert_eq!(v["entries"], 2);
+    let base = [
+        "chain".to_string(),
+        "verify".into(),
+        p("certs/ValidCertificatePathTest1EE.crt"),
+        "--pool".into(),
+        p("certs/GoodCACert.crt"),
+        "--anchor".into(),
+        p("certs/TrustAnchorRootCertificate.crt"),
+        "--at".into(),
+        "2011-04-15".into(),
+        "--leaf-usage".into(),
+        "any".into(),
+        "--json".into(),
+    ];
+    let run = |extra: &[String]| {
+        let args: Vec<&str> = base.iter().chain(extra).map(String::as_str).collect();
+        kyso(&args)
+    };
+    let crls = [
+        "--crl".to_string(),
+        p("crls/GoodCACRL.crl"),
+        "--crl".into(),
+        p("crls/TrustAnchorRootCRL.crl"),
+    ];
+    let (code, out, _) = run(&[&crls[..], &["--revocation".into(), "hard".into()]].concat());
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["revocation"][0]["status"], "good");
+    assert_eq!(v["revocation"][1]["status"], "good");
+    // Without CRLs: hard-fail is indeterminate (exit 2), soft-fail valid with unknown status.
+    let (code, _, _) = run(&["--revocation".into(), "hard".into()]);
+    assert_eq!(code, 2);
+    let (code, out, _) = run(&[]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["revocation"][0]["status"], "unknown");
 }

@@ -128,8 +128,13 @@ impl Search<'_> {
             return CertStatus::NotChecked;
         }
         let evidence = Arc::clone(&self.options.revocation.evidence);
-        let (at, algorithms) = (self.options.time, self.options.algorithms);
-        revocation::crl_status(cert, issuer, anchor, &evidence, at, algorithms, self)
+        let judge = revocation::Judge {
+            evidence: &evidence,
+            at: self.options.time,
+            algorithms: self.options.algorithms,
+            en_dash: self.options.tolerances.en_dash_crl_issuer,
+        };
+        revocation::crl_status(cert, issuer, anchor, &judge, self)
     }
 }
 

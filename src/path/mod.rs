@@ -82,6 +82,10 @@ pub struct Tolerances {
     /// Quirk 5: keyCertSign asserted on a non-CA certificate (TSA certificates issued straight
     /// by Vietnam National Root CA: FPT, Viettel, VNPT, VNPAY, CA2 and Intrust timestamping).
     pub key_cert_sign_without_ca: bool,
+    /// Quirk 3: a cRLIssuer spelled with an en dash (`ROOT CA – RS`) where the issuer has a
+    /// hyphen (2025 national roots and their sub-CAs): read as the issuer itself, so the
+    /// issuer's own CRL applies, instead of as an indirect CRL from a CA that does not exist.
+    pub en_dash_crl_issuer: bool,
 }
 
 impl Tolerances {
@@ -89,11 +93,13 @@ impl Tolerances {
     pub const NONE: Tolerances = Tolerances {
         critical_authority_info_access: false,
         key_cert_sign_without_ca: false,
+        en_dash_crl_issuer: false,
     };
     /// Every tolerance the Vietnamese hierarchies need.
     pub const VIETNAM: Tolerances = Tolerances {
         critical_authority_info_access: true,
         key_cert_sign_without_ca: true,
+        en_dash_crl_issuer: true,
     };
 }
 

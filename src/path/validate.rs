@@ -226,6 +226,9 @@ fn revocation(
     let status = s.revocation_status(cert, issuer, anchor);
     let r = match &status {
         CertStatus::Good { source } => {
+            if let Some(q) = &source.tolerated {
+                log.tolerate(idx, CheckKind::Revocation, q.clone());
+            }
             log.push(
                 idx,
                 CheckKind::Revocation,
@@ -234,7 +237,10 @@ fn revocation(
             );
             Ok(())
         }
-        CertStatus::Revoked { time, reason, .. } => {
+        CertStatus::Revoked { time, reason, source } => {
+            if let Some(q) = &source.tolerated {
+                log.tolerate(idx, CheckKind::Revocation, q.clone());
+            }
             log.push(idx, CheckKind::Revocation, CheckOutcome::Failed, None);
             Err(PathError::Revoked {
                 index: idx,

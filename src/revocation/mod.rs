@@ -107,6 +107,21 @@ pub struct EvidenceSource {
     pub next_update: Option<Time>,
     /// Whether a delta CRL was combined with it.
     pub with_delta: bool,
+    /// A named tolerance that made the CRL applicable (quirk 3), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerated: Option<crate::vn::Quirk>,
+}
+
+/// The fixed inputs of a revocation judgement.
+pub(crate) struct Judge<'a> {
+    /// The evidence.
+    pub evidence: &'a RevocationEvidence,
+    /// The time judged.
+    pub at: Time,
+    /// Which algorithms CRL signatures may use.
+    pub algorithms: AlgorithmPolicy,
+    /// Whether the en-dash cRLIssuer tolerance (quirk 3) applies.
+    pub en_dash: bool,
 }
 
 /// Validates a candidate CRL signer: supplied by path validation, which knows the pool, the
@@ -137,11 +152,10 @@ pub(crate) fn crl_status(
     cert: &Certificate,
     issuer: &Certificate,
     anchor: &Certificate,
-    evidence: &RevocationEvidence,
-    at: Time,
-    algorithms: AlgorithmPolicy,
+    judge: &Judge<'_>,
     signers: &mut dyn SignerCheck,
 ) -> CertStatus {
+    let (evidence, at, algorithms) = (judge.evidence, judge.at, judge.algorithms);
     let virtual_dp = [DistributionPoint {
         name: None,
         reasons: None,
@@ -158,6 +172,29 @@ pub(crate) fn crl_status(
         if reasons_mask == ALL_REASONS {
             break;
         }
+        // Quirk 3: a cRLIssuer that is the issuer's name with an en dash stands for the issuer.
+        let mut tolerated = None;
+        let en_dash_dp;
+        let dp = match &dp.crl_issuer {
+            Some(names)
+                if judge.en_dash
+                    && !names.is_empty()
+                    && names.iter().all(|g| {
+                        matches!(g, GeneralName::Directory(n) if !n.matches(cert.issuer()) && crate::vn::en_dash_matches(n, cert.issuer()))
+                    }) =>
+            {
+                tolerated = Some(crate::vn::Quirk::EnDashCrlIssuer {
+                    crl_issuer: first_dn(names).map(Name::display).unwrap_or_default(),
+                });
+                en_dash_dp = DistributionPoint {
+                    name: dp.name.clone(),
+                    reasons: dp.reasons,
+                    crl_issuer: None,
+                };
+                &en_dash_dp
+            }
+            _ => dp,
+        };
         for complete in evidence.crls.iter().filter(|c| !c.is_delta()) {
             if reasons_mask == ALL_REASONS {
                 break;
@@ -206,6 +243,7 @@ pub(crate) fn crl_status(
                 this_update: complete.this_update(),
                 next_update: complete.next_update(),
                 with_delta: delta.is_some(),
+                tolerated: tolerated.clone(),
             };
             // (i) the entry, delta first.
             if let Some((time, reason)) = lookup(&usable, cert, at) {

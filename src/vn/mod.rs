@@ -191,7 +191,7 @@ pub fn quirks(cert: &Certificate) -> Vec<Quirk> {
         for g in dp.crl_issuer.iter().flatten() {
             if let GeneralName::Directory(n) = g {
                 let written = n.display();
-                if !n.matches(cert.issuer()) && written.contains('\u{2013}') && en_dash_matches(n, cert) {
+                if !n.matches(cert.issuer()) && written.contains('\u{2013}') && en_dash_matches(n, cert.issuer()) {
                     q.push(Quirk::EnDashCrlIssuer { crl_issuer: written });
                 }
             }
@@ -219,15 +219,14 @@ pub fn quirks(cert: &Certificate) -> Vec<Quirk> {
     q
 }
 
-/// Whether a cRLIssuer name equals the certificate's issuer once en dashes become hyphens.
-fn en_dash_matches(crl_issuer: &crate::name::Name, cert: &Certificate) -> bool {
+/// Whether a cRLIssuer name equals `issuer` once its en dashes become hyphens (quirk 3).
+pub(crate) fn en_dash_matches(crl_issuer: &crate::name::Name, issuer: &crate::name::Name) -> bool {
     let fix = |s: String| s.replace('\u{2013}', "-");
     let ours: Vec<(Vec<u8>, String)> = crl_issuer
         .attributes()
         .map(|a| (a.oid.as_bytes().to_vec(), fix(a.text().unwrap_or_default())))
         .collect();
-    let theirs: Vec<(Vec<u8>, String)> = cert
-        .issuer()
+    let theirs: Vec<(Vec<u8>, String)> = issuer
         .attributes()
         .map(|a| (a.oid.as_bytes().to_vec(), a.text().unwrap_or_default()))
         .collect();

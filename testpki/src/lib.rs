@@ -508,3 +508,76 @@ mod tests {
         assert_eq!(a.gov_root.cert, b.gov_root.cert);
     }
 }
+
+/// One revoked certificate for [`issue_crl`]: serial, revocation date, reason code.
+#[derive(Clone, Debug)]
+pub struct Revoked {
+    /// Serial number.
+    pub serial: u64,
+    /// revocationDate, seconds since the epoch.
+    pub date: i64,
+    /// reasonCode (RFC 5280 §5.3.1), if any.
+    pub reason: Option<u8>,
+}
+
+/// What a CRL says.
+#[derive(Clone, Debug, Default)]
+pub struct CrlSpec {
+    /// thisUpdate.
+    pub this_update: i64,
+    /// nextUpdate.
+    pub next_update: Option<i64>,
+    /// cRLNumber.
+    pub number: u64,
+    /// Entries.
+    pub revoked: Vec<Revoked>,
+    /// Further CRL extensions: (dotted OID, critical, DER value).
+    pub extra: Vec<(String, bool, Vec<u8>)>,
+}
+
+/// Issue a v2 CRL signed by `issuer` (its Name DER and key). Returns the DER.
+pub fn issue_crl(spec: &CrlSpec, issuer: (&[u8], &TestKey)) -> Vec<u8> {
+    let (issuer_name, key) = issuer;
+    let mut entries = Vec::with_capacity(spec.revoked.len() * 40);
+    for r in &spec.revoked {
+        let mut e = vec![der::uint(&r.serial.to_be_bytes()), der::time(r.date)];
+        if let Some(code) = r.reason {
+            e.push(der::seq(&[ext("2.5.29.21", false, der::tlv(0x0A, &[code]))]));
+        }
+        entries.extend(der::seq(&e));
+    }
+    let mut exts = vec![
+        ext("2.5.29.35", false, der::seq(&[der::ctx_prim(0, &key.key_id())])),
+        ext("2.5.29.20", false, der::int(spec.number)),
+    ];
+    for (oid, critical, value) in &spec.extra {
+        exts.push(ext(oid, *critical, value.clone()));
+    }
+    let sig_alg = key.signature_algorithm();
+    let mut tbs = vec![
+        der::int(1),
+        sig_alg.clone(),
+        issuer_name.to_vec(),
+        der::time(spec.this_update),
+    ];
+    if let Some(n) = spec.next_update {
+        tbs.push(der::time(n));
+    }
+    if !spec.revoked.is_empty() {
+        tbs.push(der::tlv(0x30, &entries));
+    }
+    tbs.push(der::ctx(0, &der::seq(&exts)));
+    let tbs = der::seq(&tbs);
+    let sig = key.sign(&tbs);
+    der::seq(&[tbs, sig_alg, der::bits(&sig)])
+}
+
+/// A cRLDistributionPoints value with one point: a URI and, when given, a cRLIssuer
+/// directory name (for the en-dash quirk of the 2025 roots).
+pub fn crl_dp_with_issuer(uri: &str, crl_issuer: Option<&[u8]>) -> Vec<u8> {
+    let mut dp = vec![der::ctx(0, &der::ctx(0, &der::ctx_prim(6, uri.as_bytes())))];
+    if let Some(n) = crl_issuer {
+        dp.push(der::ctx(2, &der::ctx(4, n)));
+    }
+    der::seq(&[der::seq(&dp)])
+}
