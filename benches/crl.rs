@@ -60,15 +60,28 @@ fn benches(c: &mut Criterion) {
         .collect();
     let probe_bn: Vec<_> = probes
         .iter()
-        .map(|s| BigNum::from_hex_str(&format!("{s:x}")).unwrap().to_asn1_integer().unwrap())
+        .map(|s| {
+            BigNum::from_hex_str(&format!("{s:x}"))
+                .unwrap()
+                .to_asn1_integer()
+                .unwrap()
+        })
         .collect();
     // OpenSSL sorts its entries on the first lookup: do it before measuring.
-    assert!(matches!(o_crl.get_by_serial(&probe_bn[0]), openssl::x509::CrlStatus::Revoked(_)));
+    assert!(matches!(
+        o_crl.get_by_serial(&probe_bn[0]),
+        openssl::x509::CrlStatus::Revoked(_)
+    ));
     assert!(crl.find(&probe_bytes[0], &issuer).is_some());
 
     let mut g = c.benchmark_group("1,000 lookups in the 1,000,000-entry CRL");
     g.bench_function("kyso", |b| {
-        b.iter(|| probe_bytes.iter().filter(|p| crl.find(black_box(p), &issuer).is_some()).count())
+        b.iter(|| {
+            probe_bytes
+                .iter()
+                .filter(|p| crl.find(black_box(p), &issuer).is_some())
+                .count()
+        })
     });
     g.bench_function("openssl", |b| {
         b.iter(|| {

@@ -1,16 +1,20 @@
-//! Revocation: CRLs (RFC 5280 §5, §6.3) judged as evidence given by the caller.
+//! Revocation: OCSP responses (RFC 6960) and CRLs (RFC 5280 §5, §6.3), judged as evidence
+//! given by the caller.
 //!
-//! The core stays I/O-free: CRLs are inputs ([`RevocationEvidence`]), and the result says
-//! which piece of evidence decided each certificate, so callers can keep it. OCSP and fetching
-//! are not implemented yet.
+//! The core stays I/O-free: responses and CRLs are inputs ([`RevocationEvidence`]), and the
+//! result says which piece of evidence decided each certificate, so callers can keep it. A
+//! usable OCSP response for a certificate decides it; otherwise its CRLs do. Fetching over
+//! HTTP is not implemented yet.
 
 pub mod crl;
+pub mod ocsp;
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use crl::{Crl, RevocationReason, ALL_REASONS};
+pub use ocsp::{CertId, OcspCertStatus, OcspResponse};
 
 use crate::asn1::{encode_tlv, tag};
 use crate::cert::Certificate;
@@ -33,11 +37,15 @@ pub enum RevocationMode {
     Hard,
 }
 
-/// CRLs (and later OCSP responses) a validation may rely on.
+/// OCSP responses and CRLs a validation may rely on.
 #[derive(Debug, Clone, Default)]
 pub struct RevocationEvidence {
     /// CRLs, complete and delta, in any order.
     pub crls: Vec<Arc<Crl>>,
+    /// OCSP responses, in any order.
+    pub ocsp: Vec<Arc<OcspResponse>>,
+    /// Delegated OCSP responder certificates supplied apart from the responses.
+    pub responder_certs: Vec<Certificate>,
 }
 
 impl RevocationEvidence {
@@ -45,7 +53,14 @@ impl RevocationEvidence {
     pub fn from_crls(crls: Vec<Crl>) -> Self {
         RevocationEvidence {
             crls: crls.into_iter().map(Arc::new).collect(),
+            ..RevocationEvidence::default()
         }
+    }
+
+    /// Add OCSP responses.
+    pub fn with_ocsp(mut self, responses: Vec<OcspResponse>) -> Self {
+        self.ocsp.extend(responses.into_iter().map(Arc::new));
+        self
     }
 }
 
@@ -97,13 +112,13 @@ pub enum CertStatus {
 /// Which evidence decided a status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceSource {
-    /// `crl` (later `ocsp`).
+    /// `ocsp` or `crl`.
     pub kind: &'static str,
-    /// The CRL issuer.
+    /// The CRL issuer, or the OCSP responder.
     pub issuer: String,
-    /// thisUpdate of the complete CRL.
+    /// thisUpdate of the complete CRL or of the single OCSP response.
     pub this_update: Time,
-    /// nextUpdate of the complete CRL.
+    /// nextUpdate.
     pub next_update: Option<Time>,
     /// Whether a delta CRL was combined with it.
     pub with_delta: bool,
@@ -156,6 +171,12 @@ pub(crate) fn crl_status(
     signers: &mut dyn SignerCheck,
 ) -> CertStatus {
     let (evidence, at, algorithms) = (judge.evidence, judge.at, judge.algorithms);
+    let mut why = String::from("no CRL or OCSP response given covers it");
+    match ocsp_status(cert, issuer, judge, signers.provider()) {
+        Ok(Some(status)) => return status,
+        Ok(None) => {}
+        Err(reason) => why = reason,
+    }
     let virtual_dp = [DistributionPoint {
         name: None,
         reasons: None,
@@ -167,7 +188,6 @@ pub(crate) fn crl_status(
     };
     let mut reasons_mask: u16 = 0;
     let mut decided_by: Option<EvidenceSource> = None;
-    let mut why = String::from("no CRL given covers it");
     for dp in dps {
         if reasons_mask == ALL_REASONS {
             break;
@@ -260,6 +280,78 @@ pub(crate) fn crl_status(
             why: "the CRLs given do not cover every revocation reason".into(),
         },
         None => CertStatus::Unknown { why },
+    }
+}
+
+/// Maximum age of an OCSP response without nextUpdate, relative to the time judged: a day,
+/// as responders that omit nextUpdate refresh at least daily.
+const OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE: i64 = 86_400;
+/// Clock skew allowed between a responder and the time judged.
+const OCSP_SKEW: i64 = 300;
+
+/// The status an OCSP response in the evidence gives, if one is usable: it names the
+/// certificate, its signer is the issuer or a delegated responder, and it is fresh for the
+/// time judged (produced after it, or current then). `Err` carries why the last candidate
+/// was refused.
+fn ocsp_status(
+    cert: &Certificate,
+    issuer: &Certificate,
+    judge: &Judge<'_>,
+    provider: &dyn CryptoProvider,
+) -> Result<Option<CertStatus>, String> {
+    let at = judge.at;
+    let mut refused = None;
+    for resp in &judge.evidence.ocsp {
+        let Some(single) = resp.find(cert, issuer, provider) else {
+            continue;
+        };
+        let fresh = if single.this_update.0 > at.0 + OCSP_SKEW {
+            true
+        } else {
+            match single.next_update {
+                Some(n) => n >= at,
+                None => at.0 - single.this_update.0 <= OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE,
+            }
+        };
+        if !fresh {
+            refused = Some(format!("the OCSP response of {} is stale", single.this_update));
+            continue;
+        }
+        let signer = match resp.verify_signer(issuer, &judge.evidence.responder_certs, at, provider, judge.algorithms) {
+            Ok(s) => s,
+            Err(e) => {
+                refused = Some(format!(
+                    "OCSP response not signed by the issuer or its delegated responder: {e}"
+                ));
+                continue;
+            }
+        };
+        let source = EvidenceSource {
+            kind: "ocsp",
+            issuer: signer.subject().display(),
+            this_update: single.this_update,
+            next_update: single.next_update,
+            with_delta: false,
+            tolerated: None,
+        };
+        return Ok(match single.status {
+            OcspCertStatus::Good => Some(CertStatus::Good { source }),
+            OcspCertStatus::Revoked { time, reason } if time <= at && reason != RevocationReason::RemoveFromCrl => {
+                Some(CertStatus::Revoked { time, reason, source })
+            }
+            OcspCertStatus::Revoked { .. } => Some(CertStatus::Good { source }),
+            OcspCertStatus::Unknown => {
+                refused = Some(format!(
+                    "the OCSP responder {} does not know the certificate",
+                    signer.subject().display()
+                ));
+                continue;
+            }
+        });
+    }
+    match refused {
+        Some(r) => Err(r),
+        None => Ok(None),
     }
 }
 

@@ -1,0 +1,476 @@
+//! OCSP (RFC 6960): requests, responses, and the checks that make a response evidence.
+//!
+//! ```asn1
+//! OCSPResponse ::= SEQUENCE {
+//!    responseStatus         OCSPResponseStatus,
+//!    responseBytes          [0] EXPLICIT ResponseBytes OPTIONAL }
+//! BasicOCSPResponse       ::= SEQUENCE {
+//!    tbsResponseData      ResponseData,
+//!    signatureAlgorithm   AlgorithmIdentifier,
+//!    signature            BIT STRING,
+//!    certs            [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }
+//! ResponseData ::= SEQUENCE {
+//!    version              [0] EXPLICIT Version DEFAULT v1,
+//!    responderID              ResponderID,
+//!    producedAt               GeneralizedTime,
+//!    responses                SEQUENCE OF SingleResponse,
+//!    responseExtensions   [1] EXPLICIT Extensions OPTIONAL }
+//! SingleResponse ::= SEQUENCE {
+//!    certID                       CertID,
+//!    certStatus                   CertStatus,
+//!    thisUpdate                   GeneralizedTime,
+//!    nextUpdate         [0]       EXPLICIT GeneralizedTime OPTIONAL,
+//!    singleExtensions   [1]       EXPLICIT Extensions OPTIONAL }
+//! CertID          ::=     SEQUENCE {
+//!    hashAlgorithm       AlgorithmIdentifier,
+//!    issuerNameHash      OCTET STRING,
+//!    issuerKeyHash       OCTET STRING,
+//!    serialNumber        CertificateSerialNumber }
+//! ```
+//!
+//! Parsed with kyso's own reader, like CRLs: the responder's signature is checked over
+//! tbsResponseData exactly as received.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
+
+use crate::asn1::{self, encode_tlv, tag, Children, Tlv};
+use crate::cert::Certificate;
+use crate::crypto::{
+    self, split_algorithm_identifier, AlgorithmPolicy, CryptoProvider, HashAlgorithm, SignatureAlgorithm,
+};
+use crate::error::{CryptoError, InputError};
+use crate::name::Name;
+use crate::oid;
+use crate::time::Time;
+
+use super::RevocationReason;
+
+/// Largest OCSP response kyso reads (real ones are a few KB; 1 MiB bounds a hostile one).
+pub const MAX_OCSP_SIZE: usize = 1 << 20;
+
+/// `id-pkix-ocsp-basic`.
+const OCSP_BASIC: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
+/// `id-pkix-ocsp-nonce`.
+const OCSP_NONCE: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02];
+
+/// A CertID: which certificate a request or response is about (RFC 6960 §4.1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertId {
+    /// The hash of the two issuer hashes.
+    pub hash: HashAlgorithm,
+    /// Hash of the issuer's subject Name DER.
+    pub issuer_name_hash: Vec<u8>,
+    /// Hash of the issuer's subjectPublicKey bits.
+    pub issuer_key_hash: Vec<u8>,
+    /// The certificate's serial (INTEGER content octets).
+    pub serial: Vec<u8>,
+}
+
+/// The subjectPublicKey bits of a certificate (the BIT STRING's value without unused-bits).
+pub(crate) fn public_key_bits(cert: &Certificate) -> Option<&[u8]> {
+    let spki = asn1::read_exact(cert.spki_der()).ok()?;
+    let mut k = Children::new(spki.contents, 0);
+    let _alg = k.next()?.ok()?;
+    let bits = k.next()?.ok()?;
+    bits.contents.get(1..)
+}
+
+impl CertId {
+    /// The CertID of `cert` issued by `issuer`, hashed with `hash` (SHA-1 is what most
+    /// responders expect; SHA-256 is accepted by modern ones).
+    pub fn new(cert: &Certificate, issuer: &Certificate, hash: HashAlgorithm, provider: &dyn CryptoProvider) -> CertId {
+        CertId {
+            hash,
+            issuer_name_hash: provider.digest(hash, issuer.subject().der()),
+            issuer_key_hash: provider.digest(hash, public_key_bits(issuer).unwrap_or(&[])),
+            serial: cert.serial().to_vec(),
+        }
+    }
+
+    /// Whether this CertID names `cert` issued by `issuer` (recomputing the hashes with this
+    /// CertID's algorithm).
+    pub fn matches(&self, cert: &Certificate, issuer: &Certificate, provider: &dyn CryptoProvider) -> bool {
+        self.serial == cert.serial() && *self == CertId::new(cert, issuer, self.hash, provider)
+    }
+
+    fn to_der(&self) -> Vec<u8> {
+        let mut alg = encode_tlv(tag::OID, self.hash.oid());
+        alg.extend_from_slice(&[0x05, 0x00]);
+        let mut body = encode_tlv(tag::SEQUENCE, &alg);
+        body.extend(encode_tlv(tag::OCTET_STRING, &self.issuer_name_hash));
+        body.extend(encode_tlv(tag::OCTET_STRING, &self.issuer_key_hash));
+        body.extend(encode_tlv(tag::INTEGER, &self.serial));
+        encode_tlv(tag::SEQUENCE, &body)
+    }
+
+    fn from_tlv(t: Tlv<'_>) -> Result<CertId, InputError> {
+        let bad = |what| InputError::Malformed { what, offset: 0 };
+        let mut k = Children::new(t.contents, 0);
+        let alg = k.next().ok_or(bad("CertID hashAlgorithm"))??;
+        let (hash_oid, _) = split_algorithm_identifier(alg.raw)?;
+        let hash = HashAlgorithm::from_oid(hash_oid).ok_or(bad("CertID hash algorithm"))?;
+        let name_hash = asn1::expect(
+            k.next().ok_or(bad("issuerNameHash"))??,
+            tag::OCTET_STRING,
+            "issuerNameHash",
+            0,
+        )?;
+        let key_hash = asn1::expect(
+            k.next().ok_or(bad("issuerKeyHash"))??,
+            tag::OCTET_STRING,
+            "issuerKeyHash",
+            0,
+        )?;
+        let serial = asn1::expect(k.next().ok_or(bad("serialNumber"))??, tag::INTEGER, "serialNumber", 0)?;
+        Ok(CertId {
+            hash,
+            issuer_name_hash: name_hash.contents.to_vec(),
+            issuer_key_hash: key_hash.contents.to_vec(),
+            serial: serial.contents.to_vec(),
+        })
+    }
+}
+
+/// Build a DER OCSPRequest for one certificate, with a nonce when given (RFC 6960 §4.1.1,
+/// RFC 8954: the nonce is an OCTET STRING of 1 to 32 octets).
+pub fn request_der(id: &CertId, nonce: Option<&[u8]>) -> Vec<u8> {
+    let request = encode_tlv(tag::SEQUENCE, &id.to_der());
+    let mut tbs = encode_tlv(tag::SEQUENCE, &request);
+    if let Some(n) = nonce {
+        let mut ext = encode_tlv(tag::OID, OCSP_NONCE);
+        ext.extend(encode_tlv(tag::OCTET_STRING, &encode_tlv(tag::OCTET_STRING, n)));
+        let exts = encode_tlv(tag::SEQUENCE, &encode_tlv(tag::SEQUENCE, &ext));
+        tbs.extend(encode_tlv(0xA2, &exts));
+    }
+    encode_tlv(tag::SEQUENCE, &encode_tlv(tag::SEQUENCE, &tbs))
+}
+
+/// The status a SingleResponse gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OcspCertStatus {
+    /// good.
+    Good,
+    /// revoked, with time and reason.
+    Revoked {
+        /// revocationTime.
+        time: Time,
+        /// revocationReason, `Unspecified` when absent.
+        reason: RevocationReason,
+    },
+    /// unknown: the responder does not know the certificate.
+    Unknown,
+}
+
+/// One SingleResponse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SingleResponse {
+    /// Which certificate.
+    pub cert_id: CertId,
+    /// Its status.
+    pub status: OcspCertStatus,
+    /// thisUpdate.
+    pub this_update: Time,
+    /// nextUpdate.
+    pub next_update: Option<Time>,
+}
+
+/// Who signed a response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponderId {
+    /// byName.
+    ByName(Name),
+    /// byKey: SHA-1 of the responder's subjectPublicKey bits.
+    ByKey(Vec<u8>),
+}
+
+/// A successful basic OCSP response.
+#[derive(Debug, Clone)]
+pub struct OcspResponse {
+    der: Vec<u8>,
+    tbs: (usize, usize),
+    signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
+    signature: Vec<u8>,
+    /// responderID.
+    pub responder: ResponderId,
+    /// producedAt.
+    pub produced_at: Time,
+    /// The single responses.
+    pub responses: Vec<SingleResponse>,
+    /// The nonce extension's value, if any.
+    pub nonce: Option<Vec<u8>>,
+    /// Certificates the responder attached (a delegated responder's certificate).
+    pub certs: Vec<Certificate>,
+}
+
+/// Why an OCSP response is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OcspError {
+    /// Not a well-formed response.
+    Malformed(InputError),
+    /// responseStatus other than successful (0): malformedRequest (1), internalError (2),
+    /// tryLater (3), sigRequired (5), unauthorized (6).
+    Status(u8),
+    /// A responseType other than id-pkix-ocsp-basic.
+    UnsupportedType,
+}
+
+impl std::fmt::Display for OcspError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OcspError::Malformed(e) => write!(f, "malformed OCSP response: {e}"),
+            OcspError::Status(s) => {
+                let name = match s {
+                    1 => "malformedRequest",
+                    2 => "internalError",
+                    3 => "tryLater",
+                    5 => "sigRequired",
+                    6 => "unauthorized",
+                    _ => "unknown status",
+                };
+                write!(f, "OCSP responder answered {name} ({s})")
+            }
+            OcspError::UnsupportedType => write!(f, "OCSP response type is not id-pkix-ocsp-basic"),
+        }
+    }
+}
+
+impl std::error::Error for OcspError {}
+
+impl From<InputError> for OcspError {
+    fn from(e: InputError) -> Self {
+        OcspError::Malformed(e)
+    }
+}
+
+fn bad(what: &'static str) -> InputError {
+    InputError::Malformed { what, offset: 0 }
+}
+
+fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
+    it.next().ok_or(bad(what))?
+}
+
+fn gtime(t: Tlv<'_>, what: &'static str) -> Result<Time, InputError> {
+    Time::from_asn1(t.tag, t.contents).ok_or(bad(what))
+}
+
+impl OcspResponse {
+    /// Parse a DER OCSPResponse.
+    pub fn from_der(der: &[u8]) -> Result<OcspResponse, OcspError> {
+        if der.len() > MAX_OCSP_SIZE {
+            return Err(OcspError::Malformed(InputError::TooLarge {
+                size: der.len(),
+                limit: MAX_OCSP_SIZE,
+            }));
+        }
+        let outer = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "OCSPResponse", 0)?;
+        let mut k = Children::new(outer.contents, 0);
+        let status = next(&mut k, "responseStatus")?;
+        if status.tag != 0x0A {
+            return Err(bad("responseStatus").into());
+        }
+        match status.contents {
+            [0] => {}
+            [s] => return Err(OcspError::Status(*s)),
+            _ => return Err(bad("responseStatus").into()),
+        }
+        let bytes = asn1::expect(next(&mut k, "responseBytes")?, tag::CONTEXT_0, "responseBytes", 0)?;
+        let rb = asn1::expect(asn1::read_exact(bytes.contents)?, tag::SEQUENCE, "ResponseBytes", 0)?;
+        let mut r = Children::new(rb.contents, 0);
+        let rtype = asn1::expect(next(&mut r, "responseType")?, tag::OID, "responseType", 0)?;
+        if rtype.contents != OCSP_BASIC {
+            return Err(OcspError::UnsupportedType);
+        }
+        let basic = asn1::expect(next(&mut r, "response")?, tag::OCTET_STRING, "response", 0)?;
+        Ok(Self::from_basic(basic.contents)?)
+    }
+
+    fn from_basic(der: &[u8]) -> Result<OcspResponse, InputError> {
+        let basic = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "BasicOCSPResponse", 0)?;
+        let mut k = Children::new(basic.contents, 0);
+        let tbs = asn1::expect(next(&mut k, "tbsResponseData")?, tag::SEQUENCE, "tbsResponseData", 0)?;
+        let alg = asn1::expect(
+            next(&mut k, "signatureAlgorithm")?,
+            tag::SEQUENCE,
+            "signatureAlgorithm",
+            0,
+        )?;
+        let sig = asn1::expect(next(&mut k, "signature")?, 0x03, "signature", 0)?;
+        let signature = match sig.contents.split_first() {
+            Some((0, s)) => s.to_vec(),
+            _ => return Err(bad("signature BIT STRING")),
+        };
+        let mut certs = Vec::new();
+        if let Some(c) = k.next() {
+            let c = asn1::expect(c?, tag::CONTEXT_0, "certs", 0)?;
+            let seq = asn1::expect(asn1::read_exact(c.contents)?, tag::SEQUENCE, "certs", 0)?;
+            for (index, cert) in Children::new(seq.contents, 0).enumerate() {
+                let cert = cert?;
+                certs
+                    .push(Certificate::from_der(cert.raw).map_err(|error| InputError::InCertificate { index, error })?);
+            }
+        }
+        let mut t = Children::new(tbs.contents, 0);
+        let mut f = next(&mut t, "ResponseData")?;
+        if f.tag == tag::CONTEXT_0 {
+            f = next(&mut t, "responderID")?;
+        }
+        let responder = match f.tag {
+            0xA1 => ResponderId::ByName(Name::from_der(f.contents)?),
+            0xA2 => ResponderId::ByKey(
+                asn1::expect(asn1::read_exact(f.contents)?, tag::OCTET_STRING, "KeyHash", 0)?
+                    .contents
+                    .to_vec(),
+            ),
+            _ => return Err(bad("responderID")),
+        };
+        let produced_at = gtime(next(&mut t, "producedAt")?, "producedAt")?;
+        let list = asn1::expect(next(&mut t, "responses")?, tag::SEQUENCE, "responses", 0)?;
+        let mut responses = Vec::new();
+        for sr in Children::new(list.contents, 0) {
+            responses.push(single(sr?)?);
+        }
+        let mut nonce = None;
+        if let Some(ext) = t.next() {
+            let ext = asn1::expect(ext?, 0xA1, "responseExtensions", 0)?;
+            let seq = asn1::read_exact(ext.contents)?;
+            for e in Children::new(seq.contents, 0) {
+                let e = e?;
+                let mut ek = Children::new(e.contents, 0);
+                let id = next(&mut ek, "extnID")?;
+                let mut v = next(&mut ek, "extnValue")?;
+                if v.tag == 0x01 {
+                    v = next(&mut ek, "extnValue")?;
+                }
+                if id.contents == OCSP_NONCE {
+                    // RFC 8954: an OCTET STRING inside extnValue; older responders put the
+                    // raw bytes there.
+                    nonce = Some(match asn1::read_exact(v.contents) {
+                        Ok(inner) if inner.tag == tag::OCTET_STRING => inner.contents.to_vec(),
+                        _ => v.contents.to_vec(),
+                    });
+                }
+            }
+        }
+        let start = (tbs.raw.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
+        Ok(OcspResponse {
+            der: der.to_vec(),
+            tbs: (start, start + tbs.raw.len()),
+            signature_algorithm: SignatureAlgorithm::from_der(alg.raw),
+            signature,
+            responder,
+            produced_at,
+            responses,
+            nonce,
+            certs,
+        })
+    }
+
+    /// The response for `cert` issued by `issuer`, if it has one.
+    pub fn find(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        provider: &dyn CryptoProvider,
+    ) -> Option<&SingleResponse> {
+        self.responses
+            .iter()
+            .find(|r| r.cert_id.matches(cert, issuer, provider))
+    }
+
+    /// Whether `signer` is the responder the responderID names.
+    fn named(&self, signer: &Certificate, provider: &dyn CryptoProvider) -> bool {
+        match &self.responder {
+            ResponderId::ByName(n) => n.matches(signer.subject()),
+            ResponderId::ByKey(h) => {
+                public_key_bits(signer).is_some_and(|k| provider.digest(HashAlgorithm::Sha1, k) == *h)
+            }
+        }
+    }
+
+    /// RFC 6960 §4.2.2.2: the response is signed by `issuer` itself, or by a delegated
+    /// responder whose certificate `issuer` issued for OCSP signing (id-kp-OCSPSigning) and
+    /// which is valid at `at`. `extra` are responder certificates supplied apart from the
+    /// response. Returns the signer. A delegated responder's own revocation is not checked
+    /// (id-pkix-ocsp-nocheck is the common case; kyso does not recurse into OCSP).
+    pub fn verify_signer(
+        &self,
+        issuer: &Certificate,
+        extra: &[Certificate],
+        at: Time,
+        provider: &dyn CryptoProvider,
+        policy: AlgorithmPolicy,
+    ) -> Result<Certificate, CryptoError> {
+        let alg = self.signature_algorithm.as_ref().map_err(Clone::clone)?;
+        let tbs = self.der.get(self.tbs.0..self.tbs.1).unwrap_or(&[]);
+        let check = |signer: &Certificate| -> Result<(), CryptoError> {
+            crypto::verify_signature(provider, policy, alg, signer.public_key()?, tbs, &self.signature).map(|_| ())
+        };
+        if self.named(issuer, provider) {
+            check(issuer)?;
+            return Ok(issuer.clone());
+        }
+        for cand in self.certs.iter().chain(extra) {
+            if !self.named(cand, provider) {
+                continue;
+            }
+            let delegated = cand.issuer().matches(issuer.subject())
+                && cand.verify_signed_by(issuer, provider, policy).is_ok()
+                && cand
+                    .extensions()
+                    .extended_key_usage
+                    .as_ref()
+                    .is_some_and(|e| e.iter().any(|o| *o == oid::KP_OCSP_SIGNING))
+                && cand.is_valid_at(at);
+            if delegated && check(cand).is_ok() {
+                return Ok(cand.clone());
+            }
+        }
+        Err(CryptoError::BadSignature)
+    }
+}
+
+fn single(t: Tlv<'_>) -> Result<SingleResponse, InputError> {
+    let mut k = Children::new(t.contents, 0);
+    let cert_id = CertId::from_tlv(asn1::expect(next(&mut k, "certID")?, tag::SEQUENCE, "certID", 0)?)?;
+    let st = next(&mut k, "certStatus")?;
+    let status = match st.tag {
+        0x80 => OcspCertStatus::Good,
+        0xA1 => {
+            let mut r = Children::new(st.contents, 0);
+            let time = gtime(next(&mut r, "revocationTime")?, "revocationTime")?;
+            let reason = match r.next() {
+                Some(reason) => {
+                    let inner = asn1::read_exact(reason?.contents)?;
+                    inner
+                        .contents
+                        .first()
+                        .and_then(|c| RevocationReason::from_code(*c))
+                        .ok_or(bad("revocationReason"))?
+                }
+                None => RevocationReason::Unspecified,
+            };
+            OcspCertStatus::Revoked { time, reason }
+        }
+        0x82 => OcspCertStatus::Unknown,
+        _ => return Err(bad("certStatus")),
+    };
+    let this_update = gtime(next(&mut k, "thisUpdate")?, "thisUpdate")?;
+    let mut next_update = None;
+    for f in k {
+        let f = f?;
+        if f.tag == tag::CONTEXT_0 {
+            let inner = asn1::read_exact(f.contents)?;
+            next_update = Some(gtime(inner, "nextUpdate")?);
+        }
+    }
+    Ok(SingleResponse {
+        cert_id,
+        status,
+        this_update,
+        next_update,
+    })
+}
