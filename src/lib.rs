@@ -9,6 +9,8 @@ pub mod cert;
 pub mod crypto;
 pub mod error;
 pub mod ext;
+#[cfg(feature = "net")]
+pub mod fetch;
 pub mod input;
 pub mod name;
 pub mod oid;

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kyso::crypto::{self, AlgorithmPolicy};
+use kyso::fetch::{FetchLimits, FetchNote, Fetcher};
 use kyso::oid::{self, Oid};
-use kyso::path::{self, LeafKeyUsage, PathOptions, PolicySettings, TimeModel, Tolerances, Verdict};
+use kyso::path::{self, LeafKeyUsage, PathError, PathOptions, PolicySettings, TimeModel, Tolerances, Verdict};
 use kyso::report::ChainReport;
-use kyso::revocation::{CertStatus, Crl, RevocationEvidence, RevocationMode, RevocationOptions};
+use kyso::revocation::{CertStatus, Crl, OcspResponse, RevocationEvidence, RevocationMode, RevocationOptions};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 
 #[derive(Args)]
@@ -56,6 +57,13 @@ pub struct VerifyArgs {
     /// CRL files (DER or PEM; complete and delta) to use as revocation evidence.
     #[arg(long = "crl", value_name = "FILE")]
     crls: Vec<PathBuf>,
+    /// OCSP response files (DER) to use as revocation evidence.
+    #[arg(long = "ocsp-response", value_name = "FILE")]
+    ocsp_responses: Vec<PathBuf>,
+    /// Fetch what is missing over HTTP: issuer certificates from caIssuers, OCSP responses
+    /// from the responder each certificate names, else its CRLs.
+    #[arg(long)]
+    online: bool,
     /// What a certificate without usable evidence does: soft (valid, with a warning), hard
     /// (indeterminate), off (revocation not checked).
     #[arg(long, value_enum, default_value = "soft")]
@@ -148,14 +156,17 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
         crls.push(Crl::from_bytes(&bytes).map_err(|e| format!("{}: {e}", p.display()))?);
     }
-    o.revocation = RevocationOptions {
-        mode: match a.revocation {
-            Revocation::Soft => RevocationMode::Soft,
-            Revocation::Hard => RevocationMode::Hard,
-            Revocation::Off => RevocationMode::Off,
-        },
-        evidence: std::sync::Arc::new(RevocationEvidence::from_crls(crls)),
+    let mut ocsp = Vec::new();
+    for p in &a.ocsp_responses {
+        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        ocsp.push(OcspResponse::from_der(&bytes).map_err(|e| format!("{}: {e}", p.display()))?);
+    }
+    let mode = match a.revocation {
+        Revocation::Soft => RevocationMode::Soft,
+        Revocation::Hard => RevocationMode::Hard,
+        Revocation::Off => RevocationMode::Off,
     };
+    let mut evidence = RevocationEvidence::from_crls(crls).with_ocsp(ocsp);
     o.required_eku = a.eku.iter().map(|e| eku_oid(e)).collect::<Result<_, _>>()?;
     o.policy = PolicySettings {
         initial_policy_set: a
@@ -167,18 +178,97 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         initial_policy_mapping_inhibit: a.inhibit_policy_mapping,
         initial_any_policy_inhibit: a.inhibit_any_policy,
     };
+    let mut notes = Vec::new();
+    if a.online && mode != RevocationMode::Off {
+        notes = online(&leaf, &mut pool, &store, &o, &mut evidence);
+    }
+    o.revocation = RevocationOptions {
+        mode,
+        evidence: std::sync::Arc::new(evidence),
+    };
     let r = path::verify_chain(&leaf, &pool, &store, &o, crypto::default_provider());
     let report = ChainReport::new(&leaf, &r, &o);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+        let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        if a.online {
+            v["fetched"] = serde_json::to_value(&notes).map_err(|e| e.to_string())?;
+        }
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
     } else {
         print_text(&report);
+        for n in &notes {
+            match &n.error {
+                None => println!("Fetched      {} {}", n.kind, n.url),
+                Some(e) => println!("Fetch failed {} {e}", n.kind),
+            }
+        }
     }
     Ok(match r.verdict {
         Verdict::Valid => ExitCode::SUCCESS,
         Verdict::Invalid => ExitCode::from(1),
         Verdict::Indeterminate => ExitCode::from(2),
     })
+}
+
+/// Complete the pool from caIssuers (at most three rounds), then gather revocation evidence
+/// for the path found.
+fn online(
+    leaf: &Certificate,
+    pool: &mut Vec<Certificate>,
+    store: &TrustStore,
+    o: &PathOptions,
+    evidence: &mut RevocationEvidence,
+) -> Vec<FetchNote> {
+    let fetcher = Fetcher::new(FetchLimits::default());
+    let provider = crypto::default_provider();
+    let mut notes = Vec::new();
+    let mut probe = o.clone();
+    probe.revocation.mode = RevocationMode::Off;
+    let mut r = path::verify_chain(leaf, pool, store, &probe, provider);
+    for _ in 0..3 {
+        let Some(PathError::NoIssuerFound { index, .. }) = &r.error else {
+            break;
+        };
+        let orphan = if *index == 0 {
+            leaf.clone()
+        } else {
+            r.path.get(*index).cloned().unwrap_or_else(|| leaf.clone())
+        };
+        let mut added = false;
+        for url in orphan.extensions().ca_issuers_uris() {
+            match fetcher.ca_issuers(url) {
+                Ok(certs) => {
+                    notes.push(FetchNote {
+                        url: url.into(),
+                        kind: "ca_issuers",
+                        error: None,
+                    });
+                    for c in certs {
+                        if !pool.contains(&c) {
+                            pool.push(c);
+                            added = true;
+                        }
+                    }
+                }
+                Err(e) => notes.push(FetchNote {
+                    url: url.into(),
+                    kind: "ca_issuers",
+                    error: Some(e.to_string()),
+                }),
+            }
+        }
+        if !added {
+            break;
+        }
+        r = path::verify_chain(leaf, pool, store, &probe, provider);
+    }
+    if r.path.len() > 1 {
+        let (fetched, more) = fetcher.gather(&r.path, provider, o.time);
+        evidence.crls.extend(fetched.crls);
+        evidence.ocsp.extend(fetched.ocsp);
+        notes.extend(more);
+    }
+    notes
 }
 
 fn print_text(r: &ChainReport) {

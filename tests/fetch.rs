@@ -1,0 +1,341 @@
+//! Fetching evidence over HTTP, on 127.0.0.1 only, with real peers: an `openssl ocsp`
+//! responder, a small HTTP server for CRLs and issuer certificates, a port nobody listens on,
+//! and a server that accepts and never answers. Every loop is bounded and stops by itself.
+#![cfg(feature = "net")]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use kyso::crypto;
+use kyso::fetch::{FetchError, FetchLimits, Fetcher};
+use kyso::path::{self, PathError, PathOptions, Verdict};
+use kyso::revocation::{CertStatus, RevocationEvidence, RevocationMode, RevocationOptions};
+use kyso::{Certificate, Hierarchy, Time, TrustStore};
+use kyso_testpki::der::unix;
+use kyso_testpki::{issue, issue_crl, ku, name, CertSpec, CrlSpec, TestKey, VietnamTestPki};
+
+/// A tiny HTTP/1.1 server: GET path → body, 404 otherwise. `silent` accepts connections and
+/// never answers (a hung responder). Stops when dropped, or after 60 s.
+struct Server {
+    port: u16,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    fn start(routes: HashMap<String, Vec<u8>>, silent: bool) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let mut held = Vec::new();
+            while !flag.load(Ordering::Relaxed) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((mut s, _)) => {
+                        if silent {
+                            held.push(s);
+                            continue;
+                        }
+                        s.set_nonblocking(false).ok();
+                        s.set_read_timeout(Some(Duration::from_secs(5))).ok();
+                        let mut buf = [0u8; 4096];
+                        let n = s.read(&mut buf).unwrap_or(0);
+                        let req = String::from_utf8_lossy(&buf[..n]);
+                        let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                        let (status, body) = match routes.get(&path) {
+                            Some(b) => ("200 OK", b.clone()),
+                            None => ("404 Not Found", b"not here".to_vec()),
+                        };
+                        let head = format!(
+                            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        s.write_all(head.as_bytes()).ok();
+                        s.write_all(&body).ok();
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+            drop(held);
+        });
+        Server { port, stop }
+    }
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A port with nothing listening on it.
+fn closed_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let p = l.local_addr().unwrap().port();
+    drop(l);
+    p
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let b = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = b
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+/// `openssl ocsp` as a real responder on 127.0.0.1, killed on drop.
+struct Responder {
+    child: Child,
+    port: u16,
+    _dir: PathBuf,
+}
+
+impl Responder {
+    fn start(ca: &[u8], ca_key: &TestKey, index: &str) -> Responder {
+        let dir = std::env::temp_dir().join(format!("kyso-ocspd-{}-{}", std::process::id(), closed_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("ca.pem"), pem("CERTIFICATE", ca)).unwrap();
+        std::fs::write(dir.join("ca.key"), pem("PRIVATE KEY", ca_key.pkcs8())).unwrap();
+        std::fs::write(dir.join("index.txt"), index).unwrap();
+        let port = closed_port();
+        let mut child = Command::new("openssl")
+            .current_dir(&dir)
+            .args([
+                "ocsp",
+                "-index",
+                "index.txt",
+                "-CA",
+                "ca.pem",
+                "-rsigner",
+                "ca.pem",
+                "-rkey",
+                "ca.key",
+                "-ndays",
+                "1",
+            ])
+            // OpenSSL 3.0 takes a bare port (it listens on every interface); the test talks
+            // to it on 127.0.0.1 only.
+            .arg("-port")
+            .arg(port.to_string())
+            .args(["-nrequest", "20", "-ignore_err"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the openssl program is required");
+        // Wait for its "waiting for OCSP client connections" line (at most 10 s). A probe
+        // connection would be taken as a request and hold the single-threaded responder.
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("waiting for OCSP client connections") {
+                    tx.send(()).ok();
+                }
+            }
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("openssl ocsp did not start listening");
+        Responder { child, port, _dir: dir }
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+        std::fs::remove_dir_all(&self._dir).ok();
+    }
+}
+
+fn index_time(unix_time: i64) -> String {
+    let t = Time(unix_time).rfc3339();
+    format!(
+        "{}{}{}{}{}{}Z",
+        &t[2..4],
+        &t[5..7],
+        &t[8..10],
+        &t[11..13],
+        &t[14..16],
+        &t[17..19]
+    )
+}
+
+#[test]
+fn evidence_from_a_live_responder_and_crl_server() {
+    let pki = VietnamTestPki::build();
+    let provider = crypto::default_provider();
+    let now = Time::now();
+    // The root's CRL and the licensed CA's certificate, served over HTTP.
+    let root_crl = issue_crl(
+        &CrlSpec {
+            this_update: now.0 - 3600,
+            next_update: Some(now.0 + 86_400),
+            number: 1,
+            ..CrlSpec::default()
+        },
+        (&pki.pub_root.subject, &pki.pub_root.key),
+    );
+    let mut routes = HashMap::new();
+    routes.insert("/root.crl".to_string(), root_crl);
+    routes.insert("/sub.cer".to_string(), pki.pub_sub.cert.clone());
+    let http = Server::start(routes, false);
+    // The licensed CA again, now naming the CRL served above.
+    let sub_name = pki.pub_sub.subject.clone();
+    let sub = Certificate::from_der(&issue(
+        &CertSpec {
+            serial: 0x2002,
+            subject: sub_name.clone(),
+            not_before: unix(2024, 6, 1),
+            not_after: unix(2039, 6, 1),
+            basic_constraints: Some((true, Some(0))),
+            key_usage: Some(ku::KEY_CERT_SIGN | ku::CRL_SIGN),
+            crl_urls: vec![http.url("/root.crl")],
+            ..CertSpec::default()
+        },
+        &pki.pub_sub.key,
+        Some((&pki.pub_root.subject, &pki.pub_root.key)),
+    ))
+    .unwrap();
+    let responder = Responder::start(
+        sub.der(),
+        &pki.pub_sub.key,
+        &format!("V\t{}\t\t3001\tunknown\t/CN=leaf\n", index_time(unix(2035, 1, 1))),
+    );
+    let leaf_spec = |serial, ocsp: String| CertSpec {
+        serial,
+        subject: name(&[("C", "VN"), ("CN", "Online signer"), ("UID", "MST:0109999997")]),
+        not_before: unix(2025, 1, 1),
+        not_after: unix(2035, 1, 1),
+        key_usage: Some(ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION),
+        ocsp_url: Some(ocsp),
+        ca_issuers_url: Some(http.url("/sub.cer")),
+        ..CertSpec::default()
+    };
+    let leaf = Certificate::from_der(&issue(
+        &leaf_spec(0x3001, format!("http://127.0.0.1:{}/", responder.port)),
+        &TestKey::load("leaf-c"),
+        Some((&sub_name, &pki.pub_sub.key)),
+    ))
+    .unwrap();
+    let mut store = TrustStore::new();
+    store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
+    let fetcher = Fetcher::new(FetchLimits {
+        timeout: Duration::from_secs(3),
+        ..FetchLimits::default()
+    });
+
+    // The issuer from caIssuers.
+    let issuers = fetcher.ca_issuers(&http.url("/sub.cer")).unwrap();
+    assert_eq!(issuers[0].subject(), sub.subject());
+    // Evidence for the whole path: OCSP for the leaf, the root's CRL for the CA.
+    let path = vec![leaf.clone(), sub.clone(), store.anchors()[0].certificate.clone()];
+    let (evidence, notes) = fetcher.gather(&path, provider, now);
+    assert!(notes.iter().all(|n| n.error.is_none()), "{notes:?}");
+    assert_eq!((evidence.ocsp.len(), evidence.crls.len()), (1, 1));
+    let mut o = PathOptions::at(now);
+    o.revocation = RevocationOptions {
+        mode: RevocationMode::Hard,
+        evidence: Arc::new(evidence),
+    };
+    let r = path::verify_chain(&leaf, std::slice::from_ref(&sub), &store, &o, provider);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.error);
+    match (&r.revocation[0], &r.revocation[1]) {
+        (CertStatus::Good { source: a }, CertStatus::Good { source: b }) => {
+            assert_eq!((a.kind, b.kind), ("ocsp", "crl"))
+        }
+        other => panic!("{other:?}"),
+    }
+    // OCSP by GET, as caches like it.
+    let get = Fetcher::new(FetchLimits {
+        ocsp_get: true,
+        timeout: Duration::from_secs(3),
+        ..FetchLimits::default()
+    });
+    let resp = get
+        .ocsp(&format!("http://127.0.0.1:{}", responder.port), &leaf, &sub, provider)
+        .unwrap();
+    assert_eq!(resp.responses.len(), 1);
+
+    // A responder that is down: a prompt error; soft-fail is valid with unknown status,
+    // hard-fail indeterminate.
+    let down = Certificate::from_der(&issue(
+        &leaf_spec(0x3002, format!("http://127.0.0.1:{}/", closed_port())),
+        &TestKey::load("leaf-b"),
+        Some((&sub_name, &pki.pub_sub.key)),
+    ))
+    .unwrap();
+    let started = Instant::now();
+    let (evidence, notes) = fetcher.gather(&[down.clone(), sub.clone(), path[2].clone()], provider, now);
+    println!("down responder answered in {:?}", started.elapsed());
+    assert!(notes.iter().any(|n| n.kind == "ocsp" && n.error.is_some()));
+    let evidence = Arc::new(evidence);
+    for (mode, verdict) in [
+        (RevocationMode::Soft, Verdict::Valid),
+        (RevocationMode::Hard, Verdict::Indeterminate),
+    ] {
+        o.revocation = RevocationOptions {
+            mode,
+            evidence: evidence.clone(),
+        };
+        let r = path::verify_chain(&down, std::slice::from_ref(&sub), &store, &o, provider);
+        assert_eq!(r.verdict, verdict, "{mode:?}: {:?}", r.error);
+        if mode == RevocationMode::Hard {
+            assert!(matches!(r.error, Some(PathError::RevocationUnknown { index: 0, .. })));
+        }
+    }
+}
+
+#[test]
+fn hung_servers_time_out_and_limits_hold() {
+    let provider = crypto::default_provider();
+    let pki = VietnamTestPki::build();
+    let leaf = Certificate::from_der(&pki.company.cert).unwrap();
+    let sub = Certificate::from_der(&pki.pub_sub.cert).unwrap();
+    let hung = Server::start(HashMap::new(), true);
+    let fetcher = Fetcher::new(FetchLimits {
+        timeout: Duration::from_secs(1),
+        max_crl_size: 64,
+        ..FetchLimits::default()
+    });
+    let started = Instant::now();
+    let e = fetcher.ocsp(&hung.url("/"), &leaf, &sub, provider).unwrap_err();
+    assert!(matches!(e, FetchError::Network { .. }), "{e:?}");
+    println!("hung responder gave up after {:?}", started.elapsed());
+    assert!(matches!(
+        fetcher.crl(&hung.url("/x.crl"), Time::now()),
+        Err(FetchError::Network { .. })
+    ));
+
+    let mut routes = HashMap::new();
+    routes.insert("/big.crl".to_string(), vec![0x30; 1000]);
+    let http = Server::start(routes, false);
+    assert!(matches!(
+        fetcher.crl(&http.url("/big.crl"), Time::now()),
+        Err(FetchError::TooLarge { limit: 64, .. })
+    ));
+    assert!(matches!(
+        fetcher.crl(&http.url("/missing.crl"), Time::now()),
+        Err(FetchError::Status { status: 404, .. })
+    ));
+    assert!(matches!(
+        fetcher.crl("ldap://example/cn=crl", Time::now()),
+        Err(FetchError::UnsupportedUrl { .. })
+    ));
+    let _ = RevocationEvidence::default();
+}
