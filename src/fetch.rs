@@ -210,10 +210,14 @@ impl Fetcher {
             }
         }
         let bytes = self.get(url, self.limits.max_crl_size)?;
-        let crl = std::sync::Arc::new(Crl::from_bytes(&bytes).map_err(|e| FetchError::Parse {
-            url: url.into(),
-            reason: e.to_string(),
-        })?);
+        let crl = std::sync::Arc::new(
+            Crl::from_bytes(&bytes)
+                .map_err(|e| FetchError::Parse {
+                    url: url.into(),
+                    reason: e.to_string(),
+                })?
+                .with_origin(url),
+        );
         if let Ok(mut cache) = self.crl_cache.lock() {
             cache.insert(
                 url.into(),
@@ -237,10 +241,12 @@ impl Fetcher {
         supported(url)?;
         let id = CertId::new(cert, issuer, HashAlgorithm::Sha1, provider);
         let parse = |bytes: &[u8]| {
-            OcspResponse::from_der(bytes).map_err(|e: OcspError| FetchError::Parse {
-                url: url.into(),
-                reason: e.to_string(),
-            })
+            OcspResponse::from_der(bytes)
+                .map(|r| r.with_origin(url))
+                .map_err(|e: OcspError| FetchError::Parse {
+                    url: url.into(),
+                    reason: e.to_string(),
+                })
         };
         let plain = ocsp::request_der(&id, None);
         let b64 = base64::engine::general_purpose::STANDARD.encode(&plain);

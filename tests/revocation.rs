@@ -395,3 +395,65 @@ fn large_crl_lookup() {
         assert!(crl.find(&absent, &issuer).is_none());
     }
 }
+
+#[test]
+fn the_latest_crl_decides_and_its_bytes_are_returned() {
+    let f = fixture();
+    let leaf = c(&f.pki.company.cert);
+    let older = issue_crl(
+        &CrlSpec {
+            this_update: unix(2026, 10, 1),
+            next_update: Some(unix(2026, 12, 31)),
+            number: 5,
+            ..CrlSpec::default()
+        },
+        (&f.pki.pub_sub.subject, &f.pki.pub_sub.key),
+    );
+    let newer = sub_crl(
+        &f,
+        vec![Revoked {
+            serial: 0x2003,
+            date: unix(2026, 10, 15),
+            reason: Some(4),
+        }],
+        unix(2026, 12, 31),
+    );
+    for crls in [vec![older.clone(), newer.clone()], vec![newer.clone(), older.clone()]] {
+        let mut all = vec![root_crl(&f, vec![])];
+        all.extend(crls);
+        let r = path::verify_chain(
+            &leaf,
+            &f.pool,
+            &f.store,
+            &options(RevocationMode::Hard, all, at(2026, 11, 23)),
+            crypto::default_provider(),
+        );
+        assert!(
+            matches!(
+                r.error,
+                Some(PathError::Revoked {
+                    reason: RevocationReason::Superseded,
+                    ..
+                })
+            ),
+            "{:?}",
+            r.error
+        );
+    }
+    let all = vec![root_crl(&f, vec![]), older.clone()];
+    let r = path::verify_chain(
+        &leaf,
+        &f.pool,
+        &f.store,
+        &options(RevocationMode::Hard, all, at(2026, 11, 23)),
+        crypto::default_provider(),
+    );
+    match &r.revocation[0] {
+        CertStatus::Good { source } => assert_eq!(
+            source.der.as_slice(),
+            older.as_slice(),
+            "the CRL relied on, byte for byte"
+        ),
+        other => panic!("{other:?}"),
+    }
+}

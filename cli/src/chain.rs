@@ -154,12 +154,20 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     let mut crls = Vec::new();
     for p in &a.crls {
         let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        crls.push(Crl::from_bytes(&bytes).map_err(|e| format!("{}: {e}", p.display()))?);
+        crls.push(
+            Crl::from_bytes(&bytes)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .with_origin(p.display().to_string()),
+        );
     }
     let mut ocsp = Vec::new();
     for p in &a.ocsp_responses {
         let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        ocsp.push(OcspResponse::from_der(&bytes).map_err(|e| format!("{}: {e}", p.display()))?);
+        ocsp.push(
+            OcspResponse::from_der(&bytes)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .with_origin(p.display().to_string()),
+        );
     }
     let mode = match a.revocation {
         Revocation::Soft => RevocationMode::Soft,

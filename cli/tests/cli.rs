@@ -239,6 +239,12 @@ fn crl_show_and_chain_verify_with_crls() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["revocation"][0]["status"], "good");
     assert_eq!(v["revocation"][1]["status"], "good");
+    assert!(v["revocation"][0]["source"]["origin"]
+        .as_str()
+        .unwrap()
+        .ends_with("GoodCACRL.crl"));
+    assert_eq!(v["revocation"][0]["source"]["kind"], "crl");
+    assert_eq!(v["revocation"][0]["source"]["sha256"].as_str().unwrap().len(), 64);
     // Without CRLs: hard-fail is indeterminate (exit 2), soft-fail valid with unknown status.
     let (code, _, _) = run(&["--revocation".into(), "hard".into()]);
     assert_eq!(code, 2);

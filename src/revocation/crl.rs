@@ -161,6 +161,7 @@ pub struct Crl {
     unknown_critical: Vec<Oid>,
     entries: Vec<EntryIndex>,
     entry_issuers: Vec<Vec<GeneralName>>,
+    origin: Option<String>,
 }
 
 fn malformed(what: &'static str, offset: usize) -> InputError {
@@ -209,6 +210,17 @@ impl Crl {
     /// The DER as received.
     pub fn der(&self) -> &[u8] {
         &self.der
+    }
+
+    /// Record where the CRL came from (a file or a URL), for reports.
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    /// Where the CRL came from, when recorded.
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
     }
 
     /// The issuer.
@@ -458,6 +470,7 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
         unknown_critical: Vec::new(),
         entries: Vec::new(),
         entry_issuers: Vec::new(),
+        origin: None,
     };
     if let Some(exts) = crl_exts {
         let seq = asn1::expect(asn1::read_exact(exts.contents)?, tag::SEQUENCE, "crlExtensions", 0)?;

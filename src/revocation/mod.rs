@@ -125,6 +125,13 @@ pub struct EvidenceSource {
     /// A named tolerance that made the CRL applicable (quirk 3), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tolerated: Option<crate::vn::Quirk>,
+    /// Where the evidence came from (file or URL), when known.
+    pub origin: Option<String>,
+    /// SHA-256 of the evidence's DER (the CRL, or the whole OCSP response), hex.
+    pub sha256: String,
+    /// The evidence's DER, so callers can keep it (Circular 15/2025) or embed it (CAdES-LT).
+    #[serde(skip)]
+    pub der: Arc<Vec<u8>>,
 }
 
 /// The fixed inputs of a revocation judgement.
@@ -215,7 +222,10 @@ pub(crate) fn crl_status(
             }
             _ => dp,
         };
-        for complete in evidence.crls.iter().filter(|c| !c.is_delta()) {
+        // The latest CRL first (RFC 5280 §6.3.3 asks for the most recent one available).
+        let mut completes: Vec<&Arc<Crl>> = evidence.crls.iter().filter(|c| !c.is_delta()).collect();
+        completes.sort_by_key(|c| std::cmp::Reverse(c.this_update()));
+        for complete in completes {
             if reasons_mask == ALL_REASONS {
                 break;
             }
@@ -264,6 +274,13 @@ pub(crate) fn crl_status(
                 next_update: complete.next_update(),
                 with_delta: delta.is_some(),
                 tolerated: tolerated.clone(),
+                origin: complete.origin().map(str::to_string),
+                sha256: hex::encode_upper(
+                    signers
+                        .provider()
+                        .digest(crate::crypto::HashAlgorithm::Sha256, complete.der()),
+                ),
+                der: Arc::new(complete.der().to_vec()),
             };
             // (i) the entry, delta first.
             if let Some((time, reason)) = lookup(&usable, cert, at) {
@@ -333,6 +350,9 @@ fn ocsp_status(
             next_update: single.next_update,
             with_delta: false,
             tolerated: None,
+            origin: resp.origin.clone(),
+            sha256: hex::encode_upper(provider.digest(crate::crypto::HashAlgorithm::Sha256, &resp.response_der)),
+            der: Arc::new(resp.response_der.clone()),
         };
         return Ok(match single.status {
             OcspCertStatus::Good => Some(CertStatus::Good { source }),

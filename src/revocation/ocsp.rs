@@ -202,6 +202,10 @@ pub struct OcspResponse {
     pub nonce: Option<Vec<u8>>,
     /// Certificates the responder attached (a delegated responder's certificate).
     pub certs: Vec<Certificate>,
+    /// Where the response came from (a file or a URL), when recorded.
+    pub origin: Option<String>,
+    /// The whole OCSPResponse DER as received (what a CAdES-LT signature embeds).
+    pub response_der: Vec<u8>,
 }
 
 /// Why an OCSP response is not usable.
@@ -285,7 +289,9 @@ impl OcspResponse {
             return Err(OcspError::UnsupportedType);
         }
         let basic = asn1::expect(next(&mut r, "response")?, tag::OCTET_STRING, "response", 0)?;
-        Ok(Self::from_basic(basic.contents)?)
+        let mut parsed = Self::from_basic(basic.contents)?;
+        parsed.response_der = der.to_vec();
+        Ok(parsed)
     }
 
     fn from_basic(der: &[u8]) -> Result<OcspResponse, InputError> {
@@ -366,7 +372,15 @@ impl OcspResponse {
             responses,
             nonce,
             certs,
+            origin: None,
+            response_der: Vec::new(),
         })
+    }
+
+    /// Record where the response came from (a file or a URL), for reports.
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
     }
 
     /// The response for `cert` issued by `issuer`, if it has one.
