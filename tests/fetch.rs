@@ -106,14 +106,17 @@ struct Responder {
 }
 
 impl Responder {
-    fn start(ca: &[u8], ca_key: &TestKey, index: &str) -> Responder {
+    /// Responder for `ca`, signing as `signer` (the CA itself or a delegated responder).
+    fn start(ca: &[u8], signer: &[u8], signer_key: &TestKey, index: &str) -> Responder {
         let dir = std::env::temp_dir().join(format!("kyso-ocspd-{}-{}", std::process::id(), closed_port()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("ca.pem"), pem("CERTIFICATE", ca)).unwrap();
-        std::fs::write(dir.join("ca.key"), pem("PRIVATE KEY", ca_key.pkcs8())).unwrap();
+        std::fs::write(dir.join("rs.pem"), pem("CERTIFICATE", signer)).unwrap();
+        std::fs::write(dir.join("rs.key"), pem("PRIVATE KEY", signer_key.pkcs8())).unwrap();
         std::fs::write(dir.join("index.txt"), index).unwrap();
         let port = closed_port();
-        let mut child = Command::new("openssl")
+        let log = dir.join("ocsp.log");
+        let child = Command::new("openssl")
             .current_dir(&dir)
             .args([
                 "ocsp",
@@ -122,9 +125,9 @@ impl Responder {
                 "-CA",
                 "ca.pem",
                 "-rsigner",
-                "ca.pem",
+                "rs.pem",
                 "-rkey",
-                "ca.key",
+                "rs.key",
                 "-ndays",
                 "1",
             ])
@@ -134,24 +137,26 @@ impl Responder {
             .arg(port.to_string())
             .args(["-nrequest", "20", "-ignore_err"])
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .expect("the openssl program is required");
-        // Wait for its "waiting for OCSP client connections" line (at most 10 s). A probe
-        // connection would be taken as a request and hold the single-threaded responder.
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            use std::io::BufRead;
-            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("waiting for OCSP client connections") {
-                    tx.send(()).ok();
-                }
+        // Wait for its "waiting for OCSP client connections" line: at most 200 × 50 ms. (A
+        // probe connection would be taken as a request by the single-threaded responder.)
+        for _ in 0..200 {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if text.contains("waiting for OCSP client connections") {
+                return Responder { child, port, _dir: dir };
             }
-        });
-        rx.recv_timeout(Duration::from_secs(10))
-            .expect("openssl ocsp did not start listening");
-        Responder { child, port, _dir: dir }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "openssl ocsp did not start listening: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.join("ocsp.log")).unwrap_or_default()
     }
 }
 
@@ -212,10 +217,31 @@ fn evidence_from_a_live_responder_and_crl_server() {
         Some((&pki.pub_root.subject, &pki.pub_root.key)),
     ))
     .unwrap();
+    // A delegated responder (id-kp-OCSPSigning, ocsp-nocheck) with a good and a revoked entry.
+    let responder_key = TestKey::load("ocsp");
+    let responder_cert = issue(
+        &CertSpec {
+            serial: 0x3000,
+            subject: name(&[("C", "VN"), ("CN", "Kyso Test OCSP responder")]),
+            not_before: unix(2025, 1, 1),
+            not_after: unix(2035, 1, 1),
+            key_usage: Some(ku::DIGITAL_SIGNATURE),
+            eku: vec!["1.3.6.1.5.5.7.3.9".into()],
+            extra: vec![("1.3.6.1.5.5.7.48.1.5".into(), false, vec![0x05, 0x00])],
+            ..CertSpec::default()
+        },
+        &responder_key,
+        Some((&sub_name, &pki.pub_sub.key)),
+    );
+    let exp = index_time(unix(2035, 1, 1));
     let responder = Responder::start(
         sub.der(),
-        &pki.pub_sub.key,
-        &format!("V\t{}\t\t3001\tunknown\t/CN=leaf\n", index_time(unix(2035, 1, 1))),
+        &responder_cert,
+        &responder_key,
+        &format!(
+            "V\t{exp}\t\t3001\tunknown\t/CN=leaf\nR\t{exp}\t{},keyCompromise\t3003\tunknown\t/CN=revoked\n",
+            index_time(unix(2026, 2, 1))
+        ),
     );
     let leaf_spec = |serial, ocsp: String| CertSpec {
         serial,
@@ -246,7 +272,11 @@ fn evidence_from_a_live_responder_and_crl_server() {
     // Evidence for the whole path: OCSP for the leaf, the root's CRL for the CA.
     let path = vec![leaf.clone(), sub.clone(), store.anchors()[0].certificate.clone()];
     let (evidence, notes) = fetcher.gather(&path, provider, now);
-    assert!(notes.iter().all(|n| n.error.is_none()), "{notes:?}");
+    assert!(
+        notes.iter().all(|n| n.error.is_none()),
+        "{notes:?}\nresponder log:\n{}",
+        responder.log()
+    );
     assert_eq!((evidence.ocsp.len(), evidence.crls.len()), (1, 1));
     let mut o = PathOptions::at(now);
     o.revocation = RevocationOptions {
@@ -261,6 +291,21 @@ fn evidence_from_a_live_responder_and_crl_server() {
         }
         other => panic!("{other:?}"),
     }
+    // The revoked certificate, through the same live responder.
+    let revoked = Certificate::from_der(&issue(
+        &leaf_spec(0x3003, format!("http://127.0.0.1:{}/", responder.port)),
+        &TestKey::load("leaf-a"),
+        Some((&sub_name, &pki.pub_sub.key)),
+    ))
+    .unwrap();
+    let (evidence, _) = fetcher.gather(&[revoked.clone(), sub.clone(), path[2].clone()], provider, now);
+    o.revocation.evidence = Arc::new(evidence);
+    let r = path::verify_chain(&revoked, std::slice::from_ref(&sub), &store, &o, provider);
+    assert!(
+        matches!(r.error, Some(PathError::Revoked { index: 0, .. })),
+        "{:?}",
+        r.error
+    );
     // OCSP by GET, as caches like it.
     let get = Fetcher::new(FetchLimits {
         ocsp_get: true,
