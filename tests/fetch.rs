@@ -116,7 +116,7 @@ impl Responder {
         std::fs::write(dir.join("index.txt"), index).unwrap();
         let port = closed_port();
         let log = dir.join("ocsp.log");
-        let child = Command::new("openssl")
+        let mut child = Command::new("openssl")
             .current_dir(&dir)
             .args([
                 "ocsp",
