@@ -149,6 +149,8 @@ impl Responder {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        child.kill().ok();
+        child.wait().ok();
         panic!(
             "openssl ocsp did not start listening: {}",
             std::fs::read_to_string(&log).unwrap_or_default()
