@@ -6,6 +6,7 @@
 
 pub(crate) mod asn1;
 pub mod cert;
+pub mod cms;
 pub mod crypto;
 pub mod error;
 pub mod ext;

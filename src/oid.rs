@@ -166,6 +166,25 @@ pub const ISSUING_DISTRIBUTION_POINT: &[u8] = &[0x55, 0x1d, 0x1c];
 /// `2.5.29.29` — id-ce-certificateIssuer.
 pub const CERTIFICATE_ISSUER: &[u8] = &[0x55, 0x1d, 0x1d];
 
+// CMS attributes (RFC 5652 §11, RFC 5035, RFC 3161)
+
+/// `1.2.840.113549.1.9.3` — id-contentType.
+pub const AA_CONTENT_TYPE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03];
+/// `1.2.840.113549.1.9.4` — id-messageDigest.
+pub const AA_MESSAGE_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04];
+/// `1.2.840.113549.1.9.5` — id-signingTime.
+pub const AA_SIGNING_TIME: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x05];
+/// `1.2.840.113549.1.9.6` — id-countersignature.
+pub const AA_COUNTER_SIGNATURE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x06];
+/// `1.2.840.113549.1.9.16.2.12` — id-aa-signingCertificate.
+pub const AA_SIGNING_CERTIFICATE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0c];
+/// `1.2.840.113549.1.9.16.2.47` — id-aa-signingCertificateV2.
+pub const AA_SIGNING_CERTIFICATE_V2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x2f];
+/// `1.2.840.113549.1.9.16.2.14` — id-aa-signatureTimeStampToken.
+pub const AA_TIMESTAMP_TOKEN: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x02, 0x0e];
+/// `1.2.840.113549.1.9.16.1.4` — id-ct-TSTInfo.
+pub const CT_TST_INFO: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04];
+
 // PKCS#7 / CMS content types (RFC 5652)
 
 /// `1.2.840.113549.1.7.1` — id-data.
@@ -179,6 +198,14 @@ pub fn name(oid: &[u8]) -> Option<&'static str> {
 }
 
 const KNOWN: &[(&[u8], &str)] = &[
+    (AA_CONTENT_TYPE, "id-contentType"),
+    (AA_MESSAGE_DIGEST, "id-messageDigest"),
+    (AA_SIGNING_TIME, "id-signingTime"),
+    (AA_COUNTER_SIGNATURE, "id-countersignature"),
+    (AA_SIGNING_CERTIFICATE, "id-aa-signingCertificate"),
+    (AA_SIGNING_CERTIFICATE_V2, "id-aa-signingCertificateV2"),
+    (AA_TIMESTAMP_TOKEN, "id-aa-signatureTimeStampToken"),
+    (CT_TST_INFO, "id-ct-TSTInfo"),
     (CRL_NUMBER, "id-ce-cRLNumber"),
     (REASON_CODE, "id-ce-cRLReasons"),
     (HOLD_INSTRUCTION_CODE, "id-ce-holdInstructionCode"),

@@ -102,6 +102,24 @@ impl Time {
         Time::from_ymd_hms(year, n(0)?, n(2)?, n(4)?, n(6)?, n(8)?)
     }
 
+    /// DER of this time as RFC 5280 §4.1.2.5 and RFC 5652 §11.3 require: UTCTime for 1950–2049,
+    /// GeneralizedTime otherwise.
+    pub fn to_der(self) -> Vec<u8> {
+        let t = self.rfc3339();
+        let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+        let year = self.year();
+        if (1950..2050).contains(&year) {
+            crate::asn1::encode_tlv(0x17, format!("{}Z", digits.get(2..).unwrap_or_default()).as_bytes())
+        } else {
+            crate::asn1::encode_tlv(0x18, format!("{digits}Z").as_bytes())
+        }
+    }
+
+    /// The calendar year (UTC).
+    pub fn year(self) -> i64 {
+        civil_from_days(self.0.div_euclid(86_400)).0
+    }
+
     /// RFC 3339 in UTC: `2026-11-23T10:00:00Z`.
     pub fn rfc3339(self) -> String {
         let days = self.0.div_euclid(86_400);
@@ -206,5 +224,9 @@ mod tests {
         );
         assert!(Time::from_asn1(0x17, b"2611231000Z").is_none());
         assert!(Time::from_asn1(0x18, b"20501301000000Z").is_none());
+        let t = Time::parse_rfc3339("2026-11-23T10:00:00Z").unwrap();
+        assert_eq!(t.to_der(), crate::asn1::encode_tlv(0x17, b"261123100000Z"));
+        let t = Time::parse_rfc3339("2051-01-02T03:04:05Z").unwrap();
+        assert_eq!(t.to_der(), crate::asn1::encode_tlv(0x18, b"20510102030405Z"));
     }
 }

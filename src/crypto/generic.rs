@@ -37,6 +37,7 @@ pub(crate) fn rsa_public_op(key: &RsaPublicKey, sig: &[u8]) -> Result<Vec<u8>, C
 }
 
 /// DigestInfo (RFC 8017 §9.2 step 2) with the hash's AlgorithmIdentifier carrying NULL.
+#[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
 pub(crate) fn digest_info(hash: HashAlgorithm, digest: &[u8]) -> Vec<u8> {
     let mut alg = encode_tlv(tag::OID, hash.oid());
     alg.extend_from_slice(&[0x05, 0x00]);
@@ -47,6 +48,7 @@ pub(crate) fn digest_info(hash: HashAlgorithm, digest: &[u8]) -> Vec<u8> {
 
 /// RSASSA-PKCS1-v1_5 verification by re-encoding and comparing (RFC 8017 §8.2.2 step 3–4).
 /// Only the encoding with NULL hash parameters is accepted.
+#[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
 pub(crate) fn verify_pkcs1(
     key: &RsaPublicKey,
     hash: HashAlgorithm,

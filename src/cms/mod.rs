@@ -1,0 +1,740 @@
+//! CMS SignedData (RFC 5652) and CAdES (ETSI EN 319 122-1): verify and sign.
+//!
+//! ```asn1
+//! SignedData ::= SEQUENCE {
+//!   version CMSVersion,
+//!   digestAlgorithms DigestAlgorithmIdentifiers,
+//!   encapContentInfo EncapsulatedContentInfo,
+//!   certificates [0] IMPLICIT CertificateSet OPTIONAL,
+//!   crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
+//!   signerInfos SignerInfos }
+//! SignerInfo ::= SEQUENCE {
+//!   version CMSVersion,
+//!   sid SignerIdentifier,
+//!   digestAlgorithm DigestAlgorithmIdentifier,
+//!   signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL,
+//!   signatureAlgorithm SignatureAlgorithmIdentifier,
+//!   signature SignatureValue,
+//!   unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
+//! ```
+//!
+//! Read with kyso's BER reader (BER files and unsorted SETs are common): the signed attributes
+//! are hashed exactly as received, with only their `[0]` tag turned into SET (RFC 5652 §5.4).
+
+mod sign;
+
+pub use sign::{sign, Content, Level, SignError, SignOptions, Signer, SoftwareSigner};
+
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::asn1::{self, tag, Children, Tlv};
+use crate::cert::Certificate;
+use crate::crypto::{self, split_algorithm_identifier, CryptoProvider, HashAlgorithm, SignatureAlgorithm, Verified};
+use crate::error::{CryptoError, InputError};
+use crate::name::Name;
+use crate::oid::{self, Oid};
+use crate::path::{self, ChainResult, PathOptions, Verdict};
+use crate::time::Time;
+use crate::trust::TrustStore;
+
+/// Largest CMS signature kyso reads when the content is detached: 64 MiB. Attached content
+/// may be larger (the input limit of the caller applies); detached content is streamed.
+pub const MAX_SIGNATURE_SIZE: usize = 64 << 20;
+
+/// How a signer names its certificate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignerId {
+    /// issuerAndSerialNumber.
+    IssuerSerial {
+        /// Issuer name.
+        issuer: Name,
+        /// Serial content octets.
+        serial: Vec<u8>,
+    },
+    /// `[0]` subjectKeyIdentifier.
+    SubjectKeyId(Vec<u8>),
+}
+
+/// One attribute: type and the DER of each value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// attrType.
+    pub oid: Oid,
+    /// attrValues, each as DER.
+    pub values: Vec<Vec<u8>>,
+}
+
+/// A parsed SignerInfo.
+#[derive(Debug, Clone)]
+pub struct SignerInfo {
+    /// sid.
+    pub sid: SignerId,
+    /// digestAlgorithm.
+    pub digest: HashAlgorithm,
+    /// signedAttrs, decoded.
+    pub signed_attrs: Option<Vec<Attribute>>,
+    /// signedAttrs re-tagged as SET, byte for byte as received otherwise: what was signed.
+    signed_attrs_der: Option<Vec<u8>>,
+    /// signatureAlgorithm.
+    pub signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
+    /// signature.
+    pub signature: Vec<u8>,
+    /// unsignedAttrs.
+    pub unsigned_attrs: Vec<Attribute>,
+}
+
+/// A parsed SignedData.
+#[derive(Debug, Clone)]
+pub struct SignedData {
+    /// eContentType.
+    pub content_type: Oid,
+    /// The encapsulated content, when attached (BER chunks joined).
+    pub content: Option<Vec<u8>>,
+    /// Certificates carried.
+    pub certificates: Vec<Certificate>,
+    /// CRLs carried (DER).
+    pub crls: Vec<Vec<u8>>,
+    /// The signers.
+    pub signers: Vec<SignerInfo>,
+}
+
+/// Why a CMS could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CmsError {
+    /// Not a well-formed ContentInfo with SignedData.
+    Malformed(InputError),
+    /// The content is detached and was not given.
+    ContentMissing,
+    /// Reading the detached content failed.
+    Io(String),
+}
+
+impl std::fmt::Display for CmsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CmsError::Malformed(e) => write!(f, "not a CMS SignedData: {e}"),
+            CmsError::ContentMissing => write!(f, "the signature is detached and no content was given"),
+            CmsError::Io(e) => write!(f, "reading the content: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CmsError {}
+
+impl From<InputError> for CmsError {
+    fn from(e: InputError) -> Self {
+        CmsError::Malformed(e)
+    }
+}
+
+fn bad(what: &'static str) -> InputError {
+    InputError::Malformed { what, offset: 0 }
+}
+
+fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
+    it.next().ok_or(bad(what))?
+}
+
+/// The bytes of an OCTET STRING, primitive or constructed (BER chunks, nested).
+fn octets(t: Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), InputError> {
+    if depth > asn1::MAX_DEPTH {
+        return Err(InputError::TooDeep { limit: asn1::MAX_DEPTH });
+    }
+    match t.tag {
+        tag::OCTET_STRING => out.extend_from_slice(t.contents),
+        0x24 => {
+            for c in Children::new(t.contents, 0) {
+                octets(c?, out, depth + 1)?;
+            }
+        }
+        _ => return Err(bad("content is not an OCTET STRING")),
+    }
+    Ok(())
+}
+
+fn attributes(contents: &[u8]) -> Result<Vec<Attribute>, InputError> {
+    let mut out = Vec::new();
+    for a in Children::new(contents, 0) {
+        let a = asn1::expect(a?, tag::SEQUENCE, "Attribute", 0)?;
+        let mut k = Children::new(a.contents, 0);
+        let t = asn1::expect(next(&mut k, "attrType")?, tag::OID, "attrType", 0)?;
+        let vals = asn1::expect(next(&mut k, "attrValues")?, tag::SET, "attrValues", 0)?;
+        let values = Children::new(vals.contents, 0)
+            .map(|v| v.map(|v| v.raw.to_vec()))
+            .collect::<Result<_, _>>()?;
+        out.push(Attribute {
+            oid: Oid::from_der_contents(t.contents),
+            values,
+        });
+    }
+    Ok(out)
+}
+
+impl SignedData {
+    /// Parse a ContentInfo holding SignedData (DER or BER, PEM `CMS`/`PKCS7` accepted).
+    pub fn from_bytes(bytes: &[u8]) -> Result<SignedData, CmsError> {
+        if bytes.first() != Some(&tag::SEQUENCE) {
+            let text = String::from_utf8_lossy(bytes);
+            let body: String = text
+                .lines()
+                .skip_while(|l| !l.starts_with("-----BEGIN"))
+                .skip(1)
+                .take_while(|l| !l.starts_with("-----END"))
+                .collect();
+            use base64::Engine;
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(body.trim())
+                .map_err(|_| InputError::UnrecognizedFormat)?;
+            return Self::parse(&der);
+        }
+        Self::parse(bytes)
+    }
+
+    fn parse(der: &[u8]) -> Result<SignedData, CmsError> {
+        let (top, _) = asn1::read_tlv(der, 0)?;
+        let top = asn1::expect(top, tag::SEQUENCE, "ContentInfo", 0)?;
+        let mut k = Children::new(top.contents, 0);
+        let ct = asn1::expect(next(&mut k, "contentType")?, tag::OID, "contentType", 0)?;
+        if ct.contents != oid::CT_SIGNED_DATA {
+            return Err(InputError::NotSignedData {
+                content_type: oid::dotted(ct.contents),
+            }
+            .into());
+        }
+        let explicit = asn1::expect(next(&mut k, "content")?, tag::CONTEXT_0, "content", 0)?;
+        let sd = asn1::expect(
+            next(&mut Children::new(explicit.contents, 0), "SignedData")?,
+            tag::SEQUENCE,
+            "SignedData",
+            0,
+        )?;
+        let mut f = Children::new(sd.contents, 0);
+        let _version = asn1::expect(next(&mut f, "version")?, tag::INTEGER, "version", 0)?;
+        let _digests = asn1::expect(next(&mut f, "digestAlgorithms")?, tag::SET, "digestAlgorithms", 0)?;
+        let encap = asn1::expect(next(&mut f, "encapContentInfo")?, tag::SEQUENCE, "encapContentInfo", 0)?;
+        let mut e = Children::new(encap.contents, 0);
+        let ect = asn1::expect(next(&mut e, "eContentType")?, tag::OID, "eContentType", 0)?;
+        let content = match e.next() {
+            Some(c) => {
+                let c = asn1::expect(c?, tag::CONTEXT_0, "eContent", 0)?;
+                let mut buf = Vec::new();
+                for part in Children::new(c.contents, 0) {
+                    octets(part?, &mut buf, 0)?;
+                }
+                Some(buf)
+            }
+            None => None,
+        };
+        let mut out = SignedData {
+            content_type: Oid::from_der_contents(ect.contents),
+            content,
+            certificates: Vec::new(),
+            crls: Vec::new(),
+            signers: Vec::new(),
+        };
+        for field in f {
+            let field = field?;
+            match field.tag {
+                tag::CONTEXT_0 => {
+                    for (index, c) in Children::new(field.contents, 0).enumerate() {
+                        let c = c?;
+                        if c.tag == tag::SEQUENCE {
+                            out.certificates.push(
+                                Certificate::from_der(c.raw)
+                                    .map_err(|error| InputError::InCertificate { index, error })?,
+                            );
+                        }
+                    }
+                }
+                0xA1 => {
+                    for c in Children::new(field.contents, 0) {
+                        let c = c?;
+                        if c.tag == tag::SEQUENCE {
+                            out.crls.push(c.raw.to_vec());
+                        }
+                    }
+                }
+                tag::SET => {
+                    for si in Children::new(field.contents, 0) {
+                        out.signers.push(signer_info(si?)?);
+                    }
+                }
+                _ => return Err(bad("SignedData field").into()),
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
+    let t = asn1::expect(t, tag::SEQUENCE, "SignerInfo", 0)?;
+    let mut k = Children::new(t.contents, 0);
+    let _version = asn1::expect(next(&mut k, "version")?, tag::INTEGER, "version", 0)?;
+    let sid_t = next(&mut k, "sid")?;
+    let sid = match sid_t.tag {
+        tag::SEQUENCE => {
+            let mut s = Children::new(sid_t.contents, 0);
+            let issuer = next(&mut s, "issuer")?;
+            let serial = asn1::expect(next(&mut s, "serialNumber")?, tag::INTEGER, "serialNumber", 0)?;
+            SignerId::IssuerSerial {
+                issuer: Name::from_der(issuer.raw)?,
+                serial: serial.contents.to_vec(),
+            }
+        }
+        0x80 => SignerId::SubjectKeyId(sid_t.contents.to_vec()),
+        _ => return Err(bad("SignerIdentifier")),
+    };
+    let dalg = asn1::expect(next(&mut k, "digestAlgorithm")?, tag::SEQUENCE, "digestAlgorithm", 0)?;
+    let (doid, _) = split_algorithm_identifier(dalg.raw)?;
+    let digest = HashAlgorithm::from_oid(doid).ok_or(bad("unsupported digest algorithm"))?;
+    let mut field = next(&mut k, "signatureAlgorithm")?;
+    let mut signed_attrs = None;
+    let mut signed_attrs_der = None;
+    if field.tag == tag::CONTEXT_0 {
+        signed_attrs = Some(attributes(field.contents)?);
+        // RFC 5652 §5.4: the DER of the SET, i.e. the [0] IMPLICIT tag replaced by 0x31.
+        let mut raw = field.raw.to_vec();
+        if let Some(first) = raw.first_mut() {
+            *first = tag::SET;
+        }
+        signed_attrs_der = Some(raw);
+        field = next(&mut k, "signatureAlgorithm")?;
+    }
+    let salg = asn1::expect(field, tag::SEQUENCE, "signatureAlgorithm", 0)?;
+    let (soid, sparams) = split_algorithm_identifier(salg.raw)?;
+    // rsaEncryption (and id-ecPublicKey, seen in the wild) name only the key type: the hash is
+    // the digestAlgorithm.
+    let signature_algorithm = if soid == oid::RSA_ENCRYPTION {
+        Ok(SignatureAlgorithm::RsaPkcs1 { hash: digest })
+    } else if soid == oid::EC_PUBLIC_KEY {
+        Ok(SignatureAlgorithm::Ecdsa { hash: digest })
+    } else {
+        SignatureAlgorithm::from_parts(soid, sparams)
+    };
+    let sig = asn1::expect(next(&mut k, "signature")?, tag::OCTET_STRING, "signature", 0)?;
+    let mut unsigned_attrs = Vec::new();
+    if let Some(u) = k.next() {
+        let u = asn1::expect(u?, 0xA1, "unsignedAttrs", 0)?;
+        unsigned_attrs = attributes(u.contents)?;
+    }
+    Ok(SignerInfo {
+        sid,
+        digest,
+        signed_attrs,
+        signed_attrs_der,
+        signature_algorithm,
+        signature: sig.contents.to_vec(),
+        unsigned_attrs,
+    })
+}
+
+impl SignerInfo {
+    /// The first value of a signed attribute.
+    pub fn signed_attr(&self, id: &[u8]) -> Option<&[u8]> {
+        self.signed_attrs
+            .as_ref()?
+            .iter()
+            .find(|a| a.oid == id)?
+            .values
+            .first()
+            .map(Vec::as_slice)
+    }
+
+    /// Whether `cert` is the certificate `sid` names.
+    pub fn names(&self, cert: &Certificate) -> bool {
+        match &self.sid {
+            SignerId::IssuerSerial { issuer, serial } => {
+                cert.serial() == serial.as_slice() && cert.issuer().matches(issuer)
+            }
+            SignerId::SubjectKeyId(k) => cert.subject_key_id() == Some(k.as_slice()),
+        }
+    }
+
+    /// The signing time attribute.
+    pub fn signing_time(&self) -> Option<Time> {
+        let v = asn1::read_exact(self.signed_attr(oid::AA_SIGNING_TIME)?).ok()?;
+        Time::from_asn1(v.tag, v.contents)
+    }
+}
+
+/// Why one signer is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SignerError {
+    /// The signer's certificate is not in the CMS nor in the pool.
+    CertificateNotFound,
+    /// The content's digest differs from the message-digest attribute (or, without signed
+    /// attributes, the signature does not cover this content).
+    DigestMismatch,
+    /// A signed attribute RFC 5652 requires is missing or malformed.
+    BadAttributes {
+        /// Which.
+        what: String,
+    },
+    /// signingCertificate(V2) does not name the signer's certificate.
+    SigningCertificateMismatch,
+    /// The signature does not verify, or its algorithm is refused.
+    Signature {
+        /// Why.
+        reason: String,
+    },
+    /// The signer's certificate path is not valid at the time judged.
+    Chain {
+        /// The path error.
+        reason: String,
+    },
+}
+
+/// The verification of one signer.
+#[derive(Debug, Clone)]
+pub struct SignerResult {
+    /// Index of the SignerInfo.
+    pub index: usize,
+    /// Valid, invalid or indeterminate.
+    pub verdict: Verdict,
+    /// The reason, when not valid.
+    pub error: Option<SignerError>,
+    /// The signer's certificate.
+    pub certificate: Option<Certificate>,
+    /// signingTime, as written.
+    pub signing_time: Option<Time>,
+    /// The time the chain was judged at.
+    pub judged_at: Time,
+    /// The legacy properties of the signature itself.
+    pub signature: Option<Verified>,
+    /// Whether an ESS signingCertificate(V2) attribute bound the certificate.
+    pub signing_certificate_bound: bool,
+    /// The chain validation of the signer's certificate.
+    pub chain: Option<ChainResult>,
+    /// Notes a person should see (e.g. the +7 h signing-time drift).
+    pub warnings: Vec<String>,
+}
+
+/// The verification of a CMS signature.
+#[derive(Debug, Clone)]
+pub struct CmsResult {
+    /// Valid when every signer is valid (and there is at least one).
+    pub verdict: Verdict,
+    /// eContentType.
+    pub content_type: Oid,
+    /// Each signer.
+    pub signers: Vec<SignerResult>,
+}
+
+/// How a CMS signature is verified.
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Path validation settings; their `time` is replaced per signer as below.
+    pub path: PathOptions,
+    /// Judge the chain at this time; `None`: at each signer's signing time (the Vietnamese
+    /// rule), or at `now` when it has none.
+    pub at: Option<Time>,
+    /// The present time, supplied by the caller (the core reads no clock).
+    pub now: Time,
+}
+
+impl VerifyOptions {
+    /// Defaults: the Vietnam path policy, judged at signing time.
+    pub fn new(now: Time) -> VerifyOptions {
+        VerifyOptions {
+            path: PathOptions::vietnam(now),
+            at: None,
+            now,
+        }
+    }
+}
+
+/// Bytes of the encapsulated or detached content, streamed through a hash.
+fn digest_content(
+    sd: &SignedData,
+    detached: Option<&mut dyn Read>,
+    hash: HashAlgorithm,
+    provider: &dyn CryptoProvider,
+) -> Result<Vec<u8>, CmsError> {
+    match (&sd.content, detached) {
+        (_, Some(r)) => {
+            let mut h = provider.hasher(hash);
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = r.read(&mut buf).map_err(|e| CmsError::Io(e.to_string()))?;
+                if n == 0 {
+                    break;
+                }
+                h.update(buf.get(..n).unwrap_or(&[]));
+            }
+            Ok(h.finish())
+        }
+        (Some(c), None) => Ok(provider.digest(hash, c)),
+        (None, None) => Err(CmsError::ContentMissing),
+    }
+}
+
+/// Verify every signer of a CMS signature: the content digest, the signature over the signed
+/// attributes as received, the ESS binding of the certificate, and the signer's chain at the
+/// signing time (or `options.at`). `detached` is the content when it is not encapsulated; it is
+/// read once per distinct digest algorithm, so pass a fresh reader via `reopen`.
+pub fn verify(
+    sig: &[u8],
+    mut content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn Read>>>,
+    store: &TrustStore,
+    pool: &[Certificate],
+    options: &VerifyOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<CmsResult, CmsError> {
+    let mut sd = SignedData::from_bytes(sig)?;
+    // A signer without signed attributes signs the content itself: a detached content is then
+    // read into memory, up to MAX_SIGNATURE_SIZE (such signatures are rare and small).
+    if sd.content.is_none() && sd.signers.iter().any(|s| s.signed_attrs.is_none()) {
+        if let Some(open) = content.as_mut() {
+            let r = open().map_err(|e| CmsError::Io(e.to_string()))?;
+            let mut buf = Vec::new();
+            r.take(MAX_SIGNATURE_SIZE as u64 + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| CmsError::Io(e.to_string()))?;
+            if buf.len() > MAX_SIGNATURE_SIZE {
+                return Err(CmsError::Io(format!(
+                    "detached content over {MAX_SIGNATURE_SIZE} bytes signed without signed attributes"
+                )));
+            }
+            sd.content = Some(buf);
+            content = None;
+        }
+    }
+    let mut digests: Vec<(HashAlgorithm, Vec<u8>)> = Vec::new();
+    let mut results = Vec::new();
+    let mut all_pool: Vec<Certificate> = sd.certificates.clone();
+    all_pool.extend(pool.iter().cloned());
+    for (index, si) in sd.signers.iter().enumerate() {
+        let digest = match digests.iter().find(|(h, _)| *h == si.digest) {
+            Some((_, d)) => d.clone(),
+            None => {
+                let d = match content.as_mut() {
+                    Some(open) => {
+                        let mut r = open().map_err(|e| CmsError::Io(e.to_string()))?;
+                        digest_content(&sd, Some(&mut *r), si.digest, provider)?
+                    }
+                    None => digest_content(&sd, None, si.digest, provider)?,
+                };
+                digests.push((si.digest, d.clone()));
+                d
+            }
+        };
+        results.push(verify_signer(
+            index, si, &sd, &digest, &all_pool, store, options, provider,
+        ));
+    }
+    let verdict = if results.is_empty() {
+        Verdict::Indeterminate
+    } else if results.iter().all(|r| r.verdict == Verdict::Valid) {
+        Verdict::Valid
+    } else if results.iter().any(|r| r.verdict == Verdict::Invalid) {
+        Verdict::Invalid
+    } else {
+        Verdict::Indeterminate
+    };
+    Ok(CmsResult {
+        verdict,
+        content_type: sd.content_type.clone(),
+        signers: results,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn verify_signer(
+    index: usize,
+    si: &SignerInfo,
+    sd: &SignedData,
+    digest: &[u8],
+    pool: &[Certificate],
+    store: &TrustStore,
+    options: &VerifyOptions,
+    provider: &dyn CryptoProvider,
+) -> SignerResult {
+    let signing_time = si.signing_time();
+    let judged_at = options.at.or(signing_time).unwrap_or(options.now);
+    let mut r = SignerResult {
+        index,
+        verdict: Verdict::Invalid,
+        error: None,
+        certificate: None,
+        signing_time,
+        judged_at,
+        signature: None,
+        signing_certificate_bound: false,
+        chain: None,
+        warnings: Vec::new(),
+    };
+    let fail = |mut r: SignerResult, e: SignerError, v: Verdict| {
+        r.verdict = v;
+        r.error = Some(e);
+        r
+    };
+    // The +7 h drift (VIETNAM-PKI.md quirk 7): reported, never corrected.
+    if let Some(t) = signing_time {
+        let ahead = t.0 - options.now.0;
+        if (6 * 3600 + 50 * 60..=7 * 3600 + 10 * 60).contains(&ahead) {
+            r.warnings.push(format!(
+                "signingTime {t} is about 7 hours in the future: it looks like Vietnam local time (UTC+7) written as UTC"
+            ));
+        } else if ahead > 300 {
+            r.warnings.push(format!("signingTime {t} is in the future"));
+        }
+    }
+    let Some(cert) = pool
+        .iter()
+        .chain(store.anchors().iter().map(|a| &a.certificate))
+        .find(|c| si.names(c))
+        .cloned()
+    else {
+        return fail(r, SignerError::CertificateNotFound, Verdict::Indeterminate);
+    };
+    r.certificate = Some(cert.clone());
+    // What was signed: the signed attributes as received, or the content itself.
+    let signed: Vec<u8> = match (&si.signed_attrs, &si.signed_attrs_der) {
+        (Some(attrs), Some(der)) => {
+            let md = si
+                .signed_attr(oid::AA_MESSAGE_DIGEST)
+                .and_then(|v| asn1::read_exact(v).ok())
+                .filter(|v| v.tag == tag::OCTET_STRING)
+                .map(|v| v.contents.to_vec());
+            let Some(md) = md else {
+                return fail(
+                    r,
+                    SignerError::BadAttributes {
+                        what: "message-digest missing".into(),
+                    },
+                    Verdict::Invalid,
+                );
+            };
+            let ct_ok = si
+                .signed_attr(oid::AA_CONTENT_TYPE)
+                .and_then(|v| asn1::read_exact(v).ok())
+                .is_some_and(|v| v.tag == tag::OID && v.contents == sd.content_type.as_bytes());
+            if !ct_ok {
+                return fail(
+                    r,
+                    SignerError::BadAttributes {
+                        what: "content-type missing or different from eContentType".into(),
+                    },
+                    Verdict::Invalid,
+                );
+            }
+            if md != digest {
+                return fail(r, SignerError::DigestMismatch, Verdict::Invalid);
+            }
+            // ESS signingCertificateV2 / signingCertificate: the hash of the signer's certificate.
+            for (id, hash) in [
+                (oid::AA_SIGNING_CERTIFICATE_V2, None),
+                (oid::AA_SIGNING_CERTIFICATE, Some(HashAlgorithm::Sha1)),
+            ] {
+                if let Some(attr) = attrs.iter().find(|a| a.oid == id) {
+                    match ess_binds(attr, &cert, hash, provider) {
+                        Some(true) => r.signing_certificate_bound = true,
+                        _ => return fail(r, SignerError::SigningCertificateMismatch, Verdict::Invalid),
+                    }
+                }
+            }
+            der.clone()
+        }
+        _ => match &sd.content {
+            Some(c) => c.clone(),
+            None => {
+                return fail(
+                    r,
+                    SignerError::BadAttributes {
+                        what: "a detached signature without signed attributes is not supported".into(),
+                    },
+                    Verdict::Indeterminate,
+                )
+            }
+        },
+    };
+    let alg = match &si.signature_algorithm {
+        Ok(a) => *a,
+        Err(e) => {
+            return fail(
+                r,
+                SignerError::Signature { reason: e.to_string() },
+                Verdict::Indeterminate,
+            )
+        }
+    };
+    let key = match cert.public_key() {
+        Ok(k) => k,
+        Err(e) => {
+            return fail(
+                r,
+                SignerError::Signature { reason: e.to_string() },
+                Verdict::Indeterminate,
+            )
+        }
+    };
+    match crypto::verify_signature(provider, options.path.algorithms, &alg, key, &signed, &si.signature) {
+        Ok(v) => r.signature = Some(v),
+        Err(CryptoError::BadSignature) => {
+            let reason = CryptoError::BadSignature.to_string();
+            let digest_only = si.signed_attrs.is_none();
+            let e = if digest_only {
+                SignerError::DigestMismatch
+            } else {
+                SignerError::Signature { reason }
+            };
+            return fail(r, e, Verdict::Invalid);
+        }
+        Err(e) => {
+            return fail(
+                r,
+                SignerError::Signature { reason: e.to_string() },
+                Verdict::Indeterminate,
+            )
+        }
+    }
+    let mut po = options.path.clone();
+    po.time = judged_at;
+    let chain = path::verify_chain(&cert, pool, store, &po, provider);
+    r.verdict = chain.verdict;
+    if let Some(e) = &chain.error {
+        r.error = Some(SignerError::Chain { reason: e.describe() });
+    }
+    r.chain = Some(chain);
+    r
+}
+
+/// Whether a signingCertificate(V2) attribute's first ESSCertID(v2) hashes `cert`.
+///
+/// ```asn1
+/// SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies … OPTIONAL }
+/// ESSCertIDv2 ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier DEFAULT {id-sha256},
+///                            certHash OCTET STRING, issuerSerial IssuerSerial OPTIONAL }
+/// ESSCertID ::= SEQUENCE { certHash OCTET STRING (SHA-1), issuerSerial IssuerSerial OPTIONAL }
+/// ```
+fn ess_binds(
+    attr: &Attribute,
+    cert: &Certificate,
+    v1_hash: Option<HashAlgorithm>,
+    provider: &dyn CryptoProvider,
+) -> Option<bool> {
+    let value = asn1::read_exact(attr.values.first()?).ok()?;
+    let certs = asn1::read_exact(Children::new(value.contents, 0).next()?.ok()?.raw).ok()?;
+    let first = Children::new(certs.contents, 0).next()?.ok()?;
+    let mut k = Children::new(first.contents, 0);
+    let mut f = k.next()?.ok()?;
+    let hash = match v1_hash {
+        Some(h) => h,
+        None if f.tag == tag::SEQUENCE => {
+            let (h, _) = split_algorithm_identifier(f.raw).ok()?;
+            let h = HashAlgorithm::from_oid(h)?;
+            f = k.next()?.ok()?;
+            h
+        }
+        None => HashAlgorithm::Sha256,
+    };
+    if f.tag != tag::OCTET_STRING {
+        return None;
+    }
+    Some(f.contents == provider.digest(hash, cert.der()).as_slice())
+}

@@ -1,0 +1,388 @@
+//! CAdES signing (ETSI EN 319 122-1 baseline B-B) in two phases: kyso builds the signed
+//! attributes, a [`Signer`] signs them, kyso assembles the SignedData. A software key, a
+//! PKCS#11 token or a remote signing service fit the same trait.
+
+use std::io::Read;
+
+use crate::asn1::{encode_tlv, tag};
+use crate::cert::Certificate;
+use crate::crypto::{self, CryptoProvider, HashAlgorithm, SignatureAlgorithm};
+use crate::oid;
+use crate::path::{self, PathOptions, Verdict};
+use crate::time::Time;
+use crate::trust::TrustStore;
+
+/// Why signing failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The key could not be used (wrong format, unsupported type, key and certificate differ).
+    Key(String),
+    /// The signer (software key, token, service) failed.
+    Signer(String),
+    /// The signer's certificate fails the pre-signing check (Circular 15/2025: validity, key
+    /// usage, chain to a trusted anchor); pass `SignOptions::force` to sign anyway.
+    CertificateRefused(String),
+    /// Reading the content failed.
+    Io(String),
+}
+
+impl std::fmt::Display for SignError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignError::Key(e) => write!(f, "signing key: {e}"),
+            SignError::Signer(e) => write!(f, "signer: {e}"),
+            SignError::CertificateRefused(e) => write!(f, "the signer's certificate is not acceptable: {e}"),
+            SignError::Io(e) => write!(f, "reading the content: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
+
+/// Something that produces signatures with the private key of a certificate.
+pub trait Signer: Send + Sync {
+    /// The signer's certificate.
+    fn certificate(&self) -> &Certificate;
+    /// The algorithm its signatures use.
+    fn algorithm(&self) -> SignatureAlgorithm;
+    /// Sign `data` (the signer hashes it with the algorithm's hash).
+    fn sign(&self, data: &[u8]) -> Result<Vec<u8>, SignError>;
+}
+
+/// A private key held in memory (aws-lc-rs; never the `rsa` crate, RUSTSEC-2023-0071).
+pub struct SoftwareSigner {
+    cert: Certificate,
+    #[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
+    key: SoftwareKey,
+    alg: SignatureAlgorithm,
+}
+
+enum SoftwareKey {
+    #[cfg(feature = "aws-lc")]
+    Rsa(aws_lc_rs::signature::RsaKeyPair),
+    #[cfg(feature = "aws-lc")]
+    Ec(aws_lc_rs::signature::EcdsaKeyPair),
+    #[cfg(not(feature = "aws-lc"))]
+    #[allow(dead_code)]
+    None,
+}
+
+impl std::fmt::Debug for SoftwareSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key.
+        f.debug_struct("SoftwareSigner")
+            .field("certificate", &self.cert.subject().display())
+            .field("algorithm", &self.alg.name())
+            .finish()
+    }
+}
+
+#[cfg(feature = "aws-lc")]
+fn pem_or_der(bytes: &[u8]) -> Vec<u8> {
+    if bytes.first() == Some(&tag::SEQUENCE) {
+        return bytes.to_vec();
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let body: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .unwrap_or_default()
+}
+
+impl SoftwareSigner {
+    /// A signer from a PKCS#8 private key (DER or PEM `PRIVATE KEY`) and its certificate. RSA
+    /// keys sign RSA PKCS#1 v1.5 with SHA-256 (what Vietnamese verifiers expect); EC P-256 and
+    /// P-384 keys sign ECDSA with SHA-256 / SHA-384.
+    #[cfg(feature = "aws-lc")]
+    pub fn from_pkcs8(key: &[u8], cert: Certificate) -> Result<SoftwareSigner, SignError> {
+        use aws_lc_rs::signature::{
+            EcdsaKeyPair, KeyPair, RsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING,
+        };
+        let der = pem_or_der(key);
+        let cert_key = super::super::revocation::ocsp::public_key_bits(&cert)
+            .unwrap_or(&[])
+            .to_vec();
+        if let Ok(k) = RsaKeyPair::from_pkcs8(&der) {
+            if k.public_key().as_ref() != cert_key.as_slice() {
+                return Err(SignError::Key("the key does not match the certificate".into()));
+            }
+            return Ok(SoftwareSigner {
+                cert,
+                key: SoftwareKey::Rsa(k),
+                alg: SignatureAlgorithm::RsaPkcs1 {
+                    hash: HashAlgorithm::Sha256,
+                },
+            });
+        }
+        for (alg, hash) in [
+            (&ECDSA_P256_SHA256_ASN1_SIGNING, HashAlgorithm::Sha256),
+            (&ECDSA_P384_SHA384_ASN1_SIGNING, HashAlgorithm::Sha384),
+        ] {
+            if let Ok(k) = EcdsaKeyPair::from_pkcs8(alg, &der) {
+                if k.public_key().as_ref() != cert_key.as_slice() {
+                    return Err(SignError::Key("the key does not match the certificate".into()));
+                }
+                return Ok(SoftwareSigner {
+                    cert,
+                    key: SoftwareKey::Ec(k),
+                    alg: SignatureAlgorithm::Ecdsa { hash },
+                });
+            }
+        }
+        Err(SignError::Key("not a PKCS#8 RSA, P-256 or P-384 private key".into()))
+    }
+
+    /// Sign with RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) instead of PKCS#1 v1.5.
+    pub fn with_pss(mut self) -> Result<SoftwareSigner, SignError> {
+        match self.alg {
+            SignatureAlgorithm::RsaPkcs1 { .. } => {
+                self.alg = SignatureAlgorithm::RsaPss {
+                    hash: HashAlgorithm::Sha256,
+                    mgf1_hash: HashAlgorithm::Sha256,
+                    salt_len: 32,
+                };
+                Ok(self)
+            }
+            _ => Err(SignError::Key("RSA-PSS needs an RSA key".into())),
+        }
+    }
+}
+
+impl Signer for SoftwareSigner {
+    fn certificate(&self) -> &Certificate {
+        &self.cert
+    }
+
+    fn algorithm(&self) -> SignatureAlgorithm {
+        self.alg
+    }
+
+    fn sign(&self, data: &[u8]) -> Result<Vec<u8>, SignError> {
+        #[cfg(feature = "aws-lc")]
+        {
+            use aws_lc_rs::rand::SystemRandom;
+            use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RSA_PSS_SHA256};
+            let rng = SystemRandom::new();
+            let err = |_| SignError::Signer("signing failed".into());
+            match &self.key {
+                SoftwareKey::Rsa(k) => {
+                    let mut sig = vec![0u8; k.public_modulus_len()];
+                    let enc = match self.alg {
+                        SignatureAlgorithm::RsaPss { .. } => &RSA_PSS_SHA256,
+                        _ => &RSA_PKCS1_SHA256,
+                    };
+                    k.sign(enc, &rng, data, &mut sig).map_err(err)?;
+                    Ok(sig)
+                }
+                SoftwareKey::Ec(k) => Ok(k.sign(&rng, data).map_err(err)?.as_ref().to_vec()),
+            }
+        }
+        #[cfg(not(feature = "aws-lc"))]
+        {
+            let _ = data;
+            Err(SignError::Signer("software signing needs the aws-lc feature".into()))
+        }
+    }
+}
+
+/// The CAdES baseline level produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Level {
+    /// B-B: content-type, message-digest, signing-time, signingCertificateV2.
+    BB,
+}
+
+/// How to sign.
+#[derive(Debug, Clone)]
+pub struct SignOptions {
+    /// Leave the content out of the CMS (a `.p7s` beside the document).
+    pub detached: bool,
+    /// The signing-time attribute (the caller's clock; the core reads none).
+    pub signing_time: Time,
+    /// Certificates to include besides the signer's (its intermediates).
+    pub chain: Vec<Certificate>,
+    /// Check the signer's certificate before signing against this store (validity, key usage,
+    /// chain), as Circular 15/2025 requires of signing software.
+    pub check_against: Option<(TrustStore, PathOptions)>,
+    /// Sign even if that check fails.
+    pub force: bool,
+    /// The level.
+    pub level: Level,
+}
+
+impl SignOptions {
+    /// Attached B-B at `signing_time`, no pre-signing check.
+    pub fn new(signing_time: Time) -> SignOptions {
+        SignOptions {
+            detached: false,
+            signing_time,
+            chain: Vec::new(),
+            check_against: None,
+            force: false,
+            level: Level::BB,
+        }
+    }
+}
+
+fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+    encode_tlv(tag::SEQUENCE, &parts.concat())
+}
+
+fn alg_id(alg: &SignatureAlgorithm) -> Vec<u8> {
+    let sha256_alg = seq(&[encode_tlv(tag::OID, oid::SHA256)]);
+    match alg {
+        SignatureAlgorithm::RsaPkcs1 { hash } => {
+            let o = match hash {
+                HashAlgorithm::Sha1 => oid::SHA1_WITH_RSA,
+                HashAlgorithm::Sha224 => oid::SHA224_WITH_RSA,
+                HashAlgorithm::Sha256 => oid::SHA256_WITH_RSA,
+                HashAlgorithm::Sha384 => oid::SHA384_WITH_RSA,
+                HashAlgorithm::Sha512 => oid::SHA512_WITH_RSA,
+            };
+            seq(&[encode_tlv(tag::OID, o), vec![0x05, 0x00]])
+        }
+        SignatureAlgorithm::RsaPss { .. } => {
+            let mgf = seq(&[encode_tlv(tag::OID, oid::MGF1), sha256_alg.clone()]);
+            let params = seq(&[
+                encode_tlv(0xA0, &sha256_alg),
+                encode_tlv(0xA1, &mgf),
+                encode_tlv(0xA2, &[0x02, 0x01, 32]),
+            ]);
+            seq(&[encode_tlv(tag::OID, oid::RSASSA_PSS), params])
+        }
+        SignatureAlgorithm::Ecdsa { hash } => {
+            let o = match hash {
+                HashAlgorithm::Sha384 => oid::ECDSA_WITH_SHA384,
+                HashAlgorithm::Sha512 => oid::ECDSA_WITH_SHA512,
+                _ => oid::ECDSA_WITH_SHA256,
+            };
+            seq(&[encode_tlv(tag::OID, o)])
+        }
+    }
+}
+
+fn attribute(id: &[u8], value: Vec<u8>) -> Vec<u8> {
+    seq(&[encode_tlv(tag::OID, id), encode_tlv(tag::SET, &value)])
+}
+
+/// Sign `content` (bytes, or a reader for detached signatures of large files) as CAdES.
+pub fn sign(
+    content: Content<'_>,
+    signer: &dyn Signer,
+    options: &SignOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<Vec<u8>, SignError> {
+    let cert = signer.certificate();
+    if let Some((store, po)) = &options.check_against {
+        let mut po = po.clone();
+        po.time = options.signing_time;
+        let r = path::verify_chain(cert, &options.chain, store, &po, provider);
+        if r.verdict != Verdict::Valid && !options.force {
+            let why = r.error.map(|e| e.describe()).unwrap_or_else(|| "not valid".into());
+            return Err(SignError::CertificateRefused(why));
+        }
+    }
+    let alg = signer.algorithm();
+    let hash = alg.hash();
+    let (digest, attached) = match content {
+        Content::Bytes(b) => (provider.digest(hash, b), (!options.detached).then(|| b.to_vec())),
+        Content::Reader(r) => {
+            let mut h = provider.hasher(hash);
+            let mut buf = vec![0u8; 1 << 16];
+            let mut kept = Vec::new();
+            loop {
+                let n = r.read(&mut buf).map_err(|e| SignError::Io(e.to_string()))?;
+                if n == 0 {
+                    break;
+                }
+                let chunk = buf.get(..n).unwrap_or(&[]);
+                h.update(chunk);
+                if !options.detached {
+                    kept.extend_from_slice(chunk);
+                }
+            }
+            (h.finish(), (!options.detached).then_some(kept))
+        }
+    };
+    // CAdES B-B signed attributes; ESSCertIDv2 with SHA-256 (the DEFAULT, so omitted) and
+    // the issuer and serial of the signer's certificate.
+    let issuer_serial = seq(&[
+        seq(&[encode_tlv(0xA4, cert.issuer().der())]),
+        encode_tlv(tag::INTEGER, cert.serial()),
+    ]);
+    let ess = seq(&[seq(&[seq(&[
+        encode_tlv(tag::OCTET_STRING, &provider.digest(HashAlgorithm::Sha256, cert.der())),
+        issuer_serial,
+    ])])]);
+    let mut attrs = vec![
+        attribute(oid::AA_CONTENT_TYPE, encode_tlv(tag::OID, oid::CT_DATA)),
+        attribute(oid::AA_SIGNING_TIME, options.signing_time.to_der()),
+        attribute(oid::AA_MESSAGE_DIGEST, encode_tlv(tag::OCTET_STRING, &digest)),
+        attribute(oid::AA_SIGNING_CERTIFICATE_V2, ess),
+    ];
+    // DER: a SET OF sorted by encoding.
+    attrs.sort();
+    let signed_attrs = encode_tlv(tag::SET, &attrs.concat());
+    let signature = signer.sign(&signed_attrs)?;
+    // Check what the signer produced before handing it out.
+    let key = cert.public_key().map_err(|e| SignError::Key(e.to_string()))?;
+    crypto::verify_signature(
+        provider,
+        crypto::AlgorithmPolicy::LEGACY,
+        &alg,
+        key,
+        &signed_attrs,
+        &signature,
+    )
+    .map_err(|e| SignError::Signer(format!("the signature produced does not verify: {e}")))?;
+    let mut signed_attrs_implicit = signed_attrs;
+    if let Some(first) = signed_attrs_implicit.first_mut() {
+        *first = 0xA0;
+    }
+    let digest_alg = seq(&[encode_tlv(tag::OID, hash.oid())]);
+    let signer_info = seq(&[
+        vec![0x02, 0x01, 0x01],
+        seq(&[cert.issuer().der().to_vec(), encode_tlv(tag::INTEGER, cert.serial())]),
+        digest_alg.clone(),
+        signed_attrs_implicit,
+        alg_id(&alg),
+        encode_tlv(tag::OCTET_STRING, &signature),
+    ]);
+    let mut encap = vec![encode_tlv(tag::OID, oid::CT_DATA)];
+    if let Some(c) = attached {
+        encap.push(encode_tlv(0xA0, &encode_tlv(tag::OCTET_STRING, &c)));
+    }
+    let mut certs: Vec<u8> = cert.der().to_vec();
+    for c in &options.chain {
+        if c != cert {
+            certs.extend_from_slice(c.der());
+        }
+    }
+    let signed_data = seq(&[
+        vec![0x02, 0x01, 0x01],
+        encode_tlv(tag::SET, &digest_alg),
+        seq(&encap),
+        encode_tlv(0xA0, &certs),
+        encode_tlv(tag::SET, &signer_info),
+    ]);
+    Ok(seq(&[
+        encode_tlv(tag::OID, oid::CT_SIGNED_DATA),
+        encode_tlv(0xA0, &signed_data),
+    ]))
+}
+
+/// The content to sign.
+pub enum Content<'a> {
+    /// In memory.
+    Bytes(&'a [u8]),
+    /// Streamed (for detached signatures it is never held in memory).
+    Reader(&'a mut dyn Read),
+}
