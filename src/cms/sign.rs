@@ -322,7 +322,7 @@ pub fn sign(
         encode_tlv(tag::OCTET_STRING, &provider.digest(HashAlgorithm::Sha256, cert.der())),
         issuer_serial,
     ])])]);
-    let mut attrs = vec![
+    let mut attrs = [
         attribute(oid::AA_CONTENT_TYPE, encode_tlv(tag::OID, oid::CT_DATA)),
         attribute(oid::AA_SIGNING_TIME, options.signing_time.to_der()),
         attribute(oid::AA_MESSAGE_DIGEST, encode_tlv(tag::OCTET_STRING, &digest)),
