@@ -407,3 +407,88 @@ impl CrlSummary {
         }
     }
 }
+
+/// Version of the JSON schema of [`CmsReport`].
+pub const CMS_SCHEMA: &str = "kyso.cms/1";
+
+/// One signer in a [`CmsReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SignerReport {
+    /// Index of the SignerInfo.
+    pub index: usize,
+    /// `valid`, `invalid` or `indeterminate`.
+    pub verdict: crate::path::Verdict,
+    /// Why not valid, as data.
+    pub error: Option<crate::cms::SignerError>,
+    /// The signer's subject.
+    pub signer: Option<String>,
+    /// The signer's identity (MST, CCCD…).
+    pub identity: Option<Identity>,
+    /// The hierarchy the signer's chain reached.
+    pub hierarchy: Option<String>,
+    /// signingTime as written.
+    pub signing_time: Option<String>,
+    /// The time the chain was judged at.
+    pub judged_at: String,
+    /// Legacy algorithms of the signature itself.
+    pub legacy: Vec<crate::error::LegacyReason>,
+    /// Whether signingCertificate(V2) bound the certificate.
+    pub signing_certificate_bound: bool,
+    /// Warnings (the +7 h drift…).
+    pub warnings: Vec<String>,
+    /// The chain report of the signer's certificate.
+    pub chain: Option<ChainReport>,
+}
+
+/// What `kyso verify` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct CmsReport {
+    /// [`CMS_SCHEMA`].
+    pub schema: &'static str,
+    /// Valid when every signer is (and there is one).
+    pub verdict: crate::path::Verdict,
+    /// eContentType, dotted.
+    pub content_type: String,
+    /// Each signer.
+    pub signers: Vec<SignerReport>,
+}
+
+impl CmsReport {
+    /// Report on a CMS verification made with `options`.
+    pub fn new(r: &crate::cms::CmsResult, options: &crate::cms::VerifyOptions) -> CmsReport {
+        CmsReport {
+            schema: CMS_SCHEMA,
+            verdict: r.verdict,
+            content_type: r.content_type.dotted(),
+            signers: r
+                .signers
+                .iter()
+                .map(|s| {
+                    let mut po = options.path.clone();
+                    po.time = s.judged_at;
+                    SignerReport {
+                        index: s.index,
+                        verdict: s.verdict,
+                        error: s.error.clone(),
+                        signer: s.certificate.as_ref().map(|c| c.subject().display()),
+                        identity: s.certificate.as_ref().map(Identity::of),
+                        hierarchy: s
+                            .chain
+                            .as_ref()
+                            .and_then(|c| c.hierarchy.as_ref())
+                            .map(crate::trust::Hierarchy::id),
+                        signing_time: s.signing_time.map(|t| t.rfc3339()),
+                        judged_at: s.judged_at.rfc3339(),
+                        legacy: s.signature.as_ref().map(|v| v.legacy.clone()).unwrap_or_default(),
+                        signing_certificate_bound: s.signing_certificate_bound,
+                        warnings: s.warnings.clone(),
+                        chain: match (&s.chain, &s.certificate) {
+                            (Some(ch), Some(cert)) => Some(ChainReport::new(cert, ch, &po)),
+                            _ => None,
+                        },
+                    }
+                })
+                .collect(),
+        }
+    }
+}

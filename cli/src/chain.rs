@@ -54,20 +54,8 @@ pub struct VerifyArgs {
     /// Accept SHA-1 and RSA keys of 1024–2047 bits (reported as legacy).
     #[arg(long)]
     allow_legacy: bool,
-    /// CRL files (DER or PEM; complete and delta) to use as revocation evidence.
-    #[arg(long = "crl", value_name = "FILE")]
-    crls: Vec<PathBuf>,
-    /// OCSP response files (DER) to use as revocation evidence.
-    #[arg(long = "ocsp-response", value_name = "FILE")]
-    ocsp_responses: Vec<PathBuf>,
-    /// Fetch what is missing over HTTP: issuer certificates from caIssuers, OCSP responses
-    /// from the responder each certificate names, else its CRLs.
-    #[arg(long)]
-    online: bool,
-    /// What a certificate without usable evidence does: soft (valid, with a warning), hard
-    /// (indeterminate), off (revocation not checked).
-    #[arg(long, value_enum, default_value = "soft")]
-    revocation: Revocation,
+    #[command(flatten)]
+    evidence: EvidenceArgs,
     /// Print the report as JSON (schema kyso.chain/1).
     #[arg(long)]
     json: bool,
@@ -77,6 +65,25 @@ pub struct VerifyArgs {
 enum Model {
     Shell,
     Chain,
+}
+
+/// Revocation evidence and mode, shared by `chain verify` and `verify`.
+#[derive(Args)]
+pub struct EvidenceArgs {
+    /// CRL files (DER or PEM; complete and delta) to use as revocation evidence.
+    #[arg(long = "crl", value_name = "FILE")]
+    crls: Vec<PathBuf>,
+    /// OCSP response files (DER) to use as revocation evidence.
+    #[arg(long = "ocsp-response", value_name = "FILE")]
+    ocsp_responses: Vec<PathBuf>,
+    /// Fetch what is missing over HTTP: issuer certificates from caIssuers, OCSP responses
+    /// from the responder each certificate names, else its CRLs.
+    #[arg(long)]
+    pub online: bool,
+    /// What a certificate without usable evidence does: soft (valid, with a warning), hard
+    /// (indeterminate), off (revocation not checked).
+    #[arg(long, value_enum, default_value = "soft")]
+    revocation: Revocation,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,7 +101,8 @@ enum LeafUsage {
     Any,
 }
 
-fn read(p: &PathBuf) -> Result<Vec<Certificate>, String> {
+/// Every certificate in a file.
+pub fn read_certs(p: &PathBuf) -> Result<Vec<Certificate>, String> {
     let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
     kyso::load_certificates(&bytes).map_err(|e| format!("{}: {e}", p.display()))
 }
@@ -114,26 +122,14 @@ fn eku_oid(s: &str) -> Result<Oid, String> {
 }
 
 pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
-    let mut leaf_file = read(&a.leaf)?;
+    let mut leaf_file = read_certs(&a.leaf)?;
     let leaf = leaf_file.remove(0);
     let mut pool = leaf_file;
     for p in &a.pool {
-        pool.extend(read(p)?);
+        pool.extend(read_certs(p)?);
     }
     let vietnam = a.vietnam || a.anchors.is_empty();
-    let mut store = if vietnam {
-        TrustStore::vietnam()
-    } else {
-        TrustStore::new()
-    };
-    for p in &a.anchors {
-        let name = p
-            .file_stem()
-            .map_or("anchor".into(), |s| s.to_string_lossy().into_owned());
-        for c in read(p)? {
-            store.add_anchor(c, Hierarchy::Custom(name.clone()));
-        }
-    }
+    let store = trust_store(&a.anchors, vietnam)?;
     let time = match &a.at {
         Some(t) => Time::parse_rfc3339(t).ok_or_else(|| format!("--at {t}: not an RFC 3339 time"))?,
         None => Time::now(),
@@ -151,30 +147,9 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     if a.allow_legacy {
         o.algorithms = AlgorithmPolicy::LEGACY;
     }
-    let mut crls = Vec::new();
-    for p in &a.crls {
-        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        crls.push(
-            Crl::from_bytes(&bytes)
-                .map_err(|e| format!("{}: {e}", p.display()))?
-                .with_origin(p.display().to_string()),
-        );
-    }
-    let mut ocsp = Vec::new();
-    for p in &a.ocsp_responses {
-        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        ocsp.push(
-            OcspResponse::from_der(&bytes)
-                .map_err(|e| format!("{}: {e}", p.display()))?
-                .with_origin(p.display().to_string()),
-        );
-    }
-    let mode = match a.revocation {
-        Revocation::Soft => RevocationMode::Soft,
-        Revocation::Hard => RevocationMode::Hard,
-        Revocation::Off => RevocationMode::Off,
-    };
-    let mut evidence = RevocationEvidence::from_crls(crls).with_ocsp(ocsp);
+    let revocation = evidence(&a.evidence)?;
+    let mode = revocation.mode;
+    let mut evidence = (*revocation.evidence).clone();
     o.required_eku = a.eku.iter().map(|e| eku_oid(e)).collect::<Result<_, _>>()?;
     o.policy = PolicySettings {
         initial_policy_set: a
@@ -187,7 +162,7 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         initial_any_policy_inhibit: a.inhibit_any_policy,
     };
     let mut notes = Vec::new();
-    if a.online && mode != RevocationMode::Off {
+    if a.evidence.online && mode != RevocationMode::Off {
         notes = online(&leaf, &mut pool, &store, &o, &mut evidence);
     }
     o.revocation = RevocationOptions {
@@ -198,7 +173,7 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     let report = ChainReport::new(&leaf, &r, &o);
     if a.json {
         let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-        if a.online {
+        if a.evidence.online {
             v["fetched"] = serde_json::to_value(&notes).map_err(|e| e.to_string())?;
         }
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
@@ -218,9 +193,58 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     })
 }
 
+/// A trust store: the Vietnamese bundle when asked, plus anchors from files (hierarchy
+/// `custom:<file stem>`).
+pub fn trust_store(anchors: &[PathBuf], vietnam: bool) -> Result<TrustStore, String> {
+    let mut store = if vietnam {
+        TrustStore::vietnam()
+    } else {
+        TrustStore::new()
+    };
+    for p in anchors {
+        let name = p
+            .file_stem()
+            .map_or("anchor".into(), |s| s.to_string_lossy().into_owned());
+        for c in read_certs(p)? {
+            store.add_anchor(c, Hierarchy::Custom(name.clone()));
+        }
+    }
+    Ok(store)
+}
+
+/// The revocation options the evidence flags describe (files read; nothing fetched yet).
+pub fn evidence(a: &EvidenceArgs) -> Result<RevocationOptions, String> {
+    let mut crls = Vec::new();
+    for p in &a.crls {
+        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        crls.push(
+            Crl::from_bytes(&bytes)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .with_origin(p.display().to_string()),
+        );
+    }
+    let mut ocsp = Vec::new();
+    for p in &a.ocsp_responses {
+        let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        ocsp.push(
+            OcspResponse::from_der(&bytes)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .with_origin(p.display().to_string()),
+        );
+    }
+    Ok(RevocationOptions {
+        mode: match a.revocation {
+            Revocation::Soft => RevocationMode::Soft,
+            Revocation::Hard => RevocationMode::Hard,
+            Revocation::Off => RevocationMode::Off,
+        },
+        evidence: std::sync::Arc::new(RevocationEvidence::from_crls(crls).with_ocsp(ocsp)),
+    })
+}
+
 /// Complete the pool from caIssuers (at most three rounds), then gather revocation evidence
 /// for the path found.
-fn online(
+pub fn online(
     leaf: &Certificate,
     pool: &mut Vec<Certificate>,
     store: &TrustStore,

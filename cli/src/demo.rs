@@ -1,15 +1,20 @@
 //! `kyso demo`: the main job on an embedded default. Builds a test PKI of both hierarchies in
-//! memory, signs a document with a company's (public hierarchy) and an officer's (government
-//! hierarchy) certificate, verifies both against one trust store holding both roots, and shows
-//! a tampered document and an untrusted signer being rejected.
+//! memory, signs a document as CAdES (CMS) with a company's certificate (public hierarchy) and
+//! an officer's (government hierarchy), verifies both against one trust store holding both
+//! roots with revocation checked on CRLs, and shows a tampered document, an untrusted signer
+//! and a revoked signer being rejected.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use kyso::crypto::{self, AlgorithmPolicy, SignatureAlgorithm};
-use kyso::path::{self, PathOptions, Verdict};
+use kyso::cms::{self, Content, SignOptions, SignerError, SoftwareSigner, VerifyOptions};
+use kyso::crypto;
+use kyso::path::{PathOptions, Verdict};
+use kyso::revocation::{CertStatus, Crl, RevocationEvidence, RevocationMode, RevocationOptions};
 use kyso::vn::Identity;
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
-use kyso_testpki::{Entity, VietnamTestPki};
+use kyso_testpki::der::unix;
+use kyso_testpki::{issue, issue_crl, ku, name, CertSpec, CrlSpec, Entity, Revoked, TestKey, VietnamTestPki};
 
 const DOCUMENT: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n\
 QUYẾT ĐỊNH số 123/QĐ-BTN về việc thử nghiệm chữ ký số liên thông hai hệ thống.\n";
@@ -20,135 +25,224 @@ struct Case {
     expected: &'static str,
     signer: String,
     identity: Vec<String>,
-    signature: String,
-    chain: String,
     hierarchy: Option<String>,
     path: Vec<String>,
+    revocation: Vec<String>,
     verdict: String,
     reason: Option<String>,
     as_expected: bool,
 }
 
-fn cert(e: &Entity) -> Result<Certificate, String> {
-    Certificate::from_der(&e.cert).map_err(|err| format!("{}: {err}", e.label))
+fn cert(der: &[u8]) -> Result<Certificate, String> {
+    Certificate::from_der(der).map_err(|e| e.to_string())
 }
 
-/// One trust store, one pool of certificates travelling with the documents, one time.
-struct Verifier {
+fn verdict_text(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Valid => "VALID",
+        Verdict::Invalid => "INVALID",
+        Verdict::Indeterminate => "INDETERMINATE",
+    }
+}
+
+struct Demo {
     store: TrustStore,
-    pool: Vec<Certificate>,
-    at: Time,
+    options: VerifyOptions,
 }
 
-impl Verifier {
-    /// Verify a raw signature over `doc` by `signer`, then the signer's chain.
-    fn verify(&self, case: &'static str, expected: &'static str, doc: &[u8], sig: &[u8], signer: &Certificate) -> Case {
-        let (pool, store, at) = (&self.pool, &self.store, self.at);
-        let provider = crypto::default_provider();
-        let alg = SignatureAlgorithm::RsaPkcs1 {
-            hash: crypto::HashAlgorithm::Sha256,
-        };
-        let signature = match signer.public_key() {
-            Ok(key) => crypto::verify_signature(provider, AlgorithmPolicy::STRICT, &alg, key, doc, sig),
-            Err(e) => Err(e),
-        };
-        let chain = path::verify_chain(signer, pool, store, &PathOptions::at(at), provider);
-        let id = Identity::of(signer);
-        let verdict = match (&signature, chain.verdict) {
-            (Err(_), _) => Verdict::Invalid,
-            (Ok(_), v) => v,
-        };
-        let reason = match (&signature, &chain.error) {
-            (Err(e), _) => Some(format!("document signature: {e}")),
-            (Ok(_), Some(e)) => Some(e.describe()),
-            _ => None,
-        };
-        let verdict_text = match verdict {
-            Verdict::Valid => "VALID",
-            Verdict::Invalid => "INVALID",
-            Verdict::Indeterminate => "INDETERMINATE",
-        };
-        Case {
+impl Demo {
+    fn check(&self, case: &'static str, expected: &'static str, sig: &[u8], content: &[u8]) -> Result<Case, String> {
+        let bytes = content.to_vec();
+        let mut reopen =
+            move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(bytes.clone()))) };
+        let r = cms::verify(
+            sig,
+            Some(&mut reopen),
+            &self.store,
+            &[],
+            &self.options,
+            crypto::default_provider(),
+        )
+        .map_err(|e| e.to_string())?;
+        let s = r.signers.first().ok_or("no signer")?;
+        let chain = s.chain.as_ref();
+        let reason = s.error.as_ref().map(|e| match e {
+            SignerError::DigestMismatch => "the document does not match the signed digest".to_string(),
+            SignerError::Chain { reason } => reason.clone(),
+            other => format!("{other:?}"),
+        });
+        let verdict = verdict_text(r.verdict);
+        Ok(Case {
             case,
             expected,
-            signer: signer.subject().common_name().unwrap_or_default(),
-            identity: id
-                .ids
-                .iter()
-                .map(|v| format!("{} {}", v.kind.prefix(), v.value))
-                .collect(),
-            signature: match &signature {
-                Ok(_) => "intact (RSA PKCS#1 v1.5, SHA-256)".into(),
-                Err(e) => format!("FAILED: {e}"),
-            },
-            chain: match &chain.error {
-                None => "valid".into(),
-                Some(e) => e.describe(),
-            },
-            hierarchy: chain
-                .hierarchy
+            signer: s
+                .certificate
                 .as_ref()
-                .filter(|_| chain.verdict == Verdict::Valid)
+                .and_then(|c| c.subject().common_name())
+                .unwrap_or_default(),
+            identity: s
+                .certificate
+                .as_ref()
+                .map(|c| {
+                    Identity::of(c)
+                        .ids
+                        .iter()
+                        .map(|v| format!("{} {}", v.kind.prefix(), v.value))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            hierarchy: chain
+                .filter(|c| c.verdict == Verdict::Valid)
+                .and_then(|c| c.hierarchy.as_ref())
                 .map(Hierarchy::label_en),
             path: chain
-                .path
-                .iter()
-                .map(|c| c.subject().common_name().unwrap_or_default())
-                .collect(),
-            as_expected: verdict_text == expected,
-            verdict: verdict_text.into(),
+                .map(|c| {
+                    c.path
+                        .iter()
+                        .map(|x| x.subject().common_name().unwrap_or_default())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            revocation: chain
+                .map(|c| {
+                    c.revocation
+                        .iter()
+                        .map(|st| match st {
+                            CertStatus::Good { source } => format!("good ({} of {})", source.kind, source.issuer),
+                            CertStatus::Revoked { time, reason, .. } => format!("REVOKED {time} ({reason:?})"),
+                            CertStatus::Unknown { why } => format!("unknown ({why})"),
+                            CertStatus::NotChecked => "not checked".into(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            as_expected: verdict == expected,
+            verdict: verdict.into(),
             reason,
-        }
+        })
     }
+}
+
+fn signer(e: &Entity) -> Result<SoftwareSigner, String> {
+    SoftwareSigner::from_pkcs8(e.key.pkcs8(), cert(&e.cert)?).map_err(|e| e.to_string())
 }
 
 pub fn run(json: bool) -> Result<ExitCode, String> {
     let pki = VietnamTestPki::build();
-    let mut store = TrustStore::new();
-    store.add_anchor(cert(&pki.gov_root)?, Hierarchy::Government);
-    store.add_anchor(cert(&pki.pub_root)?, Hierarchy::Public);
-    // The sub-CAs travel with the document, as CMS signatures carry them.
-    let pool = vec![cert(&pki.gov_sub)?, cert(&pki.pub_sub)?, cert(&pki.rogue_root)?];
-    let company = cert(&pki.company)?;
-    let officer = cert(&pki.officer)?;
-    let rogue = cert(&pki.rogue_leaf)?;
     let now = Time::now();
+    let mut store = TrustStore::new();
+    store.add_anchor(cert(&pki.gov_root.cert)?, Hierarchy::Government);
+    store.add_anchor(cert(&pki.pub_root.cert)?, Hierarchy::Public);
+    // A third signer under the licensed CA, revoked for key compromise.
+    let revoked_key = TestKey::load("leaf-c");
+    let revoked = Entity {
+        label: "revoked",
+        cert: issue(
+            &CertSpec {
+                serial: 0x2009,
+                subject: name(&[("C", "VN"), ("CN", "Trần Thị Bình"), ("UID", "CCCD:079199000123")]),
+                not_before: unix(2025, 1, 1),
+                not_after: unix(2035, 1, 1),
+                key_usage: Some(ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION),
+                ..CertSpec::default()
+            },
+            &revoked_key,
+            Some((&pki.pub_sub.subject, &pki.pub_sub.key)),
+        ),
+        subject: Vec::new(),
+        key: revoked_key,
+    };
+    // Fresh CRLs of the four CAs: the revocation evidence.
+    let crl = |issuer: &Entity, number, revoked: Vec<Revoked>| {
+        issue_crl(
+            &CrlSpec {
+                this_update: now.0 - 3600,
+                next_update: Some(now.0 + 7 * 86_400),
+                number,
+                revoked,
+                ..CrlSpec::default()
+            },
+            (&issuer.subject, &issuer.key),
+        )
+    };
+    let crls = vec![
+        crl(&pki.gov_root, 1, vec![]),
+        crl(&pki.pub_root, 1, vec![]),
+        crl(&pki.gov_sub, 7, vec![]),
+        crl(
+            &pki.pub_sub,
+            7,
+            vec![Revoked {
+                serial: 0x2009,
+                date: now.0 - 86_400,
+                reason: Some(1),
+            }],
+        ),
+    ];
+    let mut options = VerifyOptions::new(now);
+    options.path = PathOptions::vietnam(now);
+    options.path.revocation = RevocationOptions {
+        mode: RevocationMode::Hard,
+        evidence: Arc::new(RevocationEvidence::from_crls(
+            crls.iter()
+                .map(|d| Crl::from_bytes(d))
+                .collect::<Result<_, _>>()
+                .map_err(|e| e.to_string())?,
+        )),
+    };
+    let sign = |e: &Entity, chain: &Entity| -> Result<Vec<u8>, String> {
+        let mut o = SignOptions::new(now);
+        o.detached = true;
+        o.chain = vec![cert(&chain.cert)?];
+        cms::sign(
+            Content::Bytes(DOCUMENT.as_bytes()),
+            &signer(e)?,
+            &o,
+            crypto::default_provider(),
+        )
+        .map_err(|e| e.to_string())
+    };
     let doc = DOCUMENT.as_bytes();
-    let company_sig = pki.company.key.sign(doc);
-    let officer_sig = pki.officer.key.sign(doc);
-    let rogue_sig = pki.rogue_leaf.key.sign(doc);
     let mut tampered = doc.to_vec();
     tampered.extend_from_slice("Sửa đổi: số tiền 1.000.000 đồng.\n".as_bytes());
-
-    let v = Verifier { store, pool, at: now };
+    let company_sig = sign(&pki.company, &pki.pub_sub)?;
+    let demo = Demo { store, options };
+    let mut rogue_opts = SignOptions::new(now);
+    rogue_opts.detached = true;
+    rogue_opts.chain = vec![cert(&pki.rogue_root.cert)?];
+    let rogue_sig = cms::sign(
+        Content::Bytes(doc),
+        &signer(&pki.rogue_leaf)?,
+        &rogue_opts,
+        crypto::default_provider(),
+    )
+    .map_err(|e| e.to_string())?;
     let cases = vec![
-        v.verify("company signs (public hierarchy)", "VALID", doc, &company_sig, &company),
-        v.verify(
+        demo.check("company signs (public hierarchy)", "VALID", &company_sig, doc)?,
+        demo.check(
             "officer countersigns (government hierarchy)",
             "VALID",
+            &sign(&pki.officer, &pki.gov_sub)?,
             doc,
-            &officer_sig,
-            &officer,
-        ),
-        v.verify(
-            "document changed after signing",
-            "INVALID",
-            &tampered,
-            &company_sig,
-            &company,
-        ),
-        v.verify(
+        )?,
+        demo.check("document changed after signing", "INVALID", &company_sig, &tampered)?,
+        demo.check(
             "signer under an untrusted look-alike root",
             "INDETERMINATE",
-            doc,
             &rogue_sig,
-            &rogue,
-        ),
+            doc,
+        )?,
+        demo.check(
+            "signer whose certificate was revoked",
+            "INVALID",
+            &sign(&revoked, &pki.pub_sub)?,
+            doc,
+        )?,
     ];
     let all_ok = cases.iter().all(|c| c.as_expected);
     if json {
         let out = serde_json::json!({
-            "schema": "kyso.demo/1",
+            "schema": "kyso.demo/2",
             "validation_time": now.rfc3339(),
             "provider": crypto::default_provider().name(),
             "cases": cases,
@@ -163,7 +257,7 @@ pub fn run(json: bool) -> Result<ExitCode, String> {
 
 fn print_text(pki: &VietnamTestPki, cases: &[Case], now: Time) {
     let name = |e: &Entity| {
-        Certificate::from_der(&e.cert)
+        cert(&e.cert)
             .ok()
             .and_then(|c| c.subject().common_name())
             .unwrap_or_default()
@@ -176,24 +270,26 @@ fn print_text(pki: &VietnamTestPki, cases: &[Case], now: Time) {
         "  untrusted   {} (same name as the public root, other key)",
         name(&pki.rogue_root)
     );
+    println!("Trust store: the two roots. Revocation: the four CAs' CRLs, hard-fail.");
+    println!("Signatures: detached CAdES B-B (CMS, SHA-256, RSA PKCS#1 v1.5, signingCertificateV2).");
     println!(
-        "Trust store: the two roots. Validation time: {now}. Crypto: {}.",
+        "Validation time: {now}. Crypto: {}.\n",
         crypto::default_provider().name()
-    );
-    println!(
-        "Document: {} bytes, signed as raw RSA PKCS#1 v1.5 signatures.\n",
-        DOCUMENT.len()
     );
     for (i, c) in cases.iter().enumerate() {
         println!("{}. {}", i + 1, c.case);
         println!("   signer     {}  [{}]", c.signer, c.identity.join(", "));
-        println!("   signature  {}", c.signature);
-        println!("   chain      {}", c.chain);
         if !c.path.is_empty() {
             println!("   path       {}", c.path.join(" → "));
         }
         if let Some(h) = &c.hierarchy {
             println!("   hierarchy  {h}");
+        }
+        for (j, r) in c.revocation.iter().enumerate() {
+            println!("   revocation #{j} {r}");
+        }
+        if let Some(r) = &c.reason {
+            println!("   reason     {r}");
         }
         let mark = if c.as_expected { "as expected" } else { "UNEXPECTED" };
         println!("   verdict    {}  ({mark})\n", c.verdict);

@@ -3,6 +3,7 @@
 
 mod chain;
 mod demo;
+mod sign;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sign a file as CAdES (CMS), attached or detached.
+    Sign(sign::SignArgs),
+    /// Verify a CMS / CAdES signature: every signer, its chain, revocation. Exit status: 0
+    /// valid, 1 invalid, 2 indeterminate or usage error.
+    Verify(sign::VerifyArgs),
     /// Inspect certificates.
     Cert {
         #[command(subcommand)]
@@ -95,6 +101,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { json } => demo::run(json),
+        Command::Sign(a) => sign::sign(a),
+        Command::Verify(a) => sign::verify(a),
         Command::Cert {
             command: CertCommand::Show { files, json },
         } => cert_show(&files, json),

@@ -24,7 +24,7 @@ fn demo_verifies_both_hierarchies_and_rejects_the_bad_cases() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("government-specialized (VGCA)"), "{out}");
     assert!(out.contains("public (NEAC national root)"), "{out}");
-    assert!(out.contains("4 of 4 cases as expected"), "{out}");
+    assert!(out.contains("5 of 5 cases as expected"), "{out}");
     let (code, out, _) = kyso(&["demo", "--json"]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -34,7 +34,8 @@ fn demo_verifies_both_hierarchies_and_rejects_the_bad_cases() {
         .iter()
         .map(|c| c["verdict"].as_str().unwrap())
         .collect();
-    assert_eq!(verdicts, ["VALID", "VALID", "INVALID", "INDETERMINATE"]);
+    assert_eq!(verdicts, ["VALID", "VALID", "INVALID", "INDETERMINATE", "INVALID"]);
+    assert_eq!(v["schema"], "kyso.demo/2");
     let cases = v["cases"].as_array().unwrap();
     assert_eq!(cases[0]["identity"][0], "MST 0109999999");
     assert_eq!(cases[1]["identity"][0], "CCCD 001099012345");
@@ -252,4 +253,54 @@ fn crl_show_and_chain_verify_with_crls() {
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["revocation"][0]["status"], "unknown");
+}
+
+#[test]
+fn sign_then_verify_from_the_command_line() {
+    let pki = kyso_testpki::VietnamTestPki::build();
+    let dir = std::env::temp_dir().join(format!("kyso-cli-sign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let put = |n: &str, b: &[u8]| {
+        let p = dir.join(n);
+        std::fs::write(&p, b).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let key = put("company.p8", pki.company.key.pkcs8());
+    let cert = put("company.der", &pki.company.cert);
+    let sub = put("sub.der", &pki.pub_sub.cert);
+    let root = put("root.der", &pki.pub_root.cert);
+    let doc = put("doc.txt", "Hóa đơn số 0000123".as_bytes());
+    let sig = dir.join("doc.p7s").to_str().unwrap().to_string();
+    let (code, out, err) = kyso(&[
+        "sign",
+        "--key",
+        &key,
+        "--cert",
+        &cert,
+        "--chain",
+        &sub,
+        "--anchor",
+        &root,
+        "--detached",
+        &doc,
+        &sig,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = kyso(&["verify", &sig, "--content", &doc, "--anchor", &root, "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "kyso.cms/1");
+    assert_eq!(v["signers"][0]["verdict"], "valid");
+    assert_eq!(v["signers"][0]["identity"]["ids"][0]["value"], "0109999999");
+    // The wrong content: invalid, exit 1.
+    let other = put("other.txt", b"something else");
+    let (code, _, _) = kyso(&["verify", &sig, "--content", &other, "--anchor", &root]);
+    assert_eq!(code, 1);
+    // Refused before signing: the rogue certificate does not chain to the anchor.
+    let rkey = put("rogue.p8", pki.rogue_leaf.key.pkcs8());
+    let rcert = put("rogue.der", &pki.rogue_leaf.cert);
+    let (code, _, err) = kyso(&["sign", "--key", &rkey, "--cert", &rcert, "--anchor", &root, &doc, &sig]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not acceptable"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,0 +1,208 @@
+//! `kyso sign` and `kyso verify`: CAdES signatures.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use kyso::cms::{self, Content, SignOptions, SoftwareSigner, VerifyOptions};
+use kyso::crypto::{self, AlgorithmPolicy};
+use kyso::path::{PathOptions, Verdict};
+use kyso::report::CmsReport;
+use kyso::{Certificate, Time};
+
+use crate::chain::{evidence, online, read_certs, trust_store, EvidenceArgs};
+
+#[derive(Args)]
+pub struct SignArgs {
+    /// PKCS#8 private key (DER or PEM).
+    #[arg(long)]
+    key: PathBuf,
+    /// The signer's certificate.
+    #[arg(long)]
+    cert: PathBuf,
+    /// Intermediate certificates to include.
+    #[arg(long = "chain", value_name = "FILE")]
+    chain: Vec<PathBuf>,
+    /// Write a detached signature (the content stays out of it).
+    #[arg(long)]
+    detached: bool,
+    /// Sign with RSA-PSS instead of PKCS#1 v1.5.
+    #[arg(long)]
+    pss: bool,
+    /// Files of anchors for the pre-signing check (default: both Vietnamese hierarchies).
+    #[arg(long = "anchor", value_name = "FILE")]
+    anchors: Vec<PathBuf>,
+    /// Sign even if the signer's certificate fails the pre-signing check.
+    #[arg(long)]
+    force: bool,
+    /// The content to sign.
+    input: PathBuf,
+    /// Where to write the CMS (DER).
+    output: PathBuf,
+}
+
+pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
+    let key = std::fs::read(&a.key).map_err(|e| format!("{}: {e}", a.key.display()))?;
+    let cert: Certificate = read_certs(&a.cert)?.remove(0);
+    let mut signer = SoftwareSigner::from_pkcs8(&key, cert).map_err(|e| e.to_string())?;
+    if a.pss {
+        signer = signer.with_pss().map_err(|e| e.to_string())?;
+    }
+    let now = Time::now();
+    let mut o = SignOptions::new(now);
+    o.detached = a.detached;
+    for p in &a.chain {
+        o.chain.extend(read_certs(p)?);
+    }
+    o.check_against = Some((
+        trust_store(&a.anchors, a.anchors.is_empty())?,
+        PathOptions::vietnam(now),
+    ));
+    o.force = a.force;
+    let mut input = std::fs::File::open(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
+    let sig =
+        cms::sign(Content::Reader(&mut input), &signer, &o, crypto::default_provider()).map_err(|e| e.to_string())?;
+    std::fs::write(&a.output, sig).map_err(|e| format!("{}: {e}", a.output.display()))?;
+    println!("signed {} → {}", a.input.display(), a.output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The CMS signature (.p7s, DER, BER or PEM).
+    sig: PathBuf,
+    /// The content, for a detached signature.
+    #[arg(long)]
+    content: Option<PathBuf>,
+    /// Trust both Vietnamese hierarchies (the default when no --anchor is given).
+    #[arg(long)]
+    vietnam: bool,
+    /// Files of anchors.
+    #[arg(long = "anchor", value_name = "FILE")]
+    anchors: Vec<PathBuf>,
+    /// Files of untrusted certificates that may complete paths.
+    #[arg(long = "pool", value_name = "FILE")]
+    pool: Vec<PathBuf>,
+    /// Judge the chains at this time (default: each signer's signing time).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// Accept SHA-1 and RSA keys of 1024–2047 bits (reported as legacy).
+    #[arg(long)]
+    legacy: bool,
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+    /// Print the report as JSON (schema kyso.cms/1).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
+    let sig = std::fs::read(&a.sig).map_err(|e| format!("{}: {e}", a.sig.display()))?;
+    let vietnam = a.vietnam || a.anchors.is_empty();
+    let store = trust_store(&a.anchors, vietnam)?;
+    let mut pool = Vec::new();
+    for p in &a.pool {
+        pool.extend(read_certs(p)?);
+    }
+    let now = Time::now();
+    let mut o = VerifyOptions::new(now);
+    o.path = if vietnam {
+        PathOptions::vietnam(now)
+    } else {
+        PathOptions::at(now)
+    };
+    if a.legacy {
+        o.path.algorithms = AlgorithmPolicy::LEGACY;
+    }
+    o.at = match &a.at {
+        Some(t) => Some(Time::parse_rfc3339(t).ok_or_else(|| format!("--at {t}: not an RFC 3339 time"))?),
+        None => None,
+    };
+    o.path.revocation = evidence(&a.evidence)?;
+    let mut notes = Vec::new();
+    if a.evidence.online && o.path.revocation.mode != kyso::revocation::RevocationMode::Off {
+        // Each signer's path completed from caIssuers, then its evidence fetched.
+        let sd = cms::SignedData::from_bytes(&sig).map_err(|e| e.to_string())?;
+        pool.extend(sd.certificates.iter().cloned());
+        let mut ev = (*o.path.revocation.evidence).clone();
+        for si in &sd.signers {
+            if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
+                let mut po = o.path.clone();
+                po.time = o.at.or(si.signing_time()).unwrap_or(now);
+                notes.extend(online(&cert, &mut pool, &store, &po, &mut ev));
+            }
+        }
+        o.path.revocation.evidence = std::sync::Arc::new(ev);
+    }
+    let content_path = a.content.clone();
+    let mut reopen = move || -> std::io::Result<Box<dyn std::io::Read>> {
+        match &content_path {
+            Some(p) => Ok(Box::new(std::fs::File::open(p)?)),
+            None => Err(std::io::Error::other("no content")),
+        }
+    };
+    let content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn std::io::Read>>> =
+        if a.content.is_some() { Some(&mut reopen) } else { None };
+    let r = cms::verify(&sig, content, &store, &pool, &o, crypto::default_provider()).map_err(|e| e.to_string())?;
+    let report = CmsReport::new(&r, &o);
+    if a.json {
+        let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        if a.evidence.online {
+            v["fetched"] = serde_json::to_value(&notes).map_err(|e| e.to_string())?;
+        }
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+    } else {
+        for n in &notes {
+            if let Some(e) = &n.error {
+                println!("Fetch failed {} {e}", n.kind);
+            }
+        }
+        let v = |v: Verdict| match v {
+            Verdict::Valid => "VALID",
+            Verdict::Invalid => "INVALID",
+            Verdict::Indeterminate => "INDETERMINATE",
+        };
+        println!("Verdict      {}", v(report.verdict));
+        if report.signers.is_empty() {
+            println!("             no signer in this CMS");
+        }
+        for s in &report.signers {
+            println!(
+                "Signer #{}    {}  {}",
+                s.index + 1,
+                v(s.verdict),
+                s.signer.as_deref().unwrap_or("(certificate not found)")
+            );
+            if let Some(id) = &s.identity {
+                for i in &id.ids {
+                    println!(
+                        "             {} {}",
+                        if i.kind.prefix().is_empty() {
+                            "tax code"
+                        } else {
+                            i.kind.prefix()
+                        },
+                        i.value
+                    );
+                }
+            }
+            if let Some(h) = &s.hierarchy {
+                println!("             hierarchy {h}");
+            }
+            if let Some(t) = &s.signing_time {
+                println!("             signed at {t} (chain judged at {})", s.judged_at);
+            }
+            if let Some(e) = &s.error {
+                println!("             reason: {e:?}");
+            }
+            for w in &s.warnings {
+                println!("             warning: {w}");
+            }
+        }
+    }
+    Ok(match report.verdict {
+        Verdict::Valid => ExitCode::SUCCESS,
+        Verdict::Invalid => ExitCode::from(1),
+        Verdict::Indeterminate => ExitCode::from(2),
+    })
+}
