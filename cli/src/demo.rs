@@ -165,7 +165,7 @@ pub fn run(json: bool) -> Result<ExitCode, String> {
             (&issuer.subject, &issuer.key),
         )
     };
-    let crls = vec![
+    let crls = [
         crl(&pki.gov_root, 1, vec![]),
         crl(&pki.pub_root, 1, vec![]),
         crl(&pki.gov_sub, 7, vec![]),
