@@ -16,7 +16,11 @@ fn benches(c: &mut Criterion) {
     let pki = VietnamTestPki::build();
     let now = Time::now();
     let doc = vec![b'x'; 1024];
-    let signer = SoftwareSigner::from_pkcs8(pki.company.key.pkcs8(), Certificate::from_der(&pki.company.cert).unwrap()).unwrap();
+    let signer = SoftwareSigner::from_pkcs8(
+        pki.company.key.pkcs8(),
+        Certificate::from_der(&pki.company.cert).unwrap(),
+    )
+    .unwrap();
     let mut o = SignOptions::new(now);
     o.detached = true;
     o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap()];
@@ -28,7 +32,8 @@ fn benches(c: &mut Criterion) {
     vo.path = PathOptions::at(now);
     let verify = |sig: &[u8]| {
         let d = doc.clone();
-        let mut reopen = move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(d.clone()))) };
+        let mut reopen =
+            move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(d.clone()))) };
         cms::verify(sig, Some(&mut reopen), &store, &[], &vo, crypto::default_provider()).unwrap()
     };
     assert_eq!(verify(&sig).verdict, Verdict::Valid);
@@ -38,7 +43,8 @@ fn benches(c: &mut Criterion) {
     let o_store = b.build();
     let o_verify = |sig: &[u8]| {
         let mut ci = CmsContentInfo::from_der(sig).unwrap();
-        ci.verify(None, Some(&o_store), Some(&doc), None, CMSOptions::BINARY).is_ok()
+        ci.verify(None, Some(&o_store), Some(&doc), None, CMSOptions::BINARY)
+            .is_ok()
     };
     assert!(o_verify(&sig));
 

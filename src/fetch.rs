@@ -372,3 +372,41 @@ fn nonce_for(cert: &Certificate, provider: &dyn CryptoProvider) -> Vec<u8> {
     n.truncate(16);
     n
 }
+
+/// A TSA reached over HTTP (RFC 3161 §3.4: POST `application/timestamp-query`).
+#[derive(Debug)]
+pub struct HttpTsa {
+    /// The TSA URL.
+    pub url: String,
+    fetcher: Fetcher,
+}
+
+impl HttpTsa {
+    /// A TSA at `url`, with these limits (Vietnam's government TSA can take many seconds: give
+    /// it a generous timeout).
+    pub fn new(url: impl Into<String>, limits: FetchLimits) -> HttpTsa {
+        HttpTsa {
+            url: url.into(),
+            fetcher: Fetcher::new(limits),
+        }
+    }
+}
+
+impl crate::cms::TimestampAuthority for HttpTsa {
+    fn timestamp(&self, hash: HashAlgorithm, digest: &[u8], nonce: &[u8]) -> Result<Vec<u8>, crate::cms::SignError> {
+        let err = |e: String| crate::cms::SignError::Signer(format!("TSA {}: {e}", self.url));
+        supported(&self.url).map_err(|e| err(e.to_string()))?;
+        let req = crate::tsp::request_der(hash, digest, Some(nonce));
+        let resp = self
+            .fetcher
+            .agent
+            .post(&self.url)
+            .header("Content-Type", "application/timestamp-query")
+            .send(&req[..]);
+        let bytes = self
+            .fetcher
+            .read(&self.url, resp, self.fetcher.limits.max_small_size)
+            .map_err(|e| err(e.to_string()))?;
+        crate::tsp::token_from_response(&bytes).map_err(|e| err(e.to_string()))
+    }
+}

@@ -20,6 +20,7 @@ pub mod report;
 pub mod revocation;
 pub mod time;
 pub mod trust;
+pub mod tsp;
 pub mod vn;
 
 pub use cert::Certificate;

@@ -23,7 +23,7 @@
 
 mod sign;
 
-pub use sign::{sign, Content, Level, SignError, SignOptions, Signer, SoftwareSigner};
+pub use sign::{sign, Content, Level, SignError, SignOptions, Signer, SoftwareSigner, TimestampAuthority};
 
 use std::io::Read;
 
@@ -412,6 +412,10 @@ pub struct SignerResult {
     pub chain: Option<ChainResult>,
     /// Notes a person should see (e.g. the +7 h signing-time drift).
     pub warnings: Vec<String>,
+    /// The signature time-stamp, when there is one: its genTime and TSA, or why it failed.
+    pub timestamp: Option<Result<crate::tsp::Timestamp, crate::tsp::TspError>>,
+    /// The CAdES level the signature carries.
+    pub level: Level,
 }
 
 /// The verification of a CMS signature.
@@ -435,6 +439,9 @@ pub struct VerifyOptions {
     pub at: Option<Time>,
     /// The present time, supplied by the caller (the core reads no clock).
     pub now: Time,
+    /// Verify signature time-stamps (B-T). Off inside a time-stamp token itself, so a hostile
+    /// token nesting tokens cannot recurse.
+    pub timestamps: bool,
 }
 
 impl VerifyOptions {
@@ -444,6 +451,7 @@ impl VerifyOptions {
             path: PathOptions::vietnam(now),
             at: None,
             now,
+            timestamps: true,
         }
     }
 }
@@ -555,7 +563,30 @@ fn verify_signer(
     provider: &dyn CryptoProvider,
 ) -> SignerResult {
     let signing_time = si.signing_time();
-    let judged_at = options.at.or(signing_time).unwrap_or(options.now);
+    // A valid signature time-stamp is proof the signature existed at genTime: the chain is then
+    // judged there (ETSI EN 319 102-1 best-signature-time), not at the claimed signingTime.
+    let timestamp = si
+        .unsigned_attrs
+        .iter()
+        .filter(|_| options.timestamps)
+        .find(|a| a.oid == oid::AA_TIMESTAMP_TOKEN)
+        .map(|a| {
+            let token = a.values.first().map(Vec::as_slice).unwrap_or(&[]);
+            let sd = SignedData::from_bytes(token).map_err(crate::tsp::TspError::from)?;
+            let hash = sd
+                .content
+                .as_deref()
+                .and_then(crate::tsp::imprint_hash)
+                .unwrap_or(HashAlgorithm::Sha256);
+            let imprint = provider.digest(hash, &si.signature);
+            crate::tsp::verify_token(token, &imprint, None, store, pool, &options.path, provider)
+        });
+    let gen_time = match &timestamp {
+        Some(Ok(t)) => Some(t.info.gen_time),
+        _ => None,
+    };
+    let judged_at = options.at.or(gen_time).or(signing_time).unwrap_or(options.now);
+    let level = if timestamp.is_some() { Level::BT } else { Level::BB };
     let mut r = SignerResult {
         index,
         verdict: Verdict::Invalid,
@@ -567,21 +598,28 @@ fn verify_signer(
         signing_certificate_bound: false,
         chain: None,
         warnings: Vec::new(),
+        timestamp: None,
+        level,
     };
     let fail = |mut r: SignerResult, e: SignerError, v: Verdict| {
         r.verdict = v;
         r.error = Some(e);
         r
     };
-    // The +7 h drift (VIETNAM-PKI.md quirk 7): reported, never corrected.
+    if let Some(Err(e)) = &timestamp {
+        r.warnings.push(format!("the signature time-stamp is not valid: {e}"));
+    }
+    r.timestamp = timestamp;
+    // The +7 h drift (VIETNAM-PKI.md quirk 7): reported, never corrected. Compared with the
+    // time-stamp when there is one, else with the present time.
     if let Some(t) = signing_time {
-        let ahead = t.0 - options.now.0;
+        let ahead = t.0 - gen_time.unwrap_or(options.now).0;
         if (6 * 3600 + 50 * 60..=7 * 3600 + 10 * 60).contains(&ahead) {
             r.warnings.push(format!(
-                "signingTime {t} is about 7 hours in the future: it looks like Vietnam local time (UTC+7) written as UTC"
+                "signingTime {t} is about 7 hours after the reference time: it looks like Vietnam local time (UTC+7) written as UTC"
             ));
         } else if ahead > 300 {
-            r.warnings.push(format!("signingTime {t} is in the future"));
+            r.warnings.push(format!("signingTime {t} is after the reference time"));
         }
     }
     let Some(cert) = pool

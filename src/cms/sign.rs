@@ -193,11 +193,22 @@ impl Signer for SoftwareSigner {
 }
 
 /// The CAdES baseline level produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub enum Level {
     /// B-B: content-type, message-digest, signing-time, signingCertificateV2.
+    #[serde(rename = "B-B")]
     BB,
+    /// B-T: B-B plus a signature time-stamp (RFC 3161 token over the signature value).
+    #[serde(rename = "B-T")]
+    BT,
+}
+
+/// A time-stamping authority: given a digest, returns an RFC 3161 token over it. The HTTP
+/// client for TSA URLs is `fetch::HttpTsa` (feature `net`); tests use a local one.
+pub trait TimestampAuthority: Send + Sync {
+    /// A token whose imprint is `digest` (computed with `hash`), carrying `nonce`.
+    fn timestamp(&self, hash: HashAlgorithm, digest: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError>;
 }
 
 /// How to sign.
@@ -216,6 +227,14 @@ pub struct SignOptions {
     pub force: bool,
     /// The level.
     pub level: Level,
+    /// The TSA for B-T.
+    pub tsa: Option<std::sync::Arc<dyn TimestampAuthority>>,
+}
+
+impl std::fmt::Debug for dyn TimestampAuthority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TimestampAuthority")
+    }
 }
 
 impl SignOptions {
@@ -228,6 +247,7 @@ impl SignOptions {
             check_against: None,
             force: false,
             level: Level::BB,
+            tsa: None,
         }
     }
 }
@@ -348,14 +368,33 @@ pub fn sign(
         *first = 0xA0;
     }
     let digest_alg = seq(&[encode_tlv(tag::OID, hash.oid())]);
-    let signer_info = seq(&[
+    let mut signer_info = vec![
         vec![0x02, 0x01, 0x01],
         seq(&[cert.issuer().der().to_vec(), encode_tlv(tag::INTEGER, cert.serial())]),
         digest_alg.clone(),
         signed_attrs_implicit,
         alg_id(&alg),
         encode_tlv(tag::OCTET_STRING, &signature),
-    ]);
+    ];
+    if options.level == Level::BT {
+        // ETSI EN 319 122-1 §5.3: a signature time-stamp over the signature value.
+        let tsa = options
+            .tsa
+            .as_ref()
+            .ok_or_else(|| SignError::Signer("B-T needs a time-stamping authority".into()))?;
+        let imprint = provider.digest(HashAlgorithm::Sha256, &signature);
+        let nonce = provider.digest(
+            HashAlgorithm::Sha256,
+            &[&signature[..], &options.signing_time.0.to_be_bytes()].concat(),
+        );
+        let nonce = nonce.get(..8).unwrap_or(&[]).to_vec();
+        let token = tsa.timestamp(HashAlgorithm::Sha256, &imprint, &nonce)?;
+        crate::tsp::check_received(&token, &imprint, &nonce)
+            .map_err(|e| SignError::Signer(format!("time-stamp: {e}")))?;
+        let unsigned = attribute(oid::AA_TIMESTAMP_TOKEN, token);
+        signer_info.push(encode_tlv(0xA1, &unsigned));
+    }
+    let signer_info = seq(&signer_info);
     let mut encap = vec![encode_tlv(tag::OID, oid::CT_DATA)];
     if let Some(c) = attached {
         encap.push(encode_tlv(0xA0, &encode_tlv(tag::OCTET_STRING, &c)));

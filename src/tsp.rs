@@ -1,0 +1,307 @@
+//! RFC 3161 time-stamps: requests, responses, tokens.
+//!
+//! ```asn1
+//! TimeStampReq ::= SEQUENCE  {
+//!    version                  INTEGER  { v1(1) },
+//!    messageImprint           MessageImprint,
+//!    reqPolicy                TSAPolicyId              OPTIONAL,
+//!    nonce                    INTEGER                  OPTIONAL,
+//!    certReq                  BOOLEAN                  DEFAULT FALSE,
+//!    extensions               [0] IMPLICIT Extensions  OPTIONAL  }
+//! TimeStampResp ::= SEQUENCE  { status PKIStatusInfo, timeStampToken TimeStampToken OPTIONAL }
+//! TSTInfo ::= SEQUENCE  {
+//!    version        INTEGER  { v1(1) },
+//!    policy         TSAPolicyId,
+//!    messageImprint MessageImprint,
+//!    serialNumber   INTEGER,
+//!    genTime        GeneralizedTime,
+//!    accuracy       Accuracy                 OPTIONAL,
+//!    ordering       BOOLEAN             DEFAULT FALSE,
+//!    nonce          INTEGER                  OPTIONAL,
+//!    tsa            [0] GeneralName          OPTIONAL,
+//!    extensions     [1] IMPLICIT Extensions  OPTIONAL  }
+//! ```
+//!
+//! A token is a CMS SignedData whose content is a TSTInfo: it is verified as CMS (the TSA found
+//! by the SignerInfo's identifier, never by its place among the certificates), its chain judged
+//! at genTime, and the TSA certificate must be for time-stamping (RFC 3161 §2.3).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
+
+use crate::asn1::{self, encode_tlv, tag, Children, Tlv};
+use crate::cert::Certificate;
+use crate::cms::{self, CmsError, SignedData, VerifyOptions};
+use crate::crypto::{split_algorithm_identifier, CryptoProvider, HashAlgorithm};
+use crate::error::InputError;
+use crate::oid::{self, Oid};
+use crate::path::{LeafKeyUsage, PathOptions, Verdict};
+use crate::time::Time;
+use crate::trust::TrustStore;
+
+/// A TimeStampReq for a digest, with a nonce, asking for the TSA's certificate.
+pub fn request_der(hash: HashAlgorithm, digest: &[u8], nonce: Option<&[u8]>) -> Vec<u8> {
+    let mut alg = encode_tlv(tag::OID, hash.oid());
+    alg.extend_from_slice(&[0x05, 0x00]);
+    let mut imprint = encode_tlv(tag::SEQUENCE, &alg);
+    imprint.extend(encode_tlv(tag::OCTET_STRING, digest));
+    let mut body = vec![0x02, 0x01, 0x01];
+    body.extend(encode_tlv(tag::SEQUENCE, &imprint));
+    if let Some(n) = nonce {
+        let mut v = n.to_vec();
+        if v.first().is_some_and(|b| b & 0x80 != 0) {
+            v.insert(0, 0);
+        }
+        body.extend(encode_tlv(tag::INTEGER, &v));
+    }
+    body.extend_from_slice(&[0x01, 0x01, 0xFF]);
+    encode_tlv(tag::SEQUENCE, &body)
+}
+
+/// Why a time-stamp is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TspError {
+    /// Not a well-formed response, token or TSTInfo.
+    Malformed(String),
+    /// The TSA refused: PKIStatus rejection (2), waiting (3), revocationWarning (4),
+    /// revocationNotification (5).
+    Refused {
+        /// The PKIStatus.
+        status: u32,
+        /// statusString, if given.
+        text: Option<String>,
+    },
+    /// The token is for other data.
+    ImprintMismatch,
+    /// The nonce differs from the request's.
+    NonceMismatch,
+    /// The token's signature, its TSA certificate or its chain failed.
+    Token(String),
+}
+
+impl std::fmt::Display for TspError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TspError::Malformed(e) => write!(f, "malformed time-stamp: {e}"),
+            TspError::Refused { status, text } => write!(
+                f,
+                "the TSA refused (status {status}){}",
+                text.as_deref().map(|t| format!(": {t}")).unwrap_or_default()
+            ),
+            TspError::ImprintMismatch => write!(f, "the time-stamp covers other data"),
+            TspError::NonceMismatch => write!(f, "the time-stamp's nonce differs from the request's"),
+            TspError::Token(e) => write!(f, "time-stamp token: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for TspError {}
+
+impl From<InputError> for TspError {
+    fn from(e: InputError) -> Self {
+        TspError::Malformed(e.to_string())
+    }
+}
+
+impl From<CmsError> for TspError {
+    fn from(e: CmsError) -> Self {
+        TspError::Malformed(e.to_string())
+    }
+}
+
+fn bad(what: &'static str) -> InputError {
+    InputError::Malformed { what, offset: 0 }
+}
+
+fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
+    it.next().ok_or(bad(what))?
+}
+
+/// The token of a TimeStampResp (a granted one), or why there is none.
+pub fn token_from_response(der: &[u8]) -> Result<Vec<u8>, TspError> {
+    let resp = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "TimeStampResp", 0)?;
+    let mut k = Children::new(resp.contents, 0);
+    let info = asn1::expect(next(&mut k, "status")?, tag::SEQUENCE, "PKIStatusInfo", 0)?;
+    let mut i = Children::new(info.contents, 0);
+    let status = asn1::expect(next(&mut i, "status")?, tag::INTEGER, "status", 0)?;
+    let code = status.contents.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
+    if code > 1 {
+        let text = i.next().and_then(Result::ok).map(|t| {
+            Children::new(t.contents, 0)
+                .filter_map(Result::ok)
+                .map(|s| String::from_utf8_lossy(s.contents).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        return Err(TspError::Refused { status: code, text });
+    }
+    let token = next(&mut k, "timeStampToken")?;
+    Ok(token.raw.to_vec())
+}
+
+/// A decoded TSTInfo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TstInfo {
+    /// policy.
+    pub policy: Oid,
+    /// The imprint's hash algorithm.
+    pub hash: HashAlgorithm,
+    /// hashedMessage.
+    pub imprint: Vec<u8>,
+    /// serialNumber (content octets).
+    pub serial: Vec<u8>,
+    /// genTime.
+    pub gen_time: Time,
+    /// nonce (content octets without a leading zero).
+    pub nonce: Option<Vec<u8>>,
+}
+
+impl TstInfo {
+    fn parse(der: &[u8]) -> Result<TstInfo, InputError> {
+        let seq = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "TSTInfo", 0)?;
+        let mut k = Children::new(seq.contents, 0);
+        let _version = next(&mut k, "version")?;
+        let policy = asn1::expect(next(&mut k, "policy")?, tag::OID, "policy", 0)?;
+        let mi = asn1::expect(next(&mut k, "messageImprint")?, tag::SEQUENCE, "messageImprint", 0)?;
+        let mut m = Children::new(mi.contents, 0);
+        let alg = next(&mut m, "hashAlgorithm")?;
+        let (h, _) = split_algorithm_identifier(alg.raw)?;
+        let hash = HashAlgorithm::from_oid(h).ok_or(bad("imprint hash algorithm"))?;
+        let imprint = asn1::expect(next(&mut m, "hashedMessage")?, tag::OCTET_STRING, "hashedMessage", 0)?;
+        let serial = asn1::expect(next(&mut k, "serialNumber")?, tag::INTEGER, "serialNumber", 0)?;
+        let gt = next(&mut k, "genTime")?;
+        let gen_time = Time::from_asn1(gt.tag, gt.contents).ok_or(bad("genTime"))?;
+        let mut nonce = None;
+        for f in k {
+            let f = f?;
+            if f.tag == tag::INTEGER {
+                nonce = Some(f.contents.iter().copied().skip_while(|b| *b == 0).collect());
+            }
+        }
+        Ok(TstInfo {
+            policy: Oid::from_der_contents(policy.contents),
+            hash,
+            imprint: imprint.contents.to_vec(),
+            serial: serial.contents.to_vec(),
+            gen_time,
+            nonce,
+        })
+    }
+}
+
+/// A verified time-stamp.
+#[derive(Debug, Clone)]
+pub struct Timestamp {
+    /// The TSTInfo.
+    pub info: TstInfo,
+    /// The TSA's certificate (found by the SignerInfo's identifier).
+    pub tsa: Certificate,
+    /// The hierarchy the TSA's chain reached.
+    pub hierarchy: Option<crate::trust::Hierarchy>,
+    /// Notes (a TSA certificate whose extKeyUsage is not critical).
+    pub warnings: Vec<String>,
+}
+
+/// Verify a token over `data_digest` (computed with the token's own hash by the caller via
+/// [`TstInfo::hash`], or use [`verify_token_over`]): the CMS signature, the TSA certificate
+/// (extKeyUsage timeStamping), its chain at genTime, the imprint and the nonce.
+pub fn verify_token(
+    token: &[u8],
+    imprint: &[u8],
+    nonce: Option<&[u8]>,
+    store: &TrustStore,
+    pool: &[Certificate],
+    path: &PathOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<Timestamp, TspError> {
+    let sd = SignedData::from_bytes(token)?;
+    if sd.content_type != oid::CT_TST_INFO {
+        return Err(TspError::Malformed("the token's content is not a TSTInfo".into()));
+    }
+    let content = sd
+        .content
+        .as_deref()
+        .ok_or(TspError::Malformed("the token has no TSTInfo".into()))?;
+    let info = TstInfo::parse(content)?;
+    if info.imprint != imprint {
+        return Err(TspError::ImprintMismatch);
+    }
+    if let Some(n) = nonce {
+        let want: Vec<u8> = n.iter().copied().skip_while(|b| *b == 0).collect();
+        if info.nonce.as_deref() != Some(&want[..]) {
+            return Err(TspError::NonceMismatch);
+        }
+    }
+    let mut po = path.clone();
+    po.time = info.gen_time;
+    po.leaf_key_usage = LeafKeyUsage::Any;
+    po.required_eku = vec![Oid::from_der_contents(oid::KP_TIME_STAMPING)];
+    let options = VerifyOptions {
+        path: po,
+        at: Some(info.gen_time),
+        now: info.gen_time,
+        timestamps: false,
+    };
+    let r = cms::verify(token, None, store, pool, &options, provider)?;
+    let signer = r.signers.first().ok_or(TspError::Token("no signer".into()))?;
+    if r.signers.len() != 1 || r.verdict != Verdict::Valid {
+        let why = signer
+            .error
+            .as_ref()
+            .map(|e| format!("{e:?}"))
+            .unwrap_or_else(|| "not valid".into());
+        return Err(TspError::Token(why));
+    }
+    let tsa = signer
+        .certificate
+        .clone()
+        .ok_or(TspError::Token("TSA certificate not found".into()))?;
+    let mut warnings = Vec::new();
+    if !tsa.extensions().is_critical(oid::EXT_KEY_USAGE) {
+        warnings.push("the TSA certificate's extKeyUsage is not critical (RFC 3161 §2.3)".into());
+    }
+    Ok(Timestamp {
+        hierarchy: signer.chain.as_ref().and_then(|c| c.hierarchy.clone()),
+        info,
+        tsa,
+        warnings,
+    })
+}
+
+/// Check a token just received from a TSA: its TSTInfo covers `imprint` and carries `nonce`.
+/// (Its signature and the TSA's chain are judged when the signature is verified.)
+pub fn check_received(token: &[u8], imprint: &[u8], nonce: &[u8]) -> Result<Time, TspError> {
+    let sd = SignedData::from_bytes(token)?;
+    let info = TstInfo::parse(sd.content.as_deref().ok_or(TspError::Malformed("no TSTInfo".into()))?)?;
+    if info.imprint != imprint {
+        return Err(TspError::ImprintMismatch);
+    }
+    let want: Vec<u8> = nonce.iter().copied().skip_while(|b| *b == 0).collect();
+    if info.nonce.as_deref() != Some(&want[..]) {
+        return Err(TspError::NonceMismatch);
+    }
+    Ok(info.gen_time)
+}
+
+/// The imprint hash algorithm of a TSTInfo (DER).
+pub fn imprint_hash(tst_info: &[u8]) -> Option<HashAlgorithm> {
+    TstInfo::parse(tst_info).ok().map(|i| i.hash)
+}
+
+/// Verify a token over `data`, hashing it with the token's own imprint algorithm.
+pub fn verify_token_over(
+    token: &[u8],
+    data: &[u8],
+    nonce: Option<&[u8]>,
+    store: &TrustStore,
+    pool: &[Certificate],
+    path: &PathOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<Timestamp, TspError> {
+    let sd = SignedData::from_bytes(token)?;
+    let info = TstInfo::parse(sd.content.as_deref().unwrap_or(&[]))?;
+    let digest = provider.digest(info.hash, data);
+    verify_token(token, &digest, nonce, store, pool, path, provider)
+}

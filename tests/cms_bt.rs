@@ -1,0 +1,189 @@
+//! CAdES B-T: the signature time-stamp comes from a real TSA (`openssl ts -reply`), kyso
+//! verifies the token, judges the chain at genTime, reports the level, and reports the +7 h
+//! signing-time drift of some Vietnamese tools against genTime.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+
+use base64::Engine;
+use kyso::cms::{self, Content, Level, SignError, SignOptions, SoftwareSigner, TimestampAuthority, VerifyOptions};
+use kyso::crypto::{self, HashAlgorithm};
+use kyso::path::{PathOptions, Verdict};
+use kyso::{Certificate, Hierarchy, Time, TrustStore};
+use kyso_testpki::der::{self, unix};
+use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let b = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = b
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+/// `openssl ts -reply` as the TSA, one process per request.
+struct OpensslTsa {
+    dir: PathBuf,
+}
+
+impl OpensslTsa {
+    fn new(pki: &VietnamTestPki) -> (OpensslTsa, Certificate) {
+        let dir = std::env::temp_dir().join(format!("kyso-tsa-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = TestKey::load("tsa");
+        // Like Vietnamese TSA certificates: issued straight by the national root, critical
+        // extKeyUsage timeStamping.
+        let cert = issue(
+            &CertSpec {
+                serial: 0x2800,
+                subject: name(&[
+                    ("C", "VN"),
+                    ("O", "Kyso Test TSA"),
+                    ("CN", "Kyso Test Time-Stamping Authority"),
+                ]),
+                not_before: unix(2025, 1, 1),
+                not_after: unix(2035, 1, 1),
+                key_usage: Some(ku::DIGITAL_SIGNATURE),
+                extra: vec![("2.5.29.37".into(), true, der::seq(&[der::oid("1.3.6.1.5.5.7.3.8")]))],
+                ..CertSpec::default()
+            },
+            &key,
+            Some((&pki.pub_root.subject, &pki.pub_root.key)),
+        );
+        std::fs::write(dir.join("tsa.pem"), pem("CERTIFICATE", &cert)).unwrap();
+        std::fs::write(dir.join("tsa.key"), pem("PRIVATE KEY", key.pkcs8())).unwrap();
+        std::fs::write(dir.join("serial"), "01\n").unwrap();
+        std::fs::write(
+            dir.join("tsa.cnf"),
+            format!(
+                "[ tsa ]\ndefault_tsa = t\n[ t ]\ndir = {}\nserial = $dir/serial\ncrypto_device = builtin\nsigner_cert = $dir/tsa.pem\nsigner_key = $dir/tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha1, sha256, sha384, sha512\naccuracy = secs:1\nordering = no\ntsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n",
+                dir.display()
+            ),
+        )
+        .unwrap();
+        (OpensslTsa { dir }, Certificate::from_der(&cert).unwrap())
+    }
+}
+
+impl Drop for OpensslTsa {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+impl TimestampAuthority for OpensslTsa {
+    fn timestamp(&self, hash: HashAlgorithm, digest: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError> {
+        let q = self.dir.join("q.tsq");
+        let r = self.dir.join("r.tsr");
+        std::fs::write(&q, kyso::tsp::request_der(hash, digest, Some(nonce))).unwrap();
+        let out = Command::new("openssl")
+            .args(["ts", "-reply", "-config"])
+            .arg(self.dir.join("tsa.cnf"))
+            .arg("-queryfile")
+            .arg(&q)
+            .arg("-out")
+            .arg(&r)
+            .output()
+            .expect("the openssl program is required");
+        if !out.status.success() {
+            return Err(SignError::Signer(String::from_utf8_lossy(&out.stderr).into()));
+        }
+        kyso::tsp::token_from_response(&std::fs::read(&r).unwrap()).map_err(|e| SignError::Signer(e.to_string()))
+    }
+}
+
+const DOC: &[u8] = b"Hoa don GTGT so 0000123";
+
+#[test]
+fn b_t_with_a_real_tsa() {
+    let pki = VietnamTestPki::build();
+    let (tsa, tsa_cert) = OpensslTsa::new(&pki);
+    let tsa: Arc<dyn TimestampAuthority> = Arc::new(tsa);
+    let now = Time::now();
+    let signer = SoftwareSigner::from_pkcs8(
+        pki.company.key.pkcs8(),
+        Certificate::from_der(&pki.company.cert).unwrap(),
+    )
+    .unwrap();
+    let mut store = TrustStore::new();
+    store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
+    let sign_at = |when: Time| {
+        let mut o = SignOptions::new(when);
+        o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap(), tsa_cert.clone()];
+        o.level = Level::BT;
+        o.tsa = Some(tsa.clone());
+        cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap()
+    };
+    let verify = |sig: &[u8]| {
+        let mut v = VerifyOptions::new(now);
+        v.path = PathOptions::vietnam(now);
+        // The TSA certificate travels in the CMS's certificates.
+        cms::verify(sig, None, &store, &[tsa_cert.clone()], &v, crypto::default_provider()).unwrap()
+    };
+    let sig = sign_at(now);
+    let r = verify(&sig);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.signers[0].error);
+    let s = &r.signers[0];
+    assert_eq!(s.level, Level::BT);
+    let ts = s.timestamp.as_ref().unwrap().as_ref().unwrap();
+    assert!((ts.info.gen_time.0 - now.0).abs() < 120, "genTime {}", ts.info.gen_time);
+    assert_eq!(s.judged_at, ts.info.gen_time, "the chain is judged at genTime");
+    assert_eq!(ts.hierarchy, Some(Hierarchy::Public));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+
+    // A tool that wrote Vietnam local time as UTC: reported against genTime, not corrected.
+    let sig = sign_at(Time(now.0 + 7 * 3600));
+    let r = verify(&sig);
+    let s = &r.signers[0];
+    assert!(s.warnings.iter().any(|w| w.contains("7 hours")), "{:?}", s.warnings);
+    assert_eq!(s.signing_time, Some(Time(now.0 + 7 * 3600)), "reported as written");
+
+    // A damaged token (a byte of its own signature value flipped): the time-stamp is reported
+    // invalid and the chain is judged at the claimed signing time instead.
+    let sig = sign_at(now);
+    let sd = cms::SignedData::from_bytes(&sig).unwrap();
+    let token = sd.signers[0].unsigned_attrs[0].values[0].clone();
+    let start = sig.windows(token.len()).position(|w| w == token.as_slice()).unwrap();
+    let mut bad = sig.clone();
+    bad[start + token.len() - 10] ^= 0x01;
+    let r = verify(&bad);
+    let s = &r.signers[0];
+    assert!(matches!(s.timestamp, Some(Err(_))), "{:?}", s.timestamp);
+    assert!(
+        s.warnings.iter().any(|w| w.contains("time-stamp is not valid")),
+        "{:?}",
+        s.warnings
+    );
+    assert_eq!(Some(s.judged_at), s.signing_time);
+    assert_eq!(r.verdict, Verdict::Valid, "the signature itself is intact");
+
+    // OpenSSL still verifies the CMS with the time-stamp attribute in it.
+    let d = std::env::temp_dir().join(format!("kyso-bt-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("sig.p7s"), &sig).unwrap();
+    std::fs::write(d.join("root.pem"), pem("CERTIFICATE", &pki.pub_root.cert)).unwrap();
+    let out = Command::new("openssl")
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-cades",
+            "-inform",
+            "DER",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+            "-in",
+        ])
+        .arg(d.join("sig.p7s"))
+        .arg("-CAfile")
+        .arg(d.join("root.pem"))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&d).ok();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
