@@ -121,7 +121,15 @@ fn b_t_with_a_real_tsa() {
         let mut v = VerifyOptions::new(now);
         v.path = PathOptions::vietnam(now);
         // The TSA certificate travels in the CMS's certificates.
-        cms::verify(sig, None, &store, &[tsa_cert.clone()], &v, crypto::default_provider()).unwrap()
+        cms::verify(
+            sig,
+            None,
+            &store,
+            std::slice::from_ref(&tsa_cert),
+            &v,
+            crypto::default_provider(),
+        )
+        .unwrap()
     };
     let sig = sign_at(now);
     let r = verify(&sig);
