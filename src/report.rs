@@ -436,6 +436,10 @@ pub struct SignerReport {
     pub signing_certificate_bound: bool,
     /// Warnings (the +7 h drift…).
     pub warnings: Vec<String>,
+    /// The CAdES level found (`B-B`, `B-T`).
+    pub level: crate::cms::Level,
+    /// The signature time-stamp: `{gen_time, tsa, hierarchy}`, or `{error}`.
+    pub timestamp: Option<serde_json::Value>,
     /// The chain report of the signer's certificate.
     pub chain: Option<ChainReport>,
 }
@@ -482,6 +486,15 @@ impl CmsReport {
                         legacy: s.signature.as_ref().map(|v| v.legacy.clone()).unwrap_or_default(),
                         signing_certificate_bound: s.signing_certificate_bound,
                         warnings: s.warnings.clone(),
+                        level: s.level,
+                        timestamp: s.timestamp.as_ref().map(|t| match t {
+                            Ok(ts) => serde_json::json!({
+                                "gen_time": ts.info.gen_time.rfc3339(),
+                                "tsa": ts.tsa.subject().display(),
+                                "hierarchy": ts.hierarchy.as_ref().map(crate::trust::Hierarchy::id),
+                            }),
+                            Err(e) => serde_json::json!({ "error": e.to_string() }),
+                        }),
                         chain: match (&s.chain, &s.certificate) {
                             (Some(ch), Some(cert)) => Some(ChainReport::new(cert, ch, &po)),
                             _ => None,

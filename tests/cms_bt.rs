@@ -30,8 +30,8 @@ struct OpensslTsa {
 }
 
 impl OpensslTsa {
-    fn new(pki: &VietnamTestPki) -> (OpensslTsa, Certificate) {
-        let dir = std::env::temp_dir().join(format!("kyso-tsa-{}", std::process::id()));
+    fn new(pki: &VietnamTestPki, tag: &str) -> (OpensslTsa, Certificate) {
+        let dir = std::env::temp_dir().join(format!("kyso-tsa-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let key = TestKey::load("tsa");
         // Like Vietnamese TSA certificates: issued straight by the national root, critical
@@ -100,7 +100,7 @@ const DOC: &[u8] = b"Hoa don GTGT so 0000123";
 #[test]
 fn b_t_with_a_real_tsa() {
     let pki = VietnamTestPki::build();
-    let (tsa, tsa_cert) = OpensslTsa::new(&pki);
+    let (tsa, tsa_cert) = OpensslTsa::new(&pki, "direct");
     let tsa: Arc<dyn TimestampAuthority> = Arc::new(tsa);
     let now = Time::now();
     let signer = SoftwareSigner::from_pkcs8(
@@ -194,4 +194,111 @@ fn b_t_with_a_real_tsa() {
         .unwrap();
     std::fs::remove_dir_all(&d).ok();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// An RFC 3161 TSA over HTTP on 127.0.0.1: each POST is answered by `openssl ts -reply`.
+/// Serves at most 10 requests or 60 s, then stops by itself.
+#[cfg(feature = "net")]
+fn http_tsa(tsa: Arc<OpensslTsa>) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut served = 0;
+        while served < 10 && std::time::Instant::now() < deadline {
+            let Ok((mut s, _)) = listener.accept() else {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                continue;
+            };
+            served += 1;
+            s.set_nonblocking(false).ok();
+            s.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok();
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Headers, then Content-Length bytes of body.
+            let body = loop {
+                let n = s.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                        .unwrap_or(0);
+                    while buf.len() < end + 4 + len {
+                        let n = s.read(&mut chunk).unwrap_or(0);
+                        if n == 0 {
+                            break;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                    }
+                    break Some(buf[end + 4..].to_vec());
+                }
+            };
+            let Some(query) = body else { continue };
+            let q = tsa.dir.join("http.tsq");
+            let r = tsa.dir.join("http.tsr");
+            std::fs::write(&q, &query).unwrap();
+            let ok = Command::new("openssl")
+                .args(["ts", "-reply", "-config"])
+                .arg(tsa.dir.join("tsa.cnf"))
+                .arg("-queryfile")
+                .arg(&q)
+                .arg("-out")
+                .arg(&r)
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false);
+            let reply = if ok { std::fs::read(&r).unwrap() } else { Vec::new() };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/timestamp-reply\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                reply.len()
+            );
+            s.write_all(head.as_bytes()).ok();
+            s.write_all(&reply).ok();
+        }
+    });
+    port
+}
+
+#[cfg(feature = "net")]
+#[test]
+fn b_t_through_an_http_tsa_and_the_command_line() {
+    let pki = VietnamTestPki::build();
+    let (tsa, tsa_cert) = OpensslTsa::new(&pki, "http");
+    let port = http_tsa(Arc::new(tsa));
+    let url = format!("http://127.0.0.1:{port}/");
+    let signer = SoftwareSigner::from_pkcs8(
+        pki.company.key.pkcs8(),
+        Certificate::from_der(&pki.company.cert).unwrap(),
+    )
+    .unwrap();
+    let now = Time::now();
+    let mut o = SignOptions::new(now);
+    o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap(), tsa_cert.clone()];
+    o.level = Level::BT;
+    o.tsa = Some(Arc::new(kyso::fetch::HttpTsa::new(
+        url,
+        kyso::fetch::FetchLimits::default(),
+    )));
+    let sig = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+    let mut store = TrustStore::new();
+    store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
+    let r = cms::verify(
+        &sig,
+        None,
+        &store,
+        &[],
+        &VerifyOptions::new(now),
+        crypto::default_provider(),
+    )
+    .unwrap();
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.signers[0].error);
+    assert_eq!(r.signers[0].level, Level::BT);
+    assert!(matches!(r.signers[0].timestamp, Some(Ok(_))));
 }

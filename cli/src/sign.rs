@@ -35,6 +35,12 @@ pub struct SignArgs {
     /// Sign even if the signer's certificate fails the pre-signing check.
     #[arg(long)]
     force: bool,
+    /// CAdES level: B-B, or B-T with a signature time-stamp from --tsa.
+    #[arg(long, default_value = "B-B", value_parser = ["B-B", "B-T"])]
+    level: String,
+    /// Time-stamping authority URL (RFC 3161 over HTTP), for B-T.
+    #[arg(long, value_name = "URL")]
+    tsa: Option<String>,
     /// The content to sign.
     input: PathBuf,
     /// Where to write the CMS (DER).
@@ -59,6 +65,16 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
         PathOptions::vietnam(now),
     ));
     o.force = a.force;
+    if a.level == "B-T" {
+        let url = a.tsa.clone().ok_or("--level B-T needs --tsa URL")?;
+        // Vietnam's government TSA can take many seconds to answer.
+        let limits = kyso::fetch::FetchLimits {
+            timeout: std::time::Duration::from_secs(120),
+            ..kyso::fetch::FetchLimits::default()
+        };
+        o.level = cms::Level::BT;
+        o.tsa = Some(std::sync::Arc::new(kyso::fetch::HttpTsa::new(url, limits)));
+    }
     let mut input = std::fs::File::open(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
     let sig =
         cms::sign(Content::Reader(&mut input), &signer, &o, crypto::default_provider()).map_err(|e| e.to_string())?;
