@@ -1,5 +1,7 @@
 //! CMS / CAdES: kyso signs and OpenSSL verifies, OpenSSL signs and kyso verifies, tampering is
 //! caught with the right reason, and the public vectors' verdicts are reproduced.
+// Signing uses aws-lc-rs (never the `rsa` crate): these tests need the default provider.
+#![cfg(feature = "aws-lc")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

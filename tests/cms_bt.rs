@@ -1,6 +1,8 @@
 //! CAdES B-T: the signature time-stamp comes from a real TSA (`openssl ts -reply`), kyso
 //! verifies the token, judges the chain at genTime, reports the level, and reports the +7 h
 //! signing-time drift of some Vietnamese tools against genTime.
+// Signing uses aws-lc-rs (never the `rsa` crate): these tests need the default provider.
+#![cfg(feature = "aws-lc")]
 
 use std::path::PathBuf;
 use std::process::Command;
