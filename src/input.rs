@@ -227,6 +227,24 @@ fn lenient_base64() -> GeneralPurpose {
     )
 }
 
+/// The DER of the first PEM block in `text`, whatever its label (for single-object files: a
+/// CRL, a CMS, a private key).
+pub(crate) fn first_pem_block(text: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(text);
+    let body: String = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| !l.starts_with("-----BEGIN "))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END "))
+        .filter(|l| !l.contains(':'))
+        .collect();
+    if body.is_empty() {
+        return None;
+    }
+    decode_base64(body.as_bytes(), 1).ok()
+}
+
 fn decode_base64(text: &[u8], line: usize) -> Result<Vec<u8>, InputError> {
     let compact: Vec<u8> = text
         .iter()

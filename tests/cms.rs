@@ -6,23 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use base64::Engine;
 use kyso::cms::{self, Content, SignError, SignOptions, SignerError, SoftwareSigner, VerifyOptions};
 use kyso::crypto::{self, AlgorithmPolicy};
 use kyso::path::{PathOptions, Verdict};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::unix;
 use kyso_testpki::{issue, ku, name, CertSpec, Entity, TestKey, VietnamTestPki};
-
-fn pem(label: &str, der: &[u8]) -> String {
-    let b = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
-}
 
 struct Dir(PathBuf);
 impl Dir {
@@ -93,7 +82,7 @@ fn openssl_verifies_what_kyso_signs() {
     let d = Dir::new("out");
     let roots = d.put(
         "roots.pem",
-        pem("CERTIFICATE", &pki.gov_root.cert) + &pem("CERTIFICATE", &pki.pub_root.cert),
+        kyso_testpki::pem("CERTIFICATE", &pki.gov_root.cert) + &kyso_testpki::pem("CERTIFICATE", &pki.pub_root.cert),
     );
     let doc = d.put("doc.txt", DOC);
     let now = Time::now();
@@ -205,9 +194,9 @@ fn openssl_verifies_what_kyso_signs() {
 fn kyso_verifies_what_openssl_signs() {
     let pki = VietnamTestPki::build();
     let d = Dir::new("in");
-    let cert = d.put("signer.pem", pem("CERTIFICATE", &pki.officer.cert));
-    let key = d.put("signer.key", pem("PRIVATE KEY", pki.officer.key.pkcs8()));
-    let chain = d.put("chain.pem", pem("CERTIFICATE", &pki.gov_sub.cert));
+    let cert = d.put("signer.pem", kyso_testpki::pem("CERTIFICATE", &pki.officer.cert));
+    let key = d.put("signer.key", kyso_testpki::pem("PRIVATE KEY", pki.officer.key.pkcs8()));
+    let chain = d.put("chain.pem", kyso_testpki::pem("CERTIFICATE", &pki.gov_sub.cert));
     let doc = d.put("doc.txt", DOC);
     let now = Time::now();
     for (detached, cades) in [(false, false), (true, false), (false, true), (true, true)] {

@@ -8,23 +8,12 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-use base64::Engine;
 use kyso::cms::{self, Content, Level, SignError, SignOptions, SoftwareSigner, TimestampAuthority, VerifyOptions};
 use kyso::crypto::{self, HashAlgorithm};
 use kyso::path::{PathOptions, Verdict};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::{self, unix};
 use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
-
-fn pem(label: &str, der: &[u8]) -> String {
-    let b = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
-}
 
 /// `openssl ts -reply` as the TSA, one process per request.
 struct OpensslTsa {
@@ -55,8 +44,8 @@ impl OpensslTsa {
             &key,
             Some((&pki.pub_root.subject, &pki.pub_root.key)),
         );
-        std::fs::write(dir.join("tsa.pem"), pem("CERTIFICATE", &cert)).unwrap();
-        std::fs::write(dir.join("tsa.key"), pem("PRIVATE KEY", key.pkcs8())).unwrap();
+        std::fs::write(dir.join("tsa.pem"), kyso_testpki::pem("CERTIFICATE", &cert)).unwrap();
+        std::fs::write(dir.join("tsa.key"), kyso_testpki::pem("PRIVATE KEY", key.pkcs8())).unwrap();
         std::fs::write(dir.join("serial"), "01\n").unwrap();
         std::fs::write(
             dir.join("tsa.cnf"),
@@ -174,7 +163,7 @@ fn b_t_with_a_real_tsa() {
     let d = std::env::temp_dir().join(format!("kyso-bt-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     std::fs::write(d.join("sig.p7s"), &sig).unwrap();
-    std::fs::write(d.join("root.pem"), pem("CERTIFICATE", &pki.pub_root.cert)).unwrap();
+    std::fs::write(d.join("root.pem"), kyso_testpki::pem("CERTIFICATE", &pki.pub_root.cert)).unwrap();
     let out = Command::new("openssl")
         .args([
             "cms",

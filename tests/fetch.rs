@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use kyso::crypto;
 use kyso::fetch::{FetchError, FetchLimits, Fetcher};
 use kyso::path::{self, PathError, PathOptions, Verdict};
@@ -88,16 +87,6 @@ fn closed_port() -> u16 {
     p
 }
 
-fn pem(label: &str, der: &[u8]) -> String {
-    let b = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
-}
-
 /// `openssl ocsp` as a real responder on 127.0.0.1, killed on drop.
 struct Responder {
     child: Child,
@@ -110,9 +99,9 @@ impl Responder {
     fn start(ca: &[u8], signer: &[u8], signer_key: &TestKey, index: &str) -> Responder {
         let dir = std::env::temp_dir().join(format!("kyso-ocspd-{}-{}", std::process::id(), closed_port()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("ca.pem"), pem("CERTIFICATE", ca)).unwrap();
-        std::fs::write(dir.join("rs.pem"), pem("CERTIFICATE", signer)).unwrap();
-        std::fs::write(dir.join("rs.key"), pem("PRIVATE KEY", signer_key.pkcs8())).unwrap();
+        std::fs::write(dir.join("ca.pem"), kyso_testpki::pem("CERTIFICATE", ca)).unwrap();
+        std::fs::write(dir.join("rs.pem"), kyso_testpki::pem("CERTIFICATE", signer)).unwrap();
+        std::fs::write(dir.join("rs.key"), kyso_testpki::pem("PRIVATE KEY", signer_key.pkcs8())).unwrap();
         std::fs::write(dir.join("index.txt"), index).unwrap();
         let port = closed_port();
         let log = dir.join("ocsp.log");
@@ -170,19 +159,6 @@ impl Drop for Responder {
     }
 }
 
-fn index_time(unix_time: i64) -> String {
-    let t = Time(unix_time).rfc3339();
-    format!(
-        "{}{}{}{}{}{}Z",
-        &t[2..4],
-        &t[5..7],
-        &t[8..10],
-        &t[11..13],
-        &t[14..16],
-        &t[17..19]
-    )
-}
-
 #[test]
 fn evidence_from_a_live_responder_and_crl_server() {
     let pki = VietnamTestPki::build();
@@ -235,14 +211,14 @@ fn evidence_from_a_live_responder_and_crl_server() {
         &responder_key,
         Some((&sub_name, &pki.pub_sub.key)),
     );
-    let exp = index_time(unix(2035, 1, 1));
+    let exp = kyso_testpki::openssl_index_time(unix(2035, 1, 1));
     let responder = Responder::start(
         sub.der(),
         &responder_cert,
         &responder_key,
         &format!(
             "V\t{exp}\t\t3001\tunknown\t/CN=leaf\nR\t{exp}\t{},keyCompromise\t3003\tunknown\t/CN=revoked\n",
-            index_time(unix(2026, 2, 1))
+            kyso_testpki::openssl_index_time(unix(2026, 2, 1))
         ),
     );
     let leaf_spec = |serial, ocsp: String| CertSpec {

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use base64::Engine;
 use kyso::crypto::{self, HashAlgorithm};
 use kyso::path::{self, PathError, PathOptions, Verdict};
 use kyso::revocation::ocsp::{self, OcspError};
@@ -16,16 +15,6 @@ use kyso::revocation::{
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::unix;
 use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
-
-fn pem(label: &str, der: &[u8]) -> String {
-    let b = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
-}
 
 struct Peer {
     dir: PathBuf,
@@ -77,21 +66,7 @@ impl Drop for Peer {
 }
 
 fn key_pem(k: &TestKey) -> String {
-    pem("PRIVATE KEY", k.pkcs8())
-}
-
-/// openssl's index.txt date: YYMMDDHHMMSSZ.
-fn index_time(unix_time: i64) -> String {
-    let t = Time(unix_time).rfc3339();
-    format!(
-        "{}{}{}{}{}{}Z",
-        &t[2..4],
-        &t[5..7],
-        &t[8..10],
-        &t[11..13],
-        &t[14..16],
-        &t[17..19]
-    )
+    kyso_testpki::pem("PRIVATE KEY", k.pkcs8())
 }
 
 #[test]
@@ -129,16 +104,16 @@ fn openssl_responder_answers_kyso_requests_and_kyso_verifies_them() {
     ));
 
     let peer = Peer::new("offline");
-    let ca_pem = peer.write("ca.pem", pem("CERTIFICATE", sub.der()));
+    let ca_pem = peer.write("ca.pem", kyso_testpki::pem("CERTIFICATE", sub.der()));
     let ca_key = peer.write("ca.key", key_pem(&pki.pub_sub.key));
-    let rs_pem = peer.write("responder.pem", pem("CERTIFICATE", responder.der()));
+    let rs_pem = peer.write("responder.pem", kyso_testpki::pem("CERTIFICATE", responder.der()));
     let rs_key = peer.write("responder.key", key_pem(&responder_key));
     let index = peer.write(
         "index.txt",
         format!(
             "V\t{exp}\t\t2003\tunknown\t/CN=company\nR\t{exp}\t{rev},keyCompromise\t2004\tunknown\t/CN=revoked\n",
-            exp = index_time(unix(2035, 1, 1)),
-            rev = index_time(unix(2026, 3, 1)),
+            exp = kyso_testpki::openssl_index_time(unix(2035, 1, 1)),
+            rev = kyso_testpki::openssl_index_time(unix(2026, 3, 1)),
         ),
     );
 
@@ -210,7 +185,7 @@ fn openssl_responder_answers_kyso_requests_and_kyso_verifies_them() {
         &rogue_key,
         None,
     );
-    let rogue_pem = peer.write("rogue.pem", pem("CERTIFICATE", &rogue_cert));
+    let rogue_pem = peer.write("rogue.pem", kyso_testpki::pem("CERTIFICATE", &rogue_cert));
     let rogue_keyf = peer.write("rogue.key", key_pem(&rogue_key));
     let forged = OcspResponse::from_der(&peer.answer(&req, &ca_pem, &rogue_pem, &rogue_keyf, &index)).unwrap();
     let r = validate(&company, forged);

@@ -7,20 +7,6 @@ use kyso::vn::{IdKind, Identity};
 use kyso::{crypto, Certificate, Hierarchy, TrustStore};
 use kyso_testpki::VietnamTestPki;
 
-fn pem(der: &[u8]) -> String {
-    use base64::Engine;
-    let b = base64::engine::general_purpose::STANDARD.encode(der);
-    let body: Vec<String> = b
-        .as_bytes()
-        .chunks(64)
-        .map(|c| String::from_utf8(c.to_vec()).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        body.join("\n")
-    )
-}
-
 #[test]
 fn openssl_verifies_both_generated_hierarchies_and_refuses_the_rogue() {
     let pki = VietnamTestPki::build();
@@ -28,7 +14,13 @@ fn openssl_verifies_both_generated_hierarchies_and_refuses_the_rogue() {
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, ders: &[&[u8]]| {
         let p = dir.join(name);
-        std::fs::write(&p, ders.iter().map(|d| pem(d)).collect::<String>()).unwrap();
+        std::fs::write(
+            &p,
+            ders.iter()
+                .map(|d| kyso_testpki::pem("CERTIFICATE", d))
+                .collect::<String>(),
+        )
+        .unwrap();
         p
     };
     let roots = write("roots.pem", &[&pki.gov_root.cert, &pki.pub_root.cert]);

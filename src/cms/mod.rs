@@ -177,17 +177,7 @@ impl SignedData {
     /// Parse a ContentInfo holding SignedData (DER or BER, PEM `CMS`/`PKCS7` accepted).
     pub fn from_bytes(bytes: &[u8]) -> Result<SignedData, CmsError> {
         if bytes.first() != Some(&tag::SEQUENCE) {
-            let text = String::from_utf8_lossy(bytes);
-            let body: String = text
-                .lines()
-                .skip_while(|l| !l.starts_with("-----BEGIN"))
-                .skip(1)
-                .take_while(|l| !l.starts_with("-----END"))
-                .collect();
-            use base64::Engine;
-            let der = base64::engine::general_purpose::STANDARD
-                .decode(body.trim())
-                .map_err(|_| InputError::UnrecognizedFormat)?;
+            let der = crate::input::first_pem_block(bytes).ok_or(InputError::UnrecognizedFormat)?;
             return Self::parse(&der);
         }
         Self::parse(bytes)

@@ -184,20 +184,7 @@ impl Crl {
         if bytes.first() == Some(&tag::SEQUENCE) {
             return Crl::from_der(bytes.to_vec());
         }
-        let text = String::from_utf8_lossy(bytes);
-        let body: String = text
-            .lines()
-            .skip_while(|l| !l.trim().starts_with("-----BEGIN X509 CRL-----"))
-            .skip(1)
-            .take_while(|l| !l.trim().starts_with("-----END X509 CRL-----"))
-            .collect();
-        if body.is_empty() {
-            return Err(InputError::UnrecognizedFormat);
-        }
-        use base64::Engine;
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(body.trim())
-            .map_err(|_| InputError::Base64 { line: 1 })?;
+        let der = crate::input::first_pem_block(bytes).ok_or(InputError::UnrecognizedFormat)?;
         Crl::from_der(der)
     }
 

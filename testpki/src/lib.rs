@@ -581,3 +581,36 @@ pub fn crl_dp_with_issuer(uri: &str, crl_issuer: Option<&[u8]>) -> Vec<u8> {
     }
     der::seq(&[der::seq(&dp)])
 }
+
+/// PEM text of a DER object (`CERTIFICATE`, `PRIVATE KEY`…), for handing files to OpenSSL.
+pub fn pem(label: &str, der: &[u8]) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in der.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |a, (i, b)| a | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                b64.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+/// A time as OpenSSL's CA index.txt writes it (`YYMMDDHHMMSSZ`).
+pub fn openssl_index_time(unix_time: i64) -> String {
+    match der::time(unix_time).get(2..) {
+        Some(t) if t.len() == 13 => String::from_utf8_lossy(t).into_owned(),
+        _ => String::new(),
+    }
+}
