@@ -293,3 +293,94 @@ fn b_t_through_an_http_tsa_and_the_command_line() {
     assert_eq!(r.signers[0].level, Level::BT);
     assert!(matches!(r.signers[0].timestamp, Some(Ok(_))));
 }
+
+#[test]
+fn b_lt_carries_the_revocation_values_it_needs() {
+    use kyso::revocation::{CertStatus, Crl, RevocationEvidence, RevocationMode, RevocationOptions};
+    use kyso_testpki::{issue_crl, CrlSpec};
+    let pki = VietnamTestPki::build();
+    let (tsa, tsa_cert) = OpensslTsa::new(&pki, "blt");
+    let now = Time::now();
+    let crl = |e: &kyso_testpki::Entity| {
+        Crl::from_bytes(&issue_crl(
+            &CrlSpec {
+                this_update: now.0 - 3600,
+                next_update: Some(now.0 + 86_400),
+                number: 3,
+                ..CrlSpec::default()
+            },
+            (&e.subject, &e.key),
+        ))
+        .unwrap()
+    };
+    let signer = SoftwareSigner::from_pkcs8(
+        pki.company.key.pkcs8(),
+        Certificate::from_der(&pki.company.cert).unwrap(),
+    )
+    .unwrap();
+    let mut o = SignOptions::new(now);
+    o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap(), tsa_cert.clone()];
+    o.level = Level::BLT;
+    o.tsa = Some(Arc::new(tsa));
+    o.revocation_values = RevocationEvidence::from_crls(vec![crl(&pki.pub_sub), crl(&pki.pub_root)]);
+    let sig = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+    assert_eq!(cms::SignedData::from_bytes(&sig).unwrap().crls.len(), 2);
+
+    let mut store = TrustStore::new();
+    store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
+    // Hard-fail revocation and no evidence from the caller: the signature's own values decide.
+    let mut v = VerifyOptions::new(now);
+    v.path.revocation = RevocationOptions {
+        mode: RevocationMode::Hard,
+        evidence: Arc::new(RevocationEvidence::default()),
+    };
+    let r = cms::verify(&sig, None, &store, &[], &v, crypto::default_provider()).unwrap();
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.signers[0].error);
+    let s = &r.signers[0];
+    assert_eq!(s.level, Level::BLT);
+    for st in &s.chain.as_ref().unwrap().revocation {
+        match st {
+            CertStatus::Good { source } => assert_eq!(source.origin.as_deref(), Some("embedded in the CMS")),
+            other => panic!("{other:?}"),
+        }
+    }
+    // OpenSSL reads the CRLs the CMS carries and accepts it.
+    let d = std::env::temp_dir().join(format!("kyso-blt-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("sig.p7s"), &sig).unwrap();
+    std::fs::write(d.join("root.pem"), kyso_testpki::pem("CERTIFICATE", &pki.pub_root.cert)).unwrap();
+    let out = Command::new("openssl")
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-cades",
+            "-crl_check_all",
+            "-inform",
+            "DER",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+            "-in",
+        ])
+        .arg(d.join("sig.p7s"))
+        .arg("-CAfile")
+        .arg(d.join("root.pem"))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&d).ok();
+    assert!(
+        out.status.success(),
+        "openssl with -crl_check_all on the carried CRLs: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // B-LT without values is refused at signing; a B-T signature stays B-T.
+    o.revocation_values = RevocationEvidence::default();
+    assert!(cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).is_err());
+    o.level = Level::BT;
+    let bt = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+    let r = cms::verify(&bt, None, &store, &[], &v, crypto::default_provider()).unwrap();
+    assert_eq!(r.verdict, Verdict::Indeterminate, "hard-fail without any evidence");
+    assert_eq!(r.signers[0].level, Level::BT);
+}

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use kyso::cms::{self, Content, SignOptions, SoftwareSigner, VerifyOptions};
+use kyso::cms::{self, Content, SignOptions, Signer, SoftwareSigner, VerifyOptions};
 use kyso::crypto::{self, AlgorithmPolicy};
 use kyso::path::{PathOptions, Verdict};
 use kyso::report::CmsReport;
@@ -35,8 +35,9 @@ pub struct SignArgs {
     /// Sign even if the signer's certificate fails the pre-signing check.
     #[arg(long)]
     force: bool,
-    /// CAdES level: B-B, or B-T with a signature time-stamp from --tsa.
-    #[arg(long, default_value = "B-B", value_parser = ["B-B", "B-T"])]
+    /// CAdES level: B-B; B-T with a signature time-stamp from --tsa; B-LT also carrying the
+    /// chain's revocation values, fetched over HTTP.
+    #[arg(long, default_value = "B-B", value_parser = ["B-B", "B-T", "B-LT"])]
     level: String,
     /// Time-stamping authority URL (RFC 3161 over HTTP), for B-T.
     #[arg(long, value_name = "URL")]
@@ -65,8 +66,8 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
         PathOptions::vietnam(now),
     ));
     o.force = a.force;
-    if a.level == "B-T" {
-        let url = a.tsa.clone().ok_or("--level B-T needs --tsa URL")?;
+    if a.level == "B-T" || a.level == "B-LT" {
+        let url = a.tsa.clone().ok_or("--level B-T and B-LT need --tsa URL")?;
         // Vietnam's government TSA can take many seconds to answer.
         let limits = kyso::fetch::FetchLimits {
             timeout: std::time::Duration::from_secs(120),
@@ -74,6 +75,25 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
         };
         o.level = cms::Level::BT;
         o.tsa = Some(std::sync::Arc::new(kyso::fetch::HttpTsa::new(url, limits)));
+    }
+    if a.level == "B-LT" {
+        // The signer's path, then its revocation values over HTTP.
+        let (store, po) = o.check_against.clone().ok_or("no trust store")?;
+        let r = kyso::path::verify_chain(signer.certificate(), &o.chain, &store, &po, crypto::default_provider());
+        if r.path.len() < 2 {
+            return Err("B-LT: the signer's certificate has no path to a trusted anchor".into());
+        }
+        let fetcher = kyso::fetch::Fetcher::new(kyso::fetch::FetchLimits::default());
+        let (values, notes) = fetcher.gather(&r.path, crypto::default_provider(), now);
+        for n in notes.iter().filter(|n| n.error.is_some()) {
+            eprintln!(
+                "kyso: fetching {} failed: {}",
+                n.url,
+                n.error.as_deref().unwrap_or_default()
+            );
+        }
+        o.level = cms::Level::BLT;
+        o.revocation_values = values;
     }
     let mut input = std::fs::File::open(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
     let sig =

@@ -96,6 +96,8 @@ pub struct SignedData {
     pub certificates: Vec<Certificate>,
     /// CRLs carried (DER).
     pub crls: Vec<Vec<u8>>,
+    /// OCSP responses carried as RevocationInfoChoice `other` / id-ri-ocsp-response (RFC 5940).
+    pub ocsp_responses: Vec<Vec<u8>>,
     /// The signers.
     pub signers: Vec<SignerInfo>,
 }
@@ -223,6 +225,7 @@ impl SignedData {
             content,
             certificates: Vec::new(),
             crls: Vec::new(),
+            ocsp_responses: Vec::new(),
             signers: Vec::new(),
         };
         for field in f {
@@ -240,10 +243,18 @@ impl SignedData {
                     }
                 }
                 0xA1 => {
+                    // RevocationInfoChoice: a CertificateList, or [1] OtherRevocationInfoFormat.
                     for c in Children::new(field.contents, 0) {
                         let c = c?;
                         if c.tag == tag::SEQUENCE {
                             out.crls.push(c.raw.to_vec());
+                        } else if c.tag == 0xA1 {
+                            let mut k = Children::new(c.contents, 0);
+                            let fmt = next(&mut k, "otherRevInfoFormat")?;
+                            let info = next(&mut k, "otherRevInfo")?;
+                            if fmt.tag == tag::OID && fmt.contents == oid::RI_OCSP_RESPONSE {
+                                out.ocsp_responses.push(info.raw.to_vec());
+                            }
                         }
                     }
                 }
@@ -502,6 +513,27 @@ pub fn verify(
             content = None;
         }
     }
+    // Revocation values carried in the CMS (CAdES B-LT) join the caller's evidence.
+    let embedded = embedded_evidence(&sd);
+    let mut options = options.clone();
+    if !embedded.crls.is_empty() || !embedded.ocsp.is_empty() {
+        let mut ev = (*options.path.revocation.evidence).clone();
+        ev.crls.extend(embedded.crls.iter().cloned());
+        ev.ocsp.extend(embedded.ocsp.iter().cloned());
+        options.path.revocation.evidence = std::sync::Arc::new(ev);
+    }
+    let options = &options;
+    let embedded_hashes: Vec<String> = embedded
+        .crls
+        .iter()
+        .map(|c| hex::encode_upper(provider.digest(HashAlgorithm::Sha256, c.der())))
+        .chain(
+            embedded
+                .ocsp
+                .iter()
+                .map(|o| hex::encode_upper(provider.digest(HashAlgorithm::Sha256, &o.response_der))),
+        )
+        .collect();
     let mut digests: Vec<(HashAlgorithm, Vec<u8>)> = Vec::new();
     let mut results = Vec::new();
     let mut all_pool: Vec<Certificate> = sd.certificates.clone();
@@ -521,9 +553,24 @@ pub fn verify(
                 d
             }
         };
-        results.push(verify_signer(
-            index, si, &sd, &digest, &all_pool, store, options, provider,
-        ));
+        let mut r = verify_signer(index, si, &sd, &digest, &all_pool, store, options, provider);
+        // B-LT: a B-T signature whose chain's revocation was decided by values it carries.
+        if r.level == Level::BT {
+            if let Some(ch) = &r.chain {
+                let decided_inside = !ch.revocation.is_empty()
+                    && ch.revocation.iter().all(|st| match st {
+                        crate::revocation::CertStatus::Good { source }
+                        | crate::revocation::CertStatus::Revoked { source, .. } => {
+                            embedded_hashes.contains(&source.sha256)
+                        }
+                        _ => false,
+                    });
+                if decided_inside {
+                    r.level = Level::BLT;
+                }
+            }
+        }
+        results.push(r);
     }
     let verdict = if results.is_empty() {
         Verdict::Indeterminate
@@ -730,6 +777,24 @@ fn verify_signer(
     }
     r.chain = Some(chain);
     r
+}
+
+/// The CRLs and OCSP responses a SignedData carries, as evidence (unreadable ones ignored: they
+/// are evidence offered, not evidence required).
+fn embedded_evidence(sd: &SignedData) -> crate::revocation::RevocationEvidence {
+    let mut ev = crate::revocation::RevocationEvidence::default();
+    for c in &sd.crls {
+        if let Ok(crl) = crate::revocation::Crl::from_der(c.clone()) {
+            ev.crls
+                .push(std::sync::Arc::new(crl.with_origin("embedded in the CMS")));
+        }
+    }
+    for o in &sd.ocsp_responses {
+        if let Ok(r) = crate::revocation::OcspResponse::from_der(o) {
+            ev.ocsp.push(std::sync::Arc::new(r.with_origin("embedded in the CMS")));
+        }
+    }
+    ev
 }
 
 /// Whether a signingCertificate(V2) attribute's first ESSCertID(v2) hashes `cert`.

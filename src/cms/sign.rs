@@ -202,6 +202,10 @@ pub enum Level {
     /// B-T: B-B plus a signature time-stamp (RFC 3161 token over the signature value).
     #[serde(rename = "B-T")]
     BT,
+    /// B-LT: B-T plus the certificates and revocation values of the signer's chain, carried in
+    /// the SignedData's `certificates` and `crls` fields (ETSI EN 319 122-1 §5.4).
+    #[serde(rename = "B-LT")]
+    BLT,
 }
 
 /// A time-stamping authority: given a digest, returns an RFC 3161 token over it. The HTTP
@@ -227,8 +231,11 @@ pub struct SignOptions {
     pub force: bool,
     /// The level.
     pub level: Level,
-    /// The TSA for B-T.
+    /// The TSA for B-T and B-LT.
     pub tsa: Option<std::sync::Arc<dyn TimestampAuthority>>,
+    /// For B-LT: the revocation values to carry (CRLs and OCSP responses of the chain, e.g.
+    /// from `fetch::Fetcher::gather`).
+    pub revocation_values: crate::revocation::RevocationEvidence,
 }
 
 impl std::fmt::Debug for dyn TimestampAuthority {
@@ -248,6 +255,7 @@ impl SignOptions {
             force: false,
             level: Level::BB,
             tsa: None,
+            revocation_values: crate::revocation::RevocationEvidence::default(),
         }
     }
 }
@@ -376,7 +384,7 @@ pub fn sign(
         alg_id(&alg),
         encode_tlv(tag::OCTET_STRING, &signature),
     ];
-    if options.level == Level::BT {
+    if matches!(options.level, Level::BT | Level::BLT) {
         // ETSI EN 319 122-1 §5.3: a signature time-stamp over the signature value.
         let tsa = options
             .tsa
@@ -405,13 +413,34 @@ pub fn sign(
             certs.extend_from_slice(c.der());
         }
     }
-    let signed_data = seq(&[
+    let mut fields = vec![
         vec![0x02, 0x01, 0x01],
         encode_tlv(tag::SET, &digest_alg),
         seq(&encap),
         encode_tlv(0xA0, &certs),
-        encode_tlv(tag::SET, &signer_info),
-    ]);
+    ];
+    if options.level == Level::BLT {
+        let ev = &options.revocation_values;
+        if ev.crls.is_empty() && ev.ocsp.is_empty() {
+            return Err(SignError::Signer(
+                "B-LT needs the revocation values of the chain".into(),
+            ));
+        }
+        // RevocationInfoChoices: CRLs as they are, OCSP responses as RFC 5940 `other`.
+        let mut values: Vec<u8> = Vec::new();
+        for c in &ev.crls {
+            values.extend_from_slice(c.der());
+        }
+        for o in &ev.ocsp {
+            values.extend(encode_tlv(
+                0xA1,
+                &[encode_tlv(tag::OID, oid::RI_OCSP_RESPONSE), o.response_der.clone()].concat(),
+            ));
+        }
+        fields.push(encode_tlv(0xA1, &values));
+    }
+    fields.push(encode_tlv(tag::SET, &signer_info));
+    let signed_data = seq(&fields);
     Ok(seq(&[
         encode_tlv(tag::OID, oid::CT_SIGNED_DATA),
         encode_tlv(0xA0, &signed_data),
