@@ -442,6 +442,8 @@ pub struct SignerReport {
     pub timestamp: Option<serde_json::Value>,
     /// The chain report of the signer's certificate.
     pub chain: Option<ChainReport>,
+    /// Countersignatures over this signature, each reported the same way.
+    pub countersignatures: Vec<SignerReport>,
 }
 
 /// What `kyso verify` reports.
@@ -464,44 +466,43 @@ impl CmsReport {
             schema: CMS_SCHEMA,
             verdict: r.verdict,
             content_type: r.content_type.dotted(),
-            signers: r
-                .signers
-                .iter()
-                .map(|s| {
-                    let mut po = options.path.clone();
-                    po.time = s.judged_at;
-                    SignerReport {
-                        index: s.index,
-                        verdict: s.verdict,
-                        error: s.error.clone(),
-                        signer: s.certificate.as_ref().map(|c| c.subject().display()),
-                        identity: s.certificate.as_ref().map(Identity::of),
-                        hierarchy: s
-                            .chain
-                            .as_ref()
-                            .and_then(|c| c.hierarchy.as_ref())
-                            .map(crate::trust::Hierarchy::id),
-                        signing_time: s.signing_time.map(|t| t.rfc3339()),
-                        judged_at: s.judged_at.rfc3339(),
-                        legacy: s.signature.as_ref().map(|v| v.legacy.clone()).unwrap_or_default(),
-                        signing_certificate_bound: s.signing_certificate_bound,
-                        warnings: s.warnings.clone(),
-                        level: s.level,
-                        timestamp: s.timestamp.as_ref().map(|t| match t {
-                            Ok(ts) => serde_json::json!({
-                                "gen_time": ts.info.gen_time.rfc3339(),
-                                "tsa": ts.tsa.subject().display(),
-                                "hierarchy": ts.hierarchy.as_ref().map(crate::trust::Hierarchy::id),
-                            }),
-                            Err(e) => serde_json::json!({ "error": e.to_string() }),
-                        }),
-                        chain: match (&s.chain, &s.certificate) {
-                            (Some(ch), Some(cert)) => Some(ChainReport::new(cert, ch, &po)),
-                            _ => None,
-                        },
-                    }
-                })
-                .collect(),
+            signers: r.signers.iter().map(|s| signer_report(s, options)).collect(),
         }
+    }
+}
+
+fn signer_report(s: &crate::cms::SignerResult, options: &crate::cms::VerifyOptions) -> SignerReport {
+    let mut po = options.path.clone();
+    po.time = s.judged_at;
+    SignerReport {
+        index: s.index,
+        verdict: s.verdict,
+        error: s.error.clone(),
+        signer: s.certificate.as_ref().map(|c| c.subject().display()),
+        identity: s.certificate.as_ref().map(Identity::of),
+        hierarchy: s
+            .chain
+            .as_ref()
+            .and_then(|c| c.hierarchy.as_ref())
+            .map(crate::trust::Hierarchy::id),
+        signing_time: s.signing_time.map(|t| t.rfc3339()),
+        judged_at: s.judged_at.rfc3339(),
+        legacy: s.signature.as_ref().map(|v| v.legacy.clone()).unwrap_or_default(),
+        signing_certificate_bound: s.signing_certificate_bound,
+        warnings: s.warnings.clone(),
+        level: s.level,
+        timestamp: s.timestamp.as_ref().map(|t| match t {
+            Ok(ts) => serde_json::json!({
+                "gen_time": ts.info.gen_time.rfc3339(),
+                "tsa": ts.tsa.subject().display(),
+                "hierarchy": ts.hierarchy.as_ref().map(crate::trust::Hierarchy::id),
+            }),
+            Err(e) => serde_json::json!({ "error": e.to_string() }),
+        }),
+        chain: match (&s.chain, &s.certificate) {
+            (Some(ch), Some(cert)) => Some(ChainReport::new(cert, ch, &po)),
+            _ => None,
+        },
+        countersignatures: s.countersignatures.iter().map(|c| signer_report(c, options)).collect(),
     }
 }

@@ -430,6 +430,15 @@ fn public_cms_vectors() {
             );
         }
     }
+    // 4.4: a DSA signer (unsupported) with an RSA countersignature, verified on its own and
+    // valid. Its sid names CarlRSA serial 46346BC7…C410B3B0, AliceRSA's certificate (the
+    // manifest's note says Diane; the data says Alice, and Alice's key verifies it).
+    let r = v("rfc4134/4.4.bin", None).unwrap();
+    let cs = &r.signers[0].countersignatures;
+    assert_eq!(cs.len(), 1);
+    assert_eq!(cs[0].verdict, Verdict::Valid, "{:?}", cs[0].error);
+    let who = cs[0].certificate.as_ref().unwrap().subject().display();
+    assert!(who.contains("AliceRSA"), "{who}");
     // No signers: not a success.
     let r = v("rfc4134/4.11.bin", None).unwrap();
     assert!(r.signers.is_empty() && r.verdict == Verdict::Indeterminate);

@@ -417,6 +417,8 @@ pub struct SignerResult {
     pub timestamp: Option<Result<crate::tsp::Timestamp, crate::tsp::TspError>>,
     /// The CAdES level the signature carries.
     pub level: Level,
+    /// Countersignatures over this signature (RFC 5652 §11.4), each verified on its own.
+    pub countersignatures: Vec<SignerResult>,
 }
 
 /// The verification of a CMS signature.
@@ -553,7 +555,11 @@ pub fn verify(
                 d
             }
         };
-        let mut r = verify_signer(index, si, &sd, &digest, &all_pool, store, options, provider);
+        let target = Target::Content {
+            content_type: &sd.content_type,
+            content: sd.content.as_deref(),
+        };
+        let mut r = verify_signer(index, si, &target, &digest, &all_pool, store, options, provider);
         // B-LT: a B-T signature whose chain's revocation was decided by values it carries.
         if r.level == Level::BT {
             if let Some(ch) = &r.chain {
@@ -589,10 +595,75 @@ pub fn verify(
 }
 
 #[allow(clippy::too_many_arguments)]
+/// What a SignerInfo signed: the content of the SignedData, or (for a countersignature, RFC
+/// 5652 §11.4) the signature value of another SignerInfo.
+enum Target<'a> {
+    Content {
+        content_type: &'a Oid,
+        content: Option<&'a [u8]>,
+    },
+    Countersignature {
+        signature: &'a [u8],
+        depth: usize,
+    },
+}
+
+/// Deepest countersignature of a countersignature followed.
+const MAX_COUNTERSIGNATURE_DEPTH: usize = 3;
+
+#[allow(clippy::too_many_arguments)]
 fn verify_signer(
     index: usize,
     si: &SignerInfo,
-    sd: &SignedData,
+    target: &Target<'_>,
+    digest: &[u8],
+    pool: &[Certificate],
+    store: &TrustStore,
+    options: &VerifyOptions,
+    provider: &dyn CryptoProvider,
+) -> SignerResult {
+    let mut r = verify_one(index, si, target, digest, pool, store, options, provider);
+    // Countersignatures over this signature value (judged on their own; they do not change
+    // this signer's verdict).
+    let depth = match target {
+        Target::Content { .. } => 0,
+        Target::Countersignature { depth, .. } => *depth,
+    };
+    if depth < MAX_COUNTERSIGNATURE_DEPTH {
+        for (i, value) in si
+            .unsigned_attrs
+            .iter()
+            .filter(|a| a.oid == oid::AA_COUNTER_SIGNATURE)
+            .flat_map(|a| a.values.iter())
+            .enumerate()
+        {
+            let cs = match asn1::read_exact(value)
+                .map_err(CmsError::from)
+                .and_then(|t| signer_info(t).map_err(CmsError::from))
+            {
+                Ok(cs) => cs,
+                Err(e) => {
+                    r.warnings.push(format!("countersignature {i} is malformed: {e}"));
+                    continue;
+                }
+            };
+            let digest = provider.digest(cs.digest, &si.signature);
+            let t = Target::Countersignature {
+                signature: &si.signature,
+                depth: depth + 1,
+            };
+            r.countersignatures
+                .push(verify_signer(i, &cs, &t, &digest, pool, store, options, provider));
+        }
+    }
+    r
+}
+
+/// One SignerInfo, without its countersignatures.
+fn verify_one(
+    index: usize,
+    si: &SignerInfo,
+    target: &Target<'_>,
     digest: &[u8],
     pool: &[Certificate],
     store: &TrustStore,
@@ -637,6 +708,7 @@ fn verify_signer(
         warnings: Vec::new(),
         timestamp: None,
         level,
+        countersignatures: Vec::new(),
     };
     let fail = |mut r: SignerResult, e: SignerError, v: Verdict| {
         r.verdict = v;
@@ -685,10 +757,16 @@ fn verify_signer(
                     Verdict::Invalid,
                 );
             };
-            let ct_ok = si
+            let ct = si
                 .signed_attr(oid::AA_CONTENT_TYPE)
-                .and_then(|v| asn1::read_exact(v).ok())
-                .is_some_and(|v| v.tag == tag::OID && v.contents == sd.content_type.as_bytes());
+                .and_then(|v| asn1::read_exact(v).ok());
+            let ct_ok = match target {
+                Target::Content { content_type, .. } => {
+                    ct.is_some_and(|v| v.tag == tag::OID && v.contents == content_type.as_bytes())
+                }
+                // A countersignature carries no content-type (RFC 5652 §11.4).
+                Target::Countersignature { .. } => ct.is_none(),
+            };
             if !ct_ok {
                 return fail(
                     r,
@@ -715,9 +793,10 @@ fn verify_signer(
             }
             der.clone()
         }
-        _ => match &sd.content {
-            Some(c) => c.clone(),
-            None => {
+        _ => match target {
+            Target::Content { content: Some(c), .. } => c.to_vec(),
+            Target::Countersignature { signature, .. } => signature.to_vec(),
+            Target::Content { content: None, .. } => {
                 return fail(
                     r,
                     SignerError::BadAttributes {
