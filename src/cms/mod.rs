@@ -559,7 +559,13 @@ pub fn verify(
             content_type: &sd.content_type,
             content: sd.content.as_deref(),
         };
-        let mut r = verify_signer(index, si, &target, &digest, &all_pool, store, options, provider);
+        let ctx = Ctx {
+            pool: &all_pool,
+            store,
+            options,
+            provider,
+        };
+        let mut r = verify_signer(index, si, &target, &digest, &ctx);
         // B-LT: a B-T signature whose chain's revocation was decided by values it carries.
         if r.level == Level::BT {
             if let Some(ch) = &r.chain {
@@ -611,18 +617,17 @@ enum Target<'a> {
 /// Deepest countersignature of a countersignature followed.
 const MAX_COUNTERSIGNATURE_DEPTH: usize = 3;
 
-#[allow(clippy::too_many_arguments)]
-fn verify_signer(
-    index: usize,
-    si: &SignerInfo,
-    target: &Target<'_>,
-    digest: &[u8],
-    pool: &[Certificate],
-    store: &TrustStore,
-    options: &VerifyOptions,
-    provider: &dyn CryptoProvider,
-) -> SignerResult {
-    let mut r = verify_one(index, si, target, digest, pool, store, options, provider);
+/// What every signer of one CMS is verified against.
+struct Ctx<'a> {
+    pool: &'a [Certificate],
+    store: &'a TrustStore,
+    options: &'a VerifyOptions,
+    provider: &'a dyn CryptoProvider,
+}
+
+fn verify_signer(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8], ctx: &Ctx<'_>) -> SignerResult {
+    let (provider, ctx_ref) = (ctx.provider, ctx);
+    let mut r = verify_one(index, si, target, digest, ctx_ref);
     // Countersignatures over this signature value (judged on their own; they do not change
     // this signer's verdict).
     let depth = match target {
@@ -652,24 +657,15 @@ fn verify_signer(
                 signature: &si.signature,
                 depth: depth + 1,
             };
-            r.countersignatures
-                .push(verify_signer(i, &cs, &t, &digest, pool, store, options, provider));
+            r.countersignatures.push(verify_signer(i, &cs, &t, &digest, ctx_ref));
         }
     }
     r
 }
 
 /// One SignerInfo, without its countersignatures.
-fn verify_one(
-    index: usize,
-    si: &SignerInfo,
-    target: &Target<'_>,
-    digest: &[u8],
-    pool: &[Certificate],
-    store: &TrustStore,
-    options: &VerifyOptions,
-    provider: &dyn CryptoProvider,
-) -> SignerResult {
+fn verify_one(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8], ctx: &Ctx<'_>) -> SignerResult {
+    let (pool, store, options, provider) = (ctx.pool, ctx.store, ctx.options, ctx.provider);
     let signing_time = si.signing_time();
     // A valid signature time-stamp is proof the signature existed at genTime: the chain is then
     // judged there (ETSI EN 319 102-1 best-signature-time), not at the claimed signingTime.
