@@ -626,8 +626,8 @@ struct Ctx<'a> {
 }
 
 fn verify_signer(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8], ctx: &Ctx<'_>) -> SignerResult {
-    let (provider, ctx_ref) = (ctx.provider, ctx);
-    let mut r = verify_one(index, si, target, digest, ctx_ref);
+    let provider = ctx.provider;
+    let mut r = verify_one(index, si, target, digest, ctx);
     // Countersignatures over this signature value (judged on their own; they do not change
     // this signer's verdict).
     let depth = match target {
@@ -657,7 +657,7 @@ fn verify_signer(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u
                 signature: &si.signature,
                 depth: depth + 1,
             };
-            r.countersignatures.push(verify_signer(i, &cs, &t, &digest, ctx_ref));
+            r.countersignatures.push(verify_signer(i, &cs, &t, &digest, ctx));
         }
     }
     r
