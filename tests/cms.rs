@@ -454,3 +454,83 @@ fn public_cms_vectors() {
         assert!(v(p, None).is_err(), "{p} must fail to decode");
     }
 }
+
+#[test]
+fn pkcs12_files_written_by_openssl() {
+    let pki = VietnamTestPki::build();
+    let d = Dir::new("p12");
+    let cert = d.put("c.pem", kyso_testpki::pem("CERTIFICATE", &pki.company.cert));
+    let key = d.put("k.pem", kyso_testpki::pem("PRIVATE KEY", pki.company.key.pkcs8()));
+    let chain = d.put("chain.pem", kyso_testpki::pem("CERTIFICATE", &pki.pub_sub.cert));
+    let now = Time::now();
+    // OpenSSL 3's default (PBES2: PBKDF2-HMAC-SHA256 + AES-256-CBC, SHA-256 MAC), the legacy
+    // 3DES form, and -legacy (RC2-40 certificates, 3DES key, SHA-1 MAC) when the legacy
+    // provider is installed.
+    let variants: [(&str, &[&str]); 3] = [
+        ("default", &[]),
+        (
+            "3des",
+            &[
+                "-keypbe",
+                "PBE-SHA1-3DES",
+                "-certpbe",
+                "PBE-SHA1-3DES",
+                "-macalg",
+                "sha1",
+            ],
+        ),
+        ("legacy", &["-legacy"]),
+    ];
+    let mut opened = 0;
+    for (label, extra) in variants {
+        let out = d.0.join(format!("{label}.p12"));
+        let mut args: Vec<&std::ffi::OsStr> =
+            vec!["pkcs12".as_ref(), "-export".as_ref(), "-in".as_ref(), cert.as_os_str()];
+        args.extend([
+            "-inkey".as_ref(),
+            key.as_os_str(),
+            "-certfile".as_ref(),
+            chain.as_os_str(),
+        ]);
+        args.extend([
+            "-passout".as_ref(),
+            "pass:Mật-khẩu 123".as_ref(),
+            "-out".as_ref(),
+            out.as_os_str(),
+        ]);
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let (ok, msg) = openssl(&args);
+        if !ok {
+            assert_eq!(label, "legacy", "openssl could not write the {label} file: {msg}");
+            println!("skipping the -legacy variant: this OpenSSL has no legacy provider ({msg})");
+            continue;
+        }
+        let p12 = std::fs::read(&out).unwrap();
+        let (signer, chain) =
+            SoftwareSigner::from_pkcs12(&p12, "Mật-khẩu 123").unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(
+            cms::Signer::certificate(&signer).der(),
+            pki.company.cert.as_slice(),
+            "{label}"
+        );
+        assert_eq!(chain.len(), 1, "{label}");
+        let mut o = SignOptions::new(now);
+        o.chain = chain;
+        let sig = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+        let r = cms::verify(
+            &sig,
+            None,
+            &store(&pki),
+            &[],
+            &verify_opts(now),
+            crypto::default_provider(),
+        )
+        .unwrap();
+        assert_eq!(r.verdict, Verdict::Valid, "{label}");
+        let e = SoftwareSigner::from_pkcs12(&p12, "wrong").unwrap_err();
+        assert!(e.to_string().contains("wrong password"), "{label}: {e}");
+        opened += 1;
+    }
+    assert!(opened >= 2);
+    assert!(SoftwareSigner::from_pkcs12(b"\x30\x03\x02\x01\x03", "x").is_err());
+}

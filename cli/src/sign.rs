@@ -14,12 +14,19 @@ use crate::chain::{evidence, online, read_certs, trust_store, EvidenceArgs};
 
 #[derive(Args)]
 pub struct SignArgs {
+    /// PKCS#12 file (.p12, .pfx) with the key and certificate.
+    #[arg(long, conflicts_with_all = ["key", "cert"], required_unless_present = "key")]
+    p12: Option<PathBuf>,
+    /// Environment variable holding the PKCS#12 password (never on the command line). Without
+    /// it the password is empty.
+    #[arg(long, value_name = "VAR", requires = "p12")]
+    password_env: Option<String>,
     /// PKCS#8 private key (DER or PEM).
-    #[arg(long)]
-    key: PathBuf,
+    #[arg(long, requires = "cert")]
+    key: Option<PathBuf>,
     /// The signer's certificate.
-    #[arg(long)]
-    cert: PathBuf,
+    #[arg(long, requires = "key")]
+    cert: Option<PathBuf>,
     /// Intermediate certificates to include.
     #[arg(long = "chain", value_name = "FILE")]
     chain: Vec<PathBuf>,
@@ -49,15 +56,34 @@ pub struct SignArgs {
 }
 
 pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
-    let key = std::fs::read(&a.key).map_err(|e| format!("{}: {e}", a.key.display()))?;
-    let cert: Certificate = read_certs(&a.cert)?.remove(0);
-    let mut signer = SoftwareSigner::from_pkcs8(&key, cert).map_err(|e| e.to_string())?;
+    let (mut signer, p12_chain) = match (&a.p12, &a.key, &a.cert) {
+        (Some(p12), _, _) => {
+            let bytes = std::fs::read(p12).map_err(|e| format!("{}: {e}", p12.display()))?;
+            let password = match &a.password_env {
+                Some(var) => {
+                    std::env::var(var).map_err(|_| format!("--password-env {var}: the variable is not set"))?
+                }
+                None => String::new(),
+            };
+            SoftwareSigner::from_pkcs12(&bytes, &password).map_err(|e| format!("{}: {e}", p12.display()))?
+        }
+        (None, Some(key), Some(cert)) => {
+            let k = std::fs::read(key).map_err(|e| format!("{}: {e}", key.display()))?;
+            let cert: Certificate = read_certs(cert)?.remove(0);
+            (
+                SoftwareSigner::from_pkcs8(&k, cert).map_err(|e| e.to_string())?,
+                Vec::new(),
+            )
+        }
+        _ => return Err("give --p12 FILE, or --key KEY and --cert CERT".into()),
+    };
     if a.pss {
         signer = signer.with_pss().map_err(|e| e.to_string())?;
     }
     let now = Time::now();
     let mut o = SignOptions::new(now);
     o.detached = a.detached;
+    o.chain = p12_chain;
     for p in &a.chain {
         o.chain.extend(read_certs(p)?);
     }

@@ -296,6 +296,57 @@ fn sign_then_verify_from_the_command_line() {
     let other = put("other.txt", b"something else");
     let (code, _, _) = kyso(&["verify", &sig, "--content", &other, "--anchor", &root]);
     assert_eq!(code, 1);
+    // The same from a PKCS#12 file, the password from the environment.
+    let pem = |label: &str, der: &[u8]| kyso_testpki::pem(label, der);
+    let cpem = put("c.pem", pem("CERTIFICATE", &pki.company.cert).as_bytes());
+    let kpem = put("k.pem", pem("PRIVATE KEY", pki.company.key.pkcs8()).as_bytes());
+    let spem = put("s.pem", pem("CERTIFICATE", &pki.pub_sub.cert).as_bytes());
+    let p12 = dir.join("company.p12").to_str().unwrap().to_string();
+    let st = Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-export",
+            "-in",
+            &cpem,
+            "-inkey",
+            &kpem,
+            "-certfile",
+            &spem,
+            "-passout",
+            "pass:bí mật",
+            "-out",
+            &p12,
+        ])
+        .status()
+        .expect("the openssl program is required");
+    assert!(st.success());
+    let sig2 = dir.join("doc2.p7s").to_str().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args([
+            "sign",
+            "--p12",
+            &p12,
+            "--password-env",
+            "KYSO_TEST_P12",
+            "--anchor",
+            &root,
+            "--detached",
+            &doc,
+            &sig2,
+        ])
+        .env("KYSO_TEST_P12", "bí mật")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, _, _) = kyso(&["verify", &sig2, "--content", &doc, "--anchor", &root]);
+    assert_eq!(code, 0);
+    let out = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args(["sign", "--p12", &p12, "--password-env", "KYSO_TEST_P12", &doc, &sig2])
+        .env("KYSO_TEST_P12", "sai")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrong password"));
     // Refused before signing: the rogue certificate does not chain to the anchor.
     let rkey = put("rogue.p8", pki.rogue_leaf.key.pkcs8());
     let rcert = put("rogue.der", &pki.rogue_leaf.cert);

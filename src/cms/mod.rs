@@ -21,6 +21,8 @@
 //! Read with kyso's BER reader (BER files and unsorted SETs are common): the signed attributes
 //! are hashed exactly as received, with only their `[0]` tag turned into SET (RFC 5652 §5.4).
 
+#[cfg(feature = "aws-lc")]
+mod pkcs12;
 mod sign;
 
 pub use sign::{sign, Content, Level, SignError, SignOptions, Signer, SoftwareSigner, TimestampAuthority};

@@ -139,6 +139,30 @@ impl SoftwareSigner {
         Err(SignError::Key("not a PKCS#8 RSA, P-256 or P-384 private key".into()))
     }
 
+    /// A signer from a PKCS#12 file (.p12, .pfx): its private key and the certificate whose key
+    /// matches it; the file's other certificates are returned as the chain to include.
+    #[cfg(feature = "aws-lc")]
+    pub fn from_pkcs12(p12: &[u8], password: &str) -> Result<(SoftwareSigner, Vec<Certificate>), SignError> {
+        let provider = crypto::default_provider();
+        let (key, certs) = super::pkcs12::open(p12, password, provider)?;
+        let mut last = SignError::Key("PKCS#12: no certificate matches the private key".into());
+        for (i, cert) in certs.iter().enumerate() {
+            match SoftwareSigner::from_pkcs8(&key, cert.clone()) {
+                Ok(s) => {
+                    let chain = certs
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != i)
+                        .map(|(_, c)| c.clone())
+                        .collect();
+                    return Ok((s, chain));
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
     /// Sign with RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) instead of PKCS#1 v1.5.
     pub fn with_pss(mut self) -> Result<SoftwareSigner, SignError> {
         match self.alg {
