@@ -10,6 +10,8 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
+command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
+command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -18,7 +20,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 fi
-for tool in openssl cargo rustfmt cargo-clippy; do
+for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
 done
 openssl version | grep -q '^OpenSSL 3' || { echo "OpenSSL 3 is required, found: $(openssl version)" >&2; exit 1; }

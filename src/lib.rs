@@ -19,6 +19,8 @@ pub mod path;
 pub mod report;
 pub mod revocation;
 pub mod time;
+#[cfg(feature = "pkcs11")]
+pub mod token;
 pub mod trust;
 pub mod tsp;
 pub mod vn;

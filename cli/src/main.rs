@@ -4,6 +4,7 @@
 mod chain;
 mod demo;
 mod sign;
+mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: CrlCommand,
     },
+    /// PKCS#11 tokens and HSMs.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// The embedded trust bundle of both Vietnamese hierarchies.
     Trust {
         #[command(subcommand)]
@@ -88,6 +94,13 @@ enum CrlCommand {
 }
 
 #[derive(Subcommand)]
+enum TokenCommand {
+    /// List the tokens of a PKCS#11 module: label, serial, PIN state, and (with --pin-env)
+    /// each private key with its certificate.
+    List(token::ListArgs),
+}
+
+#[derive(Subcommand)]
 enum TrustCommand {
     /// List every certificate of the embedded bundle with its pinned SHA-256.
     List {
@@ -112,6 +125,9 @@ fn main() -> ExitCode {
         Command::Crl {
             command: CrlCommand::Show { file, json },
         } => crl_show(&file, json),
+        Command::Token {
+            command: TokenCommand::List(a),
+        } => token::list(a),
         Command::Trust {
             command: TrustCommand::List { json },
         } => trust_list(json),

@@ -11,22 +11,31 @@ use kyso::report::CmsReport;
 use kyso::{Certificate, Time};
 
 use crate::chain::{evidence, online, read_certs, trust_store, EvidenceArgs};
+use crate::token::TokenArgs;
 
 #[derive(Args)]
 pub struct SignArgs {
     /// PKCS#12 file (.p12, .pfx) with the key and certificate.
-    #[arg(long, conflicts_with_all = ["key", "cert"], required_unless_present = "key")]
+    #[arg(long, conflicts_with_all = ["key", "cert", "pkcs11"], required_unless_present_any = ["key", "pkcs11"])]
     p12: Option<PathBuf>,
     /// Environment variable holding the PKCS#12 password (never on the command line). Without
     /// it the password is empty.
     #[arg(long, value_name = "VAR", requires = "p12")]
     password_env: Option<String>,
     /// PKCS#8 private key (DER or PEM).
-    #[arg(long, requires = "cert")]
+    #[arg(long, requires = "cert", conflicts_with = "pkcs11")]
     key: Option<PathBuf>,
     /// The signer's certificate.
     #[arg(long, requires = "key")]
     cert: Option<PathBuf>,
+    /// Sign with a key on a PKCS#11 token or HSM (--module, --token, --key-id, --pin-env).
+    #[arg(long)]
+    pkcs11: bool,
+    /// The key's CKA_ID in hex (default: the first key with a certificate).
+    #[arg(long, value_name = "HEX", requires = "pkcs11")]
+    key_id: Option<String>,
+    #[command(flatten)]
+    token: TokenArgs,
     /// Intermediate certificates to include.
     #[arg(long = "chain", value_name = "FILE")]
     chain: Vec<PathBuf>,
@@ -55,8 +64,8 @@ pub struct SignArgs {
     output: PathBuf,
 }
 
-pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
-    let (mut signer, p12_chain) = match (&a.p12, &a.key, &a.cert) {
+fn software_signer(a: &SignArgs) -> Result<(SoftwareSigner, Vec<Certificate>), String> {
+    let (mut signer, chain) = match (&a.p12, &a.key, &a.cert) {
         (Some(p12), _, _) => {
             let bytes = std::fs::read(p12).map_err(|e| format!("{}: {e}", p12.display()))?;
             let password = match &a.password_env {
@@ -75,11 +84,22 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
                 Vec::new(),
             )
         }
-        _ => return Err("give --p12 FILE, or --key KEY and --cert CERT".into()),
+        _ => return Err("give --p12 FILE, --key KEY and --cert CERT, or --pkcs11".into()),
     };
     if a.pss {
         signer = signer.with_pss().map_err(|e| e.to_string())?;
     }
+    Ok((signer, chain))
+}
+
+pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
+    let (signer, p12_chain): (Box<dyn Signer>, Vec<Certificate>) = if a.pkcs11 {
+        (Box::new(a.token.signer(a.key_id.as_deref(), a.pss)?), Vec::new())
+    } else {
+        let (s, chain) = software_signer(&a)?;
+        (Box::new(s), chain)
+    };
+    let signer = signer.as_ref();
     let now = Time::now();
     let mut o = SignOptions::new(now);
     o.detached = a.detached;
@@ -123,7 +143,7 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
     }
     let mut input = std::fs::File::open(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
     let sig =
-        cms::sign(Content::Reader(&mut input), &signer, &o, crypto::default_provider()).map_err(|e| e.to_string())?;
+        cms::sign(Content::Reader(&mut input), signer, &o, crypto::default_provider()).map_err(|e| e.to_string())?;
     std::fs::write(&a.output, sig).map_err(|e| format!("{}: {e}", a.output.display()))?;
     println!("signed {} → {}", a.input.display(), a.output.display());
     Ok(ExitCode::SUCCESS)

@@ -355,3 +355,172 @@ fn sign_then_verify_from_the_command_line() {
     assert!(err.contains("not acceptable"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn token_list_and_sign_on_softhsm() {
+    let module = [
+        "/usr/lib/softhsm/libsofthsm2.so",
+        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).is_file())
+    .expect("SoftHSM2 is required (the README's test command installs it)");
+    let pki = kyso_testpki::VietnamTestPki::build();
+    let dir = std::env::temp_dir().join(format!("kyso-cli-token-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("tokens")).unwrap();
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\n",
+            dir.join("tokens").display()
+        ),
+    )
+    .unwrap();
+    let put = |n: &str, b: &[u8]| {
+        let p = dir.join(n);
+        std::fs::write(&p, b).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let run = |c: &mut Command| {
+        let out = c
+            .env("SOFTHSM2_CONF", &conf)
+            .output()
+            .expect("softhsm2-util and pkcs11-tool are required");
+        assert!(out.status.success(), "{c:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(Command::new("softhsm2-util").args([
+        "--init-token",
+        "--free",
+        "--label",
+        "cli",
+        "--pin",
+        "246810",
+        "--so-pin",
+        "13579111",
+    ]));
+    let key = put("k.p8", pki.company.key.pkcs8());
+    let cert = put("c.der", &pki.company.cert);
+    for (t, f) in [("privkey", &key), ("cert", &cert)] {
+        run(Command::new("pkcs11-tool").args([
+            "--module",
+            module,
+            "--token-label",
+            "cli",
+            "--login",
+            "--pin",
+            "246810",
+            "--type",
+            t,
+            "--id",
+            "a1",
+            "--label",
+            "company",
+            "--write-object",
+            f,
+        ]));
+    }
+    let kyso_env = |args: &[&str], pin: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kyso"));
+        c.args(args).env("SOFTHSM2_CONF", &conf);
+        if let Some(p) = pin {
+            c.env("KYSO_TEST_PIN", p);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Without a PIN: the token, not its keys.
+    let (code, out, err) = kyso_env(&["token", "list", "--module", module, "--json"], None);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "kyso.tokens/1");
+    let t = v["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "cli")
+        .unwrap()
+        .clone();
+    assert_eq!(t["pin_state"], "ok");
+    assert!(t["keys"].is_null());
+    // With the PIN: the key, its certificate, the identity.
+    let (code, out, err) = kyso_env(
+        &[
+            "token",
+            "list",
+            "--module",
+            module,
+            "--token",
+            "cli",
+            "--pin-env",
+            "KYSO_TEST_PIN",
+            "--json",
+        ],
+        Some("246810"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let k = &v["tokens"][0]["keys"][0];
+    assert_eq!(k["id"], "A1");
+    assert_eq!(k["key"], "RSA-2048");
+    assert_eq!(k["identity"]["ids"][0]["value"], "0109999999");
+    // Sign on the token, verify.
+    let sub = put("sub.der", &pki.pub_sub.cert);
+    let root = put("root.der", &pki.pub_root.cert);
+    let doc = put("doc.txt", "Hóa đơn ký trên token".as_bytes());
+    let sig = dir.join("doc.p7s").to_str().unwrap().to_string();
+    let sign = |pin: &str| {
+        kyso_env(
+            &[
+                "sign",
+                "--pkcs11",
+                "--module",
+                module,
+                "--token",
+                "cli",
+                "--key-id",
+                "a1",
+                "--pin-env",
+                "KYSO_TEST_PIN",
+                "--chain",
+                &sub,
+                "--anchor",
+                &root,
+                "--detached",
+                &doc,
+                &sig,
+            ],
+            Some(pin),
+        )
+    };
+    let (code, out, err) = sign("246810");
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = kyso(&["verify", &sig, "--content", &doc, "--anchor", &root, "--json"]);
+    assert_eq!(code, 0, "{out}");
+    // A wrong PIN: a clear error, exit 2, the signature file untouched.
+    let before = std::fs::read(&sig).unwrap();
+    let (code, _, err) = sign("999999");
+    assert_eq!(code, 2);
+    assert!(err.contains("wrong PIN"), "{err}");
+    assert_eq!(std::fs::read(&sig).unwrap(), before);
+    // No PIN variable: refused before touching the token.
+    let (code, _, err) = kyso_env(
+        &[
+            "sign",
+            "--pkcs11",
+            "--module",
+            module,
+            "--pin-env",
+            "KYSO_UNSET_PIN",
+            &doc,
+            &sig,
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("KYSO_UNSET_PIN"), "{err}");
+}

@@ -27,6 +27,8 @@ mod rustcrypto;
 
 #[cfg(feature = "aws-lc")]
 pub use aws::AwsLcProvider;
+#[cfg(feature = "pkcs11")]
+pub(crate) use generic::digest_info;
 #[cfg(feature = "rustcrypto")]
 pub use rustcrypto::RustCryptoProvider;
 

@@ -54,6 +54,23 @@ impl TestKey {
         TestKey { name, pkcs8, kind }
     }
 
+    /// A key from PKCS#8 DER made elsewhere (e.g. by `openssl genpkey` in a test); the bytes
+    /// are kept for the life of the process.
+    pub fn from_pkcs8(pkcs8: Vec<u8>) -> TestKey {
+        let pkcs8: &'static [u8] = Box::leak(pkcs8.into_boxed_slice());
+        let kind = match RsaKeyPair::from_pkcs8(pkcs8) {
+            Ok(k) => KeyKind::Rsa(k),
+            Err(_) => KeyKind::Ec(
+                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8).expect("RSA or P-256 PKCS#8 key"),
+            ),
+        };
+        TestKey {
+            name: "external",
+            pkcs8,
+            kind,
+        }
+    }
+
     /// The key's name.
     pub fn name(&self) -> &'static str {
         self.name
