@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 
-use kyso::cms::{self, Content, SignOptions, Signer, VerifyOptions};
+use kyso::cms::{self, Content, SignError, SignOptions, Signer, VerifyOptions};
 use kyso::path::Verdict;
 use kyso::token::{self, Module, Pin, PinState, TokenError, TokenSigner};
 use kyso::{crypto, Certificate, Hierarchy, Time, TrustStore};
@@ -138,6 +138,11 @@ fn hsm() -> &'static Hsm {
             // Only the wrong-PIN test logs in here: PKCS#11 login is shared by all sessions of
             // a process, so a token another test is logged in to would accept any PIN.
             ("kyso-pin", vec![]),
+            // Deleted while a signer is open on it.
+            (
+                "kyso-gone",
+                vec![("04", "gone", pki.company.key.pkcs8().to_vec(), pki.company.cert.clone())],
+            ),
         ] {
             run(Command::new("softhsm2-util").env("SOFTHSM2_CONF", &conf).args([
                 "--init-token",
@@ -220,7 +225,12 @@ fn tokens_pin_state_and_pairs() {
         labels.contains(&"kyso-rsa") && labels.contains(&"kyso-more"),
         "{labels:?}"
     );
-    assert!(tokens.iter().all(|t| t.login_required));
+    let ours = tokens.iter().filter(|t| t.label.starts_with("kyso-"));
+    assert!(
+        ours.clone()
+            .all(|t| t.login_required && t.flags.contains(&"token_initialized")),
+        "{tokens:?}"
+    );
     // The wrong-PIN test may run at the same time on kyso-more; kyso-rsa never sees a bad PIN.
     assert!(
         tokens
@@ -315,13 +325,26 @@ fn several_threads_sign_at_once() {
 fn wrong_pin_missing_token_and_key_are_typed_errors() {
     let h = hsm();
     let m = Module::open(&h.module).unwrap();
+    let state = |m: &Module| {
+        m.tokens()
+            .unwrap()
+            .into_iter()
+            .find(|t| t.label == "kyso-pin")
+            .unwrap()
+            .pin_state
+    };
+    assert_eq!(state(&m), PinState::Ok);
+    // SoftHSM2 keeps one PIN counter flag: CKF_USER_PIN_COUNT_LOW after a wrong PIN, cleared by
+    // a good one. kyso reads it back into the error and the token's state.
     let e = TokenSigner::open(&m, Some("kyso-pin"), None, &Pin::new("000000"), false, false).unwrap_err();
-    assert!(matches!(e, TokenError::WrongPin { .. }), "{e:?}");
-    // The right PIN still works afterwards; the token holds no key.
+    assert_eq!(e, TokenError::WrongPin { count_low: true });
+    assert_eq!(state(&m), PinState::CountLow);
+    // The right PIN still works afterwards (the token holds no key) and clears the flag.
     assert_eq!(
         TokenSigner::open(&m, Some("kyso-pin"), None, &Pin::new(PIN), false, false).unwrap_err(),
         TokenError::NoKey
     );
+    assert_eq!(state(&m), PinState::Ok);
     assert_eq!(
         TokenSigner::open(&m, Some("no-such-token"), None, &Pin::new(PIN), false, false).unwrap_err(),
         TokenError::NoToken {
@@ -355,4 +378,28 @@ fn the_final_try_is_never_spent_without_force() {
         PinState::from_flags(false, false, false, false),
         PinState::NotInitialized
     );
+}
+
+#[test]
+fn a_token_pulled_out_is_a_typed_error_and_nothing_is_written() {
+    let h = hsm();
+    let m = Module::open(&h.module).unwrap();
+    let signer = TokenSigner::open(&m, Some("kyso-gone"), None, &Pin::new(PIN), false, false).unwrap();
+    sign_and_check(h, &signer);
+    // softhsm2-util removes the token's files under the open session, as pulling a USB token does.
+    run(Command::new("softhsm2-util")
+        .env("SOFTHSM2_CONF", h.dir.join("softhsm2.conf"))
+        .args(["--delete-token", "--token", "kyso-gone"]));
+    let mut o = SignOptions::new(Time::now());
+    o.detached = true;
+    let mut out = Vec::new();
+    let r = cms::sign(
+        Content::Bytes(b"after removal"),
+        &signer,
+        &o,
+        crypto::default_provider(),
+    )
+    .map(|s| out = s);
+    assert_eq!(r, Err(SignError::Token(TokenError::TokenRemoved)));
+    assert!(out.is_empty());
 }

@@ -79,6 +79,8 @@ struct Listed {
 #[derive(serde::Serialize)]
 struct Report {
     schema: &'static str,
+    /// Known modules found on this machine (the search of `--module`'s default).
+    found: Vec<String>,
     module: String,
     tokens: Vec<Listed>,
 }
@@ -106,12 +108,16 @@ pub fn list(a: ListArgs) -> Result<ExitCode, String> {
     }
     let report = Report {
         schema: "kyso.tokens/1",
+        found: token::discover().iter().map(|p| p.display().to_string()).collect(),
         module: module.path().display().to_string(),
         tokens,
     };
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
         return Ok(ExitCode::SUCCESS);
+    }
+    for f in &report.found {
+        println!("Found        {f}");
     }
     println!("Module       {}", report.module);
     if report.tokens.is_empty() {

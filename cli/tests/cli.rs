@@ -438,6 +438,11 @@ fn token_list_and_sign_on_softhsm() {
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["schema"], "kyso.tokens/1");
+    assert!(v["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f.as_str().unwrap().ends_with("libsofthsm2.so")));
     let t = v["tokens"]
         .as_array()
         .unwrap()

@@ -25,6 +25,9 @@ pub enum SignError {
     CertificateRefused(String),
     /// Reading the content failed.
     Io(String),
+    /// A PKCS#11 token failed: removed, logged out, or the module refused.
+    #[cfg(feature = "pkcs11")]
+    Token(crate::token::TokenError),
 }
 
 impl std::fmt::Display for SignError {
@@ -34,6 +37,8 @@ impl std::fmt::Display for SignError {
             SignError::Signer(e) => write!(f, "signer: {e}"),
             SignError::CertificateRefused(e) => write!(f, "the signer's certificate is not acceptable: {e}"),
             SignError::Io(e) => write!(f, "reading the content: {e}"),
+            #[cfg(feature = "pkcs11")]
+            SignError::Token(e) => write!(f, "token: {e}"),
         }
     }
 }

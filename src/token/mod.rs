@@ -54,7 +54,8 @@ pub enum TokenError {
     NoKey,
     /// A private key without a matching certificate.
     NoCertificate,
-    /// The token was removed, or the session closed under kyso.
+    /// The token was removed (or replaced by another in its slot), or the session closed under
+    /// kyso.
     TokenRemoved,
     /// Another PKCS#11 error.
     Pkcs11 {
@@ -180,6 +181,10 @@ pub struct TokenInfo {
     pub pin_state: PinState,
     /// Whether a login is needed to use its keys.
     pub login_required: bool,
+    /// The token's other flags that matter to a signer, by name: `rng`, `write_protected`,
+    /// `protected_authentication_path` (PIN pad), `token_initialized`,
+    /// `user_pin_to_be_changed`, `so_pin_locked`.
+    pub flags: Vec<&'static str>,
 }
 
 /// A private key and its certificate on a token.
@@ -311,10 +316,12 @@ impl Module {
         &self.path
     }
 
-    /// Every token present.
+    /// Every token present (a slot whose token does not answer is left out).
     pub fn tokens(&self) -> Result<Vec<TokenInfo>, TokenError> {
         let slots = self.ctx.get_slots_with_token().map_err(pk("listing slots"))?;
-        slots.into_iter().map(|s| self.token_info(s)).collect()
+        // A slot whose token cannot answer (pulled out between the two calls, or broken) is
+        // left out rather than hiding every other token.
+        Ok(slots.into_iter().filter_map(|s| self.token_info(s).ok()).collect())
     }
 
     fn token_info(&self, slot: Slot) -> Result<TokenInfo, TokenError> {
@@ -332,13 +339,24 @@ impl Module {
                 t.user_pin_count_low(),
             ),
             login_required: t.login_required(),
+            flags: [
+                (t.rng(), "rng"),
+                (t.write_protected(), "write_protected"),
+                (t.protected_authentication_path(), "protected_authentication_path"),
+                (t.token_initialized(), "token_initialized"),
+                (t.user_pin_to_be_changed(), "user_pin_to_be_changed"),
+                (t.so_pin_locked(), "so_pin_locked"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect(),
         })
     }
 
     fn slot_for(&self, label: Option<&str>) -> Result<Slot, TokenError> {
         let slots = self.ctx.get_slots_with_token().map_err(pk("listing slots"))?;
         for s in slots {
-            let t = self.ctx.get_token_info(s).map_err(pk("reading token info"))?;
+            let Ok(t) = self.ctx.get_token_info(s) else { continue };
             if label.is_none_or(|l| t.label().trim() == l) {
                 return Ok(s);
             }
@@ -474,6 +492,8 @@ enum Mode {
 /// dropped; the token logs the application out once its last session is closed.
 pub struct TokenSigner {
     session: Mutex<Session>,
+    slot: Slot,
+    serial: String,
     key: ObjectHandle,
     cert: Certificate,
     mode: Mutex<Mode>,
@@ -560,14 +580,25 @@ impl TokenSigner {
         if !ok {
             return Err(TokenError::NoCertificate);
         }
+        let serial = module.token_info(slot)?.serial;
         Ok(TokenSigner {
             session: Mutex::new(session),
+            slot,
+            serial,
             key,
             cert,
             mode: Mutex::new(mode),
             alg,
             _module: module.clone(),
         })
+    }
+
+    /// Whether the token this signer logged in to is still in its slot.
+    fn still_present(&self) -> bool {
+        self._module
+            .ctx
+            .get_token_info(self.slot)
+            .is_ok_and(|t| t.token_initialized() && t.serial_number().trim() == self.serial)
     }
 
     fn sign_with(&self, session: &Session, mode: Mode, data: &[u8]) -> Result<Vec<u8>, PkError> {
@@ -629,6 +660,20 @@ impl Signer for TokenSigner {
             }
             other => other,
         };
-        result.map_err(|e| SignError::Signer(pk("signing")(e).to_string()))
+        result.map_err(|e| {
+            let stale = matches!(
+                e,
+                PkError::Pkcs11(
+                    RvError::ObjectHandleInvalid | RvError::KeyHandleInvalid | RvError::UserNotLoggedIn,
+                    _
+                )
+            );
+            let mut err = pk("signing")(e);
+            // A key handle that stopped being valid: is the token still the one we logged in to?
+            if stale && !self.still_present() {
+                err = TokenError::TokenRemoved;
+            }
+            SignError::Token(err)
+        })
     }
 }
