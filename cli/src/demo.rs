@@ -2,7 +2,8 @@
 //! memory, signs a document as CAdES (CMS) with a company's certificate (public hierarchy) and
 //! an officer's (government hierarchy), verifies both against one trust store holding both
 //! roots with revocation checked on CRLs, and shows a tampered document, an untrusted signer
-//! and a revoked signer being rejected.
+//! and a revoked signer being rejected. When SoftHSM2 (with softhsm2-util and OpenSC's
+//! pkcs11-tool) is installed, the company also signs on a throw-away SoftHSM2 token.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -239,6 +240,14 @@ pub fn run(json: bool) -> Result<ExitCode, String> {
             doc,
         )?,
     ];
+    let mut cases = cases;
+    let token_note = match sign_on_softhsm(&pki.company, &pki.pub_sub, now)? {
+        Ok(sig) => {
+            cases.push(demo.check("company signs on a PKCS#11 token (SoftHSM2)", "VALID", &sig, doc)?);
+            None
+        }
+        Err(skipped) => Some(skipped),
+    };
     let all_ok = cases.iter().all(|c| c.as_expected);
     if json {
         let out = serde_json::json!({
@@ -246,11 +255,15 @@ pub fn run(json: bool) -> Result<ExitCode, String> {
             "validation_time": now.rfc3339(),
             "provider": crypto::default_provider().name(),
             "cases": cases,
+            "token_skipped": token_note,
             "all_as_expected": all_ok,
         });
         println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {
         print_text(&pki, &cases, now);
+        if let Some(n) = token_note {
+            println!("PKCS#11 token case skipped: {n}.");
+        }
     }
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -296,4 +309,89 @@ fn print_text(pki: &VietnamTestPki, cases: &[Case], now: Time) {
     }
     let ok = cases.iter().filter(|c| c.as_expected).count();
     println!("{ok} of {} cases as expected.", cases.len());
+}
+
+/// Put `e`'s key and certificate on a fresh SoftHSM2 token in a temporary directory and sign
+/// the document there. `Ok(Err(why))` when SoftHSM2 or its tools are not installed.
+fn sign_on_softhsm(e: &Entity, chain: &Entity, now: Time) -> Result<Result<Vec<u8>, String>, String> {
+    use kyso::token::{Module, Pin, TokenSigner};
+    use std::process::Command;
+    let Some(module) = kyso::token::discover()
+        .into_iter()
+        .find(|p| p.ends_with("libsofthsm2.so"))
+    else {
+        return Ok(Err("SoftHSM2 not found (apt-get install softhsm2 opensc)".into()));
+    };
+    let has = |tool: &str| Command::new(tool).arg("--help").output().is_ok();
+    if !has("softhsm2-util") || !has("pkcs11-tool") {
+        return Ok(Err(
+            "softhsm2-util or pkcs11-tool not found (apt-get install softhsm2 opensc)".into(),
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("kyso-demo-token-{}", std::process::id()));
+    let result = (|| -> Result<Vec<u8>, String> {
+        std::fs::create_dir_all(dir.join("tokens")).map_err(|e| e.to_string())?;
+        let conf = dir.join("softhsm2.conf");
+        let conf_text = format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\n",
+            dir.join("tokens").display()
+        );
+        std::fs::write(&conf, conf_text).map_err(|e| e.to_string())?;
+        // The token directory is this run's own; set before the module is first loaded.
+        std::env::set_var("SOFTHSM2_CONF", &conf);
+        let run = |c: &mut Command| -> Result<(), String> {
+            let out = c.env("SOFTHSM2_CONF", &conf).output().map_err(|e| e.to_string())?;
+            if out.status.success() {
+                Ok(())
+            } else {
+                Err(format!("{c:?}: {}", String::from_utf8_lossy(&out.stderr)))
+            }
+        };
+        const PIN: &str = "246810";
+        run(Command::new("softhsm2-util").args([
+            "--init-token",
+            "--free",
+            "--label",
+            "kyso-demo",
+            "--pin",
+            PIN,
+            "--so-pin",
+            "13572468",
+        ]))?;
+        for (kind, file, bytes) in [("privkey", "key.p8", e.key.pkcs8()), ("cert", "cert.der", &e.cert[..])] {
+            let path = dir.join(file);
+            std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+            run(Command::new("pkcs11-tool")
+                .arg("--module")
+                .arg(&module)
+                .args([
+                    "--token-label",
+                    "kyso-demo",
+                    "--login",
+                    "--pin",
+                    PIN,
+                    "--type",
+                    kind,
+                    "--id",
+                    "01",
+                    "--write-object",
+                ])
+                .arg(&path))?;
+        }
+        let m = Module::open(&module).map_err(|e| e.to_string())?;
+        let signer =
+            TokenSigner::open(&m, Some("kyso-demo"), None, &Pin::new(PIN), false, false).map_err(|e| e.to_string())?;
+        let mut o = SignOptions::new(now);
+        o.detached = true;
+        o.chain = vec![cert(&chain.cert)?];
+        cms::sign(
+            Content::Bytes(DOCUMENT.as_bytes()),
+            &signer,
+            &o,
+            crypto::default_provider(),
+        )
+        .map_err(|e| e.to_string())
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result.map(Ok).map_err(|e| format!("signing on SoftHSM2: {e}"))
 }
