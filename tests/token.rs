@@ -260,6 +260,13 @@ fn cades_signed_on_the_token_for_each_key_type() {
     let rsa = TokenSigner::open(&m, Some("kyso-rsa"), None, &pin, false, false).unwrap();
     assert_eq!(rsa.certificate().der(), h.pki.company.cert.as_slice());
     let sig = sign_and_check(h, &rsa);
+    // Tokens that cannot hash: kyso builds the DigestInfo, the token does CKM_RSA_PKCS; the
+    // signature is the same PKCS#1 v1.5 signature (deterministic), bit for bit.
+    let raw = TokenSigner::open(&m, Some("kyso-rsa"), None, &pin, false, false)
+        .unwrap()
+        .with_raw_rsa();
+    sign_and_check(h, &raw);
+    assert_eq!(raw.sign(b"same input").unwrap(), rsa.sign(b"same input").unwrap());
     let pss = TokenSigner::open(&m, Some("kyso-rsa"), Some(&[1]), &pin, false, true).unwrap();
     sign_and_check(h, &pss);
     let r3072 = TokenSigner::open(&m, Some("kyso-more"), Some(&[2]), &pin, false, false).unwrap();

@@ -544,12 +544,22 @@ impl TokenSigner {
                     salt_len: 32,
                 },
             ),
-            Ok(PublicKey::Rsa(_)) => (
-                Mode::RsaHashing,
-                SignatureAlgorithm::RsaPkcs1 {
-                    hash: HashAlgorithm::Sha256,
-                },
-            ),
+            Ok(PublicKey::Rsa(_)) => {
+                // A token that lists its mechanisms without CKM_SHA256_RSA_PKCS gets the
+                // DigestInfo from kyso; the first CKR_MECHANISM_INVALID does the same later.
+                let hashes = module
+                    .ctx
+                    .get_mechanism_list(slot)
+                    .map(|l| l.contains(&cryptoki::mechanism::MechanismType::SHA256_RSA_PKCS))
+                    .unwrap_or(true);
+                let mode = if hashes { Mode::RsaHashing } else { Mode::RsaRaw };
+                (
+                    mode,
+                    SignatureAlgorithm::RsaPkcs1 {
+                        hash: HashAlgorithm::Sha256,
+                    },
+                )
+            }
             Ok(PublicKey::Ec { curve, .. }) => {
                 let hash = if *curve == Curve::P384 {
                     HashAlgorithm::Sha384
@@ -575,7 +585,9 @@ impl TokenSigner {
             });
         let ok = matches!(
             (key_type, mode),
-            (Some(KeyType::RSA), Mode::RsaHashing | Mode::RsaPss) | (Some(KeyType::EC), Mode::Ecdsa(_)) | (None, _)
+            (Some(KeyType::RSA), Mode::RsaHashing | Mode::RsaRaw | Mode::RsaPss)
+                | (Some(KeyType::EC), Mode::Ecdsa(_))
+                | (None, _)
         );
         if !ok {
             return Err(TokenError::NoCertificate);
@@ -591,6 +603,18 @@ impl TokenSigner {
             alg,
             _module: module.clone(),
         })
+    }
+
+    /// Hash in kyso and ask the token only for CKM_RSA_PKCS over the DigestInfo, for tokens
+    /// whose CKM_SHA256_RSA_PKCS is missing or broken (kyso also switches by itself when the
+    /// token lists no such mechanism or refuses it). No effect on PSS or EC keys.
+    pub fn with_raw_rsa(self) -> TokenSigner {
+        if let Ok(mut m) = self.mode.lock() {
+            if *m == Mode::RsaHashing {
+                *m = Mode::RsaRaw;
+            }
+        }
+        self
     }
 
     /// Whether the token this signer logged in to is still in its slot.
