@@ -12,6 +12,8 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
+command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -20,9 +22,18 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 fi
-for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool; do
+for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
 done
+# pytest drives the Python binding's suite (run from ffi/tests/c.rs).
+if ! python3 -c 'import pytest' >/dev/null 2>&1; then
+  echo "== installing pytest"
+  python3 -m pip install --quiet pytest 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages pytest \
+    || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pytest >/dev/null; } \
+    || true
+fi
+python3 -c 'import pytest' >/dev/null 2>&1 || { echo "missing tool: pytest" >&2; exit 1; }
 openssl version | grep -q '^OpenSSL 3' || { echo "OpenSSL 3 is required, found: $(openssl version)" >&2; exit 1; }
 
 echo "== cargo fmt --check"
@@ -35,6 +46,11 @@ echo "== tests: both crypto providers"
 cargo test --workspace --all-features
 echo "== tests: pure-Rust provider alone (no aws-lc-rs in the library)"
 cargo test -p kyso --no-default-features --features rustcrypto
+echo "== Python package installs with pip"
+pyt="$(mktemp -d)"
+python3 -m pip install --quiet --no-deps --target "$pyt" ./bindings/python
+KYSO_LIBRARY="$PWD/target/debug/libkyso.so" PYTHONPATH="$pyt" python3 -c 'import kyso; assert kyso.TrustStore.vietnam(); print("kyso", kyso.version(), "from pip")'
+rm -rf "$pyt"
 echo "== demo"
 cargo run -q -p kyso-cli -- demo >/dev/null
 echo "all checks passed"

@@ -410,3 +410,65 @@ impl crate::cms::TimestampAuthority for HttpTsa {
         crate::tsp::token_from_response(&bytes).map_err(|e| err(e.to_string()))
     }
 }
+
+/// Complete `pool` from caIssuers URLs (at most three rounds) until `leaf` has a path to an
+/// anchor of `store`, then fetch the path's CRLs and OCSP responses into `evidence`. Returns
+/// what was tried, per URL. Uses the default crypto provider and fetch limits.
+pub fn complete_and_gather(
+    leaf: &Certificate,
+    pool: &mut Vec<Certificate>,
+    store: &crate::trust::TrustStore,
+    o: &crate::path::PathOptions,
+    evidence: &mut RevocationEvidence,
+) -> Vec<FetchNote> {
+    let fetcher = Fetcher::new(FetchLimits::default());
+    let provider = crate::crypto::default_provider();
+    let mut notes = Vec::new();
+    let mut probe = o.clone();
+    probe.revocation.mode = crate::revocation::RevocationMode::Off;
+    let mut r = crate::path::verify_chain(leaf, pool, store, &probe, provider);
+    for _ in 0..3 {
+        let Some(crate::path::PathError::NoIssuerFound { index, .. }) = &r.error else {
+            break;
+        };
+        let orphan = if *index == 0 {
+            leaf.clone()
+        } else {
+            r.path.get(*index).cloned().unwrap_or_else(|| leaf.clone())
+        };
+        let mut added = false;
+        for url in orphan.extensions().ca_issuers_uris() {
+            match fetcher.ca_issuers(url) {
+                Ok(certs) => {
+                    notes.push(FetchNote {
+                        url: url.into(),
+                        kind: "ca_issuers",
+                        error: None,
+                    });
+                    for c in certs {
+                        if !pool.contains(&c) {
+                            pool.push(c);
+                            added = true;
+                        }
+                    }
+                }
+                Err(e) => notes.push(FetchNote {
+                    url: url.into(),
+                    kind: "ca_issuers",
+                    error: Some(e.to_string()),
+                }),
+            }
+        }
+        if !added {
+            break;
+        }
+        r = crate::path::verify_chain(leaf, pool, store, &probe, provider);
+    }
+    if r.path.len() > 1 {
+        let (fetched, more) = fetcher.gather(&r.path, provider, o.time);
+        evidence.crls.extend(fetched.crls);
+        evidence.ocsp.extend(fetched.ocsp);
+        notes.extend(more);
+    }
+    notes
+}

@@ -22,6 +22,14 @@ impl Time {
         self.0
     }
 
+    /// A time from seconds since the epoch; `None` outside years 1–9999.
+    pub fn from_unix(secs: i64) -> Option<Time> {
+        // 0001-01-01 and 9999-12-31T23:59:59 UTC.
+        (-62_135_596_800..=253_402_300_799)
+            .contains(&secs)
+            .then_some(Time(secs))
+    }
+
     /// A time from calendar fields (UTC). Returns `None` for an impossible date.
     pub fn from_ymd_hms(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Time> {
         if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60 {

@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kyso::crypto::{self, AlgorithmPolicy};
-use kyso::fetch::{FetchLimits, FetchNote, Fetcher};
 use kyso::oid::{self, Oid};
-use kyso::path::{self, LeafKeyUsage, PathError, PathOptions, PolicySettings, TimeModel, Tolerances, Verdict};
+use kyso::path::{self, LeafKeyUsage, PathOptions, PolicySettings, TimeModel, Tolerances, Verdict};
 use kyso::report::ChainReport;
 use kyso::revocation::{CertStatus, Crl, OcspResponse, RevocationEvidence, RevocationMode, RevocationOptions};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
@@ -163,7 +162,7 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     };
     let mut notes = Vec::new();
     if a.evidence.online && mode != RevocationMode::Off {
-        notes = online(&leaf, &mut pool, &store, &o, &mut evidence);
+        notes = kyso::fetch::complete_and_gather(&leaf, &mut pool, &store, &o, &mut evidence);
     }
     o.revocation = RevocationOptions {
         mode,
@@ -240,67 +239,6 @@ pub fn evidence(a: &EvidenceArgs) -> Result<RevocationOptions, String> {
         },
         evidence: std::sync::Arc::new(RevocationEvidence::from_crls(crls).with_ocsp(ocsp)),
     })
-}
-
-/// Complete the pool from caIssuers (at most three rounds), then gather revocation evidence
-/// for the path found.
-pub fn online(
-    leaf: &Certificate,
-    pool: &mut Vec<Certificate>,
-    store: &TrustStore,
-    o: &PathOptions,
-    evidence: &mut RevocationEvidence,
-) -> Vec<FetchNote> {
-    let fetcher = Fetcher::new(FetchLimits::default());
-    let provider = crypto::default_provider();
-    let mut notes = Vec::new();
-    let mut probe = o.clone();
-    probe.revocation.mode = RevocationMode::Off;
-    let mut r = path::verify_chain(leaf, pool, store, &probe, provider);
-    for _ in 0..3 {
-        let Some(PathError::NoIssuerFound { index, .. }) = &r.error else {
-            break;
-        };
-        let orphan = if *index == 0 {
-            leaf.clone()
-        } else {
-            r.path.get(*index).cloned().unwrap_or_else(|| leaf.clone())
-        };
-        let mut added = false;
-        for url in orphan.extensions().ca_issuers_uris() {
-            match fetcher.ca_issuers(url) {
-                Ok(certs) => {
-                    notes.push(FetchNote {
-                        url: url.into(),
-                        kind: "ca_issuers",
-                        error: None,
-                    });
-                    for c in certs {
-                        if !pool.contains(&c) {
-                            pool.push(c);
-                            added = true;
-                        }
-                    }
-                }
-                Err(e) => notes.push(FetchNote {
-                    url: url.into(),
-                    kind: "ca_issuers",
-                    error: Some(e.to_string()),
-                }),
-            }
-        }
-        if !added {
-            break;
-        }
-        r = path::verify_chain(leaf, pool, store, &probe, provider);
-    }
-    if r.path.len() > 1 {
-        let (fetched, more) = fetcher.gather(&r.path, provider, o.time);
-        evidence.crls.extend(fetched.crls);
-        evidence.ocsp.extend(fetched.ocsp);
-        notes.extend(more);
-    }
-    notes
 }
 
 fn print_text(r: &ChainReport) {

@@ -10,7 +10,7 @@ use kyso::path::{PathOptions, Verdict};
 use kyso::report::CmsReport;
 use kyso::{Certificate, Time};
 
-use crate::chain::{evidence, online, read_certs, trust_store, EvidenceArgs};
+use crate::chain::{evidence, read_certs, trust_store, EvidenceArgs};
 use crate::token::TokenArgs;
 
 #[derive(Args)]
@@ -211,7 +211,7 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
             if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
                 let mut po = o.path.clone();
                 po.time = o.at.or(si.signing_time()).unwrap_or(now);
-                notes.extend(online(&cert, &mut pool, &store, &po, &mut ev));
+                notes.extend(kyso::fetch::complete_and_gather(&cert, &mut pool, &store, &po, &mut ev));
             }
         }
         o.path.revocation.evidence = std::sync::Arc::new(ev);

@@ -132,7 +132,7 @@ fn decrypt(provider: &dyn CryptoProvider, alg: &[u8], data: &[u8], password: &st
         let scheme = pkcs5::EncryptionScheme::from_der(alg).map_err(|e| bad_owned(format!("PBES2 parameters: {e}")))?;
         return scheme
             .decrypt(password.as_bytes(), data)
-            .map_err(|_| SignError::Key("PKCS#12: wrong password".into()));
+            .map_err(|_| SignError::WrongPassword);
     }
     let params = asn1::read_exact(params.ok_or_else(|| bad("PBE parameters"))?).map_err(input)?;
     let mut k = Children::new(params.contents, 0);
@@ -142,7 +142,7 @@ fn decrypt(provider: &dyn CryptoProvider, alg: &[u8], data: &[u8], password: &st
         return Err(bad("too many PBE iterations"));
     }
     let pw = bmp_password(password);
-    let wrong = |_| SignError::Key("PKCS#12: wrong password".into());
+    let wrong = |_| SignError::WrongPassword;
     if oid == PBE_SHA1_3DES {
         let key = kdf(provider, HashAlgorithm::Sha1, &pw, &salt, 1, iterations, 24);
         let iv = kdf(provider, HashAlgorithm::Sha1, &pw, &salt, 2, iterations, 8);
@@ -206,8 +206,7 @@ fn check_mac(
         HashAlgorithm::Sha384 => hmac::HMAC_SHA384,
         HashAlgorithm::Sha512 => hmac::HMAC_SHA512,
     };
-    hmac::verify(&hmac::Key::new(alg, &key), auth_safe, &expected)
-        .map_err(|_| SignError::Key("PKCS#12: wrong password".into()))
+    hmac::verify(&hmac::Key::new(alg, &key), auth_safe, &expected).map_err(|_| SignError::WrongPassword)
 }
 
 /// The private key (PKCS#8 DER) and certificates of a PKCS#12 file.

@@ -25,6 +25,8 @@ pub enum SignError {
     CertificateRefused(String),
     /// Reading the content failed.
     Io(String),
+    /// The PKCS#12 password is wrong (its MAC or its encryption does not check out).
+    WrongPassword,
     /// A PKCS#11 token failed: removed, logged out, or the module refused.
     #[cfg(feature = "pkcs11")]
     Token(crate::token::TokenError),
@@ -37,6 +39,7 @@ impl std::fmt::Display for SignError {
             SignError::Signer(e) => write!(f, "signer: {e}"),
             SignError::CertificateRefused(e) => write!(f, "the signer's certificate is not acceptable: {e}"),
             SignError::Io(e) => write!(f, "reading the content: {e}"),
+            SignError::WrongPassword => write!(f, "PKCS#12: wrong password"),
             #[cfg(feature = "pkcs11")]
             SignError::Token(e) => write!(f, "token: {e}"),
         }

@@ -1,0 +1,270 @@
+"""kyso: verify and make digital signatures across Vietnam's two PKI hierarchies.
+
+A ctypes binding over libkyso (the C API in ffi/include/kyso.h). The library is found through
+the KYSO_LIBRARY environment variable, else as ``libkyso.so`` / ``libkyso.dylib`` /
+``kyso.dll`` by the system's loader.
+"""
+
+import ctypes
+import ctypes.util
+import json
+import os
+import sys
+
+__all__ = [
+    "TrustStore", "Report", "verify_cms", "verify_chain", "sign_cms_pkcs12", "sign_cms_pkcs11",
+    "version", "KysoError", "NullPointer", "InvalidArgument", "BadInput", "BadSignature",
+    "ContentMissing", "WrongPassword", "KeyError_", "CertificateRefused", "SignerError",
+    "Pkcs11ModuleError", "NoToken", "WrongPin", "PinLocked", "PinFinalTry", "NoKey",
+    "TokenRemoved", "Pkcs11Error", "IoError", "InternalError",
+    "GOVERNMENT", "PUBLIC", "CUSTOM", "HARD_FAIL", "NO_REVOCATION", "LEGACY", "ONLINE",
+]
+
+# Hierarchies, verify flags and verdicts: the numbers of kyso.h.
+GOVERNMENT, PUBLIC, CUSTOM = 1, 2, 3
+HARD_FAIL, NO_REVOCATION, LEGACY, ONLINE = 1, 2, 4, 8
+_SIGN_DETACHED, _SIGN_PSS, _SIGN_FORCE = 1, 2, 4
+_VERDICTS = {0: "valid", 1: "invalid", 2: "indeterminate"}
+
+
+class KysoError(Exception):
+    """A libkyso call failed. ``code`` is the KYSO_ERR_* number, ``detail`` the library's."""
+
+    code = None
+
+    def __init__(self, code, detail):
+        super().__init__(detail or _message(code))
+        self.code = code
+        self.detail = detail
+
+
+def _error(name, code, doc):
+    cls = type(name, (KysoError,), {"__doc__": doc})
+    cls.code = code
+    return cls
+
+
+NullPointer = _error("NullPointer", 1, "A required value was missing.")
+InvalidArgument = _error("InvalidArgument", 2, "An argument is out of range.")
+BadInput = _error("BadInput", 3, "Certificate input that cannot be read.")
+BadSignature = _error("BadSignature", 4, "Not a well-formed CMS SignedData.")
+ContentMissing = _error("ContentMissing", 5, "A detached signature was given no content.")
+WrongPassword = _error("WrongPassword", 7, "The PKCS#12 password is wrong.")
+KeyError_ = _error("KeyError_", 8, "The key cannot be used.")
+CertificateRefused = _error("CertificateRefused", 9, "The signer's certificate fails the pre-signing check.")
+SignerError = _error("SignerError", 10, "The signer failed.")
+Pkcs11ModuleError = _error("Pkcs11ModuleError", 11, "The PKCS#11 module cannot be loaded.")
+NoToken = _error("NoToken", 12, "No such token.")
+WrongPin = _error("WrongPin", 13, "The token refused the PIN.")
+PinLocked = _error("PinLocked", 14, "The PIN is locked.")
+PinFinalTry = _error("PinFinalTry", 15, "The token is at its final PIN try; kyso did not try the PIN.")
+NoKey = _error("NoKey", 16, "No such key, or no certificate for it, on the token.")
+TokenRemoved = _error("TokenRemoved", 17, "The token was removed.")
+Pkcs11Error = _error("Pkcs11Error", 18, "Another PKCS#11 error.")
+IoError = _error("IoError", 19, "Reading the content failed.")
+InternalError = _error("InternalError", 20, "An internal fault in libkyso.")
+_BY_CODE = {c.code: c for c in KysoError.__subclasses__()}
+
+
+def _load():
+    path = os.environ.get("KYSO_LIBRARY")
+    if not path:
+        path = ctypes.util.find_library("kyso") or {
+            "darwin": "libkyso.dylib", "win32": "kyso.dll"}.get(sys.platform, "libkyso.so")
+    return ctypes.CDLL(path)
+
+
+_lib = _load()
+_u8p = ctypes.POINTER(ctypes.c_uint8)
+_size = ctypes.c_size_t
+_lib.kyso_version.restype = ctypes.c_char_p
+_lib.kyso_version.argtypes = []
+for _name in ("kyso_error_message",):
+    getattr(_lib, _name).restype = _size
+    getattr(_lib, _name).argtypes = [ctypes.c_uint32, ctypes.c_char_p, _size]
+_lib.kyso_last_error_message.restype = _size
+_lib.kyso_last_error_message.argtypes = [ctypes.c_char_p, _size]
+_SIGS = {
+    "kyso_trust_store_new": [ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_trust_store_new_vietnam": [ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_trust_store_add": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_uint32],
+    "kyso_trust_store_add_intermediates": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_uint32],
+    "kyso_verify_chain_ex": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
+                             ctypes.c_int64, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_verify_cms_ex": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
+                           ctypes.c_int64, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_report_verdict": [ctypes.c_void_p],
+    "kyso_report_json": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.POINTER(_size)],
+    "kyso_sign_cms_pkcs12_ex": [ctypes.c_char_p, _size, ctypes.c_char_p, ctypes.c_char_p, _size,
+                                ctypes.c_uint32, ctypes.c_void_p, ctypes.POINTER(_u8p),
+                                ctypes.POINTER(_size)],
+    "kyso_sign_cms_pkcs11": [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                             _size, ctypes.c_char_p, _size, ctypes.c_int, ctypes.POINTER(_u8p),
+                             ctypes.POINTER(_size)],
+}
+for _name, _args in _SIGS.items():
+    getattr(_lib, _name).restype = ctypes.c_uint32
+    getattr(_lib, _name).argtypes = _args
+for _name, _args in {"kyso_trust_store_free": [ctypes.c_void_p],
+                     "kyso_report_free": [ctypes.c_void_p],
+                     "kyso_bytes_free": [_u8p, _size]}.items():
+    getattr(_lib, _name).restype = None
+    getattr(_lib, _name).argtypes = _args
+
+
+def _message(code):
+    buf = ctypes.create_string_buffer(256)
+    _lib.kyso_error_message(code, buf, len(buf))
+    return buf.value.decode()
+
+
+def _check(code):
+    if code != 0:
+        buf = ctypes.create_string_buffer(1024)
+        _lib.kyso_last_error_message(buf, len(buf))
+        raise _BY_CODE.get(code, KysoError)(code, buf.value.decode("utf-8", "replace"))
+
+
+def _bytes(data, what):
+    if isinstance(data, str):
+        raise TypeError(f"{what} must be bytes, not str")
+    return bytes(data)
+
+
+def version():
+    """The library's version."""
+    return _lib.kyso_version().decode()
+
+
+class TrustStore:
+    """Trusted anchors (and known intermediates) that chains must end at."""
+
+    def __init__(self, _vietnam=False):
+        handle = ctypes.c_void_p()
+        _check((_lib.kyso_trust_store_new_vietnam if _vietnam else _lib.kyso_trust_store_new)(
+            ctypes.byref(handle)))
+        self._handle = handle
+
+    @classmethod
+    def vietnam(cls):
+        """Both Vietnamese hierarchies, from the bundle embedded in libkyso (pinned by SHA-256)."""
+        return cls(_vietnam=True)
+
+    def add(self, data, hierarchy=CUSTOM):
+        """Trust every certificate in ``data`` (DER, PEM, base64 or .p7b) as an anchor."""
+        data = _bytes(data, "data")
+        _check(_lib.kyso_trust_store_add(self._handle, data, len(data), hierarchy))
+        return self
+
+    def add_intermediates(self, data, hierarchy=CUSTOM):
+        """Know every certificate in ``data`` as an intermediate: not trusted by itself, used to
+        complete paths."""
+        data = _bytes(data, "data")
+        _check(_lib.kyso_trust_store_add_intermediates(self._handle, data, len(data), hierarchy))
+        return self
+
+    def close(self):
+        """Free the store now (also done when it is garbage-collected)."""
+        if getattr(self, "_handle", None):
+            _lib.kyso_trust_store_free(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        self.close()
+
+
+class Report:
+    """A verification result: ``verdict`` ("valid", "invalid", "indeterminate") and the JSON
+    report (``to_dict()``), the same document as ``kyso verify --json``."""
+
+    def __init__(self, handle):
+        try:
+            self.verdict = _VERDICTS[_lib.kyso_report_verdict(handle)]
+            needed = _size(0)
+            _lib.kyso_report_json(handle, None, 0, ctypes.byref(needed))
+            buf = ctypes.create_string_buffer(needed.value)
+            _check(_lib.kyso_report_json(handle, buf, needed.value, ctypes.byref(needed)))
+            self.json = buf.value.decode()
+        finally:
+            _lib.kyso_report_free(handle)
+
+    def to_dict(self):
+        """The report as a dict."""
+        return json.loads(self.json)
+
+    @property
+    def valid(self):
+        """True when the verdict is "valid"."""
+        return self.verdict == "valid"
+
+    def __repr__(self):
+        return f"<kyso.Report {self.verdict}>"
+
+
+def _at(at):
+    if at is None:
+        return 0
+    if hasattr(at, "timestamp"):
+        return int(at.timestamp())
+    return int(at)
+
+
+def verify_cms(store, signature, content=None, at=None, flags=0):
+    """Verify a CMS / CAdES signature; ``content`` for a detached one. ``at`` (datetime or
+    Unix seconds) judges the chains then, instead of at each signing time. ``flags``:
+    HARD_FAIL, NO_REVOCATION, LEGACY, ONLINE."""
+    signature = _bytes(signature, "signature")
+    out = ctypes.c_void_p()
+    if content is None:
+        c, n = None, 0
+    else:
+        c = _bytes(content, "content")
+        n = len(c)
+    _check(_lib.kyso_verify_cms_ex(store._handle, signature, len(signature), c, n, _at(at), flags,
+                                   ctypes.byref(out)))
+    return Report(out)
+
+
+def verify_chain(store, certificate, pool=None, at=None, flags=0):
+    """Validate a certificate's path (RFC 5280); ``pool`` bytes of untrusted certificates."""
+    certificate = _bytes(certificate, "certificate")
+    p = _bytes(pool, "pool") if pool is not None else None
+    out = ctypes.c_void_p()
+    _check(_lib.kyso_verify_chain_ex(store._handle, certificate, len(certificate), p,
+                                     len(p) if p else 0, _at(at), flags, ctypes.byref(out)))
+    return Report(out)
+
+
+def _take(ptr, n):
+    try:
+        return ctypes.string_at(ptr, n.value)
+    finally:
+        _lib.kyso_bytes_free(ptr, n)
+
+
+def sign_cms_pkcs12(p12, password, content, detached=True, pss=False, check=None, force=False):
+    """Sign ``content`` as CAdES B-B with a PKCS#12 file's key; returns the DER signature.
+    ``check``: a TrustStore the certificate must chain to before signing (``force`` skips)."""
+    p12 = _bytes(p12, "p12")
+    content = _bytes(content, "content")
+    flags = (_SIGN_DETACHED if detached else 0) | (_SIGN_PSS if pss else 0) | (_SIGN_FORCE if force else 0)
+    out, n = _u8p(), _size(0)
+    pw = None if password is None else password.encode()
+    _check(_lib.kyso_sign_cms_pkcs12_ex(p12, len(p12), pw, content, len(content), flags,
+                                        check._handle if check else None, ctypes.byref(out),
+                                        ctypes.byref(n)))
+    return _take(out, n)
+
+
+def sign_cms_pkcs11(content, pin, module=None, token=None, key_id=None, detached=True):
+    """Sign ``content`` as CAdES B-B on a PKCS#11 token; returns the DER signature. ``module``
+    defaults to the first known module found, ``token`` to the first token, ``key_id``
+    (bytes) to the first key with a certificate."""
+    content = _bytes(content, "content")
+    kid = _bytes(key_id, "key_id") if key_id is not None else None
+    out, n = _u8p(), _size(0)
+    _check(_lib.kyso_sign_cms_pkcs11(
+        module.encode() if module else None, token.encode() if token else None, pin.encode(),
+        kid, len(kid) if kid else 0, content, len(content), 1 if detached else 0,
+        ctypes.byref(out), ctypes.byref(n)))
+    return _take(out, n)

@@ -1,0 +1,85 @@
+"""The Python binding on the fixtures ffi/tests/c.rs makes (KYSO_FIXTURES)."""
+
+import datetime
+import os
+import pathlib
+
+import pytest
+
+import kyso
+
+FIX = pathlib.Path(os.environ["KYSO_FIXTURES"])
+MODULE = os.environ["KYSO_SOFTHSM_MODULE"]
+P12_PASSWORD = "bí mật"
+
+
+def read(name):
+    return (FIX / name).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def store():
+    return (kyso.TrustStore().add(read("root.der"), kyso.PUBLIC)
+            .add_intermediates(read("sub.der"), kyso.PUBLIC))
+
+
+def test_version():
+    assert kyso.version() == "0.1.0"
+
+
+def test_vietnam_store_places_a_real_vnpt_certificate():
+    report = kyso.verify_chain(kyso.TrustStore.vietnam(), read("vnpt-ca.p7b"),
+                               at=datetime.datetime(2026, 11, 20, tzinfo=datetime.timezone.utc))
+    assert report.valid
+    assert report.to_dict()["hierarchy"] == "public"
+
+
+def test_three_verdicts(store):
+    doc = read("doc.txt")
+    r = kyso.verify_cms(store, read("valid.p7s"), content=doc)
+    assert r.verdict == "valid"
+    d = r.to_dict()
+    assert d["schema"] == "kyso.cms/1"
+    assert d["signers"][0]["identity"]["ids"][0]["value"] == "0109999999"
+    assert kyso.verify_cms(store, read("attached.p7s")).valid
+    assert kyso.verify_cms(store, read("valid.p7s"), content=doc + b"!").verdict == "invalid"
+    assert kyso.verify_cms(store, read("rogue.p7s"), content=doc).verdict == "indeterminate"
+    assert kyso.verify_cms(store, read("valid.p7s"), content=doc,
+                           flags=kyso.HARD_FAIL).verdict == "indeterminate"
+
+
+def test_errors_are_exceptions(store):
+    with pytest.raises(kyso.ContentMissing):
+        kyso.verify_cms(store, read("valid.p7s"))
+    with pytest.raises(kyso.BadSignature) as e:
+        kyso.verify_cms(store, read("valid.p7s")[:100], content=b"x")
+    assert e.value.code == 4 and str(e.value)
+    with pytest.raises(kyso.BadInput):
+        kyso.TrustStore().add(b"not a certificate")
+    with pytest.raises(kyso.InvalidArgument):
+        kyso.TrustStore().add(read("root.der"), 42)
+    with pytest.raises(TypeError):
+        kyso.verify_cms(store, "text, not bytes")
+
+
+def test_sign_pkcs12_then_verify(store):
+    doc = b"Python signs this"
+    sig = kyso.sign_cms_pkcs12(read("company.p12"), P12_PASSWORD, doc)
+    assert kyso.verify_cms(store, sig, content=doc).valid
+    attached = kyso.sign_cms_pkcs12(read("company.p12"), P12_PASSWORD, doc, detached=False,
+                                    pss=True, check=store)
+    assert kyso.verify_cms(store, attached).valid
+    with pytest.raises(kyso.WrongPassword):
+        kyso.sign_cms_pkcs12(read("company.p12"), "wrong", doc)
+    with pytest.raises(kyso.CertificateRefused):
+        kyso.sign_cms_pkcs12(read("company.p12"), P12_PASSWORD, doc, check=kyso.TrustStore())
+
+
+def test_sign_pkcs11_then_verify(store):
+    doc = b"signed on SoftHSM2 from Python"
+    sig = kyso.sign_cms_pkcs11(doc, "246810", module=MODULE, token="c-api", key_id=b"\xa1")
+    assert kyso.verify_cms(store, sig, content=doc).valid
+    with pytest.raises(kyso.WrongPin):
+        kyso.sign_cms_pkcs11(doc, "000000", module=MODULE, token="c-api")
+    with pytest.raises(kyso.NoToken):
+        kyso.sign_cms_pkcs11(doc, "246810", module=MODULE, token="nope")

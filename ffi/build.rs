@@ -1,0 +1,21 @@
+//! Writes `kyso.pc` next to libkyso (target/<profile>/), pointing at this checkout's header, so
+//! `PKG_CONFIG_PATH=target/release pkg-config --cflags --libs kyso` works in place.
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    // OUT_DIR is target/<profile>/build/kyso-ffi-<hash>/out.
+    let Some(profile_dir) = out.ancestors().nth(3) else {
+        return;
+    };
+    let include = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("include");
+    let pc = format!(
+        "libdir={}\nincludedir={}\n\nName: kyso\nDescription: Digital signatures across Vietnam's VGCA and NEAC PKIs (C API)\nVersion: {}\nCflags: -I${{includedir}}\nLibs: -L${{libdir}} -lkyso\nLibs.private: -lpthread -ldl -lm\n",
+        profile_dir.display(),
+        include.display(),
+        std::env::var("CARGO_PKG_VERSION").unwrap_or_default()
+    );
+    let _ = std::fs::write(profile_dir.join("kyso.pc"), pc);
+}

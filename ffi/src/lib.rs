@@ -1,0 +1,867 @@
+//! libkyso: kyso's C API. The header `include/kyso.h` is generated from this file by cbindgen
+//! and committed; `tests/header.rs` fails when they differ.
+//!
+//! Every exported function checks its pointers, runs inside a panic boundary, and writes its
+//! out-parameters only on success. Inputs are borrowed for the call; what kyso keeps it copies.
+#![allow(non_camel_case_types)]
+
+use std::cell::RefCell;
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use kyso::cms::{self, Content, SignError, SignOptions, Signer, SoftwareSigner, VerifyOptions};
+use kyso::crypto::{self, AlgorithmPolicy};
+use kyso::path::{PathOptions, Verdict};
+use kyso::report::{ChainReport, CmsReport};
+use kyso::revocation::RevocationMode;
+use kyso::token::{Module, Pin, TokenError, TokenSigner};
+use kyso::{load_certificates, Certificate, Hierarchy, Time, TrustStore};
+
+/// Success.
+pub const KYSO_OK: u32 = 0;
+/// A required pointer was NULL.
+pub const KYSO_ERR_NULL_POINTER: u32 = 1;
+/// An argument is out of range (an unknown hierarchy or flag, a string that is not UTF-8).
+pub const KYSO_ERR_INVALID_ARGUMENT: u32 = 2;
+/// Certificate input that cannot be read (not DER, PEM, base64 or .p7b; truncated; empty).
+pub const KYSO_ERR_BAD_INPUT: u32 = 3;
+/// The signature is not a well-formed CMS SignedData.
+pub const KYSO_ERR_BAD_SIGNATURE: u32 = 4;
+/// The signature is detached and no content was given.
+pub const KYSO_ERR_CONTENT_MISSING: u32 = 5;
+/// The caller's buffer is too small (`written` says how many bytes are needed).
+pub const KYSO_ERR_BUFFER_TOO_SMALL: u32 = 6;
+/// The PKCS#12 password is wrong.
+pub const KYSO_ERR_WRONG_PASSWORD: u32 = 7;
+/// The key cannot be used (unsupported type, no certificate matches it, bad PKCS#12).
+pub const KYSO_ERR_KEY: u32 = 8;
+/// The signer's certificate fails the pre-signing check (validity, key usage, chain).
+pub const KYSO_ERR_CERTIFICATE_REFUSED: u32 = 9;
+/// The signer failed while signing.
+pub const KYSO_ERR_SIGNER: u32 = 10;
+/// The PKCS#11 module cannot be loaded or initialised (or none was found).
+pub const KYSO_ERR_PKCS11_MODULE: u32 = 11;
+/// No token with that label (or no token at all).
+pub const KYSO_ERR_NO_TOKEN: u32 = 12;
+/// The token refused the PIN.
+pub const KYSO_ERR_WRONG_PIN: u32 = 13;
+/// The user PIN is locked.
+pub const KYSO_ERR_PIN_LOCKED: u32 = 14;
+/// The token is at its final PIN try; kyso does not try a PIN then.
+pub const KYSO_ERR_PIN_FINAL_TRY: u32 = 15;
+/// No private key (with that CKA_ID), or no certificate for it, on the token.
+pub const KYSO_ERR_NO_KEY: u32 = 16;
+/// The token was removed while in use.
+pub const KYSO_ERR_TOKEN_REMOVED: u32 = 17;
+/// Another PKCS#11 error.
+pub const KYSO_ERR_PKCS11: u32 = 18;
+/// Reading the content failed.
+pub const KYSO_ERR_IO: u32 = 19;
+/// An internal fault (a panic caught at the boundary). Please report it.
+pub const KYSO_ERR_INTERNAL: u32 = 20;
+
+/// The signature or chain is valid.
+pub const KYSO_VALID: u32 = 0;
+/// Invalid: a signature, digest or certificate check failed for good.
+pub const KYSO_INVALID: u32 = 1;
+/// Indeterminate: not enough to decide (no path to an anchor, revocation unknown in hard-fail).
+pub const KYSO_INDETERMINATE: u32 = 2;
+
+/// The government-specialized hierarchy (VGCA).
+pub const KYSO_HIERARCHY_GOVERNMENT: u32 = 1;
+/// The public hierarchy (NEAC national root and licensed CAs).
+pub const KYSO_HIERARCHY_PUBLIC: u32 = 2;
+/// The caller's own anchors.
+pub const KYSO_HIERARCHY_CUSTOM: u32 = 3;
+
+/// Verify flag: revocation hard-fail (unknown status is INDETERMINATE, not a warning).
+pub const KYSO_VERIFY_HARD_FAIL: u32 = 1;
+/// Verify flag: do not check revocation at all.
+pub const KYSO_VERIFY_NO_REVOCATION: u32 = 2;
+/// Verify flag: accept SHA-1 and RSA keys of 1024–2047 bits (reported as legacy).
+pub const KYSO_VERIFY_LEGACY: u32 = 4;
+/// Verify flag: fetch CRLs and OCSP responses over HTTP for each signer's path.
+pub const KYSO_VERIFY_ONLINE: u32 = 8;
+
+/// Sign flag: the signature leaves the content out (detached).
+pub const KYSO_SIGN_DETACHED: u32 = 1;
+/// Sign flag: RSA-PSS instead of PKCS#1 v1.5 (RSA keys only).
+pub const KYSO_SIGN_PSS: u32 = 2;
+/// Sign flag: sign even when the certificate fails the pre-signing check.
+pub const KYSO_SIGN_FORCE: u32 = 4;
+
+/// A set of trusted anchors and known intermediates. Opaque.
+pub struct kyso_trust_store {
+    store: TrustStore,
+}
+
+/// The result of a verification: a verdict and the JSON report. Opaque.
+pub struct kyso_report {
+    verdict: u32,
+    json: String,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+fn fail(code: u32, detail: impl std::fmt::Display) -> u32 {
+    LAST_ERROR.with(|e| *e.borrow_mut() = detail.to_string());
+    code
+}
+
+/// Run `f` inside the panic boundary.
+fn guard(f: impl FnOnce() -> u32) -> u32 {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| fail(KYSO_ERR_INTERNAL, "internal fault (panic)"))
+}
+
+/// A borrowed byte slice; NULL is only allowed with length 0 when `optional`.
+///
+/// # Safety
+/// `p` must point to `len` readable bytes when not NULL.
+unsafe fn bytes<'a>(p: *const u8, len: usize, optional: bool) -> Result<Option<&'a [u8]>, u32> {
+    if p.is_null() {
+        if optional && len == 0 {
+            return Ok(None);
+        }
+        return Err(fail(KYSO_ERR_NULL_POINTER, "a required buffer is NULL"));
+    }
+    // SAFETY: the caller promises `len` readable bytes at `p`.
+    Ok(Some(unsafe { std::slice::from_raw_parts(p, len) }))
+}
+
+/// A borrowed C string; `None` for NULL.
+///
+/// # Safety
+/// `p` must be NULL or a NUL-terminated string.
+unsafe fn text<'a>(p: *const c_char) -> Result<Option<&'a str>, u32> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller promises a NUL-terminated string.
+    let s = unsafe { CStr::from_ptr(p) };
+    s.to_str()
+        .map(Some)
+        .map_err(|_| fail(KYSO_ERR_INVALID_ARGUMENT, "a string is not UTF-8"))
+}
+
+fn hierarchy(h: u32) -> Result<Hierarchy, u32> {
+    match h {
+        KYSO_HIERARCHY_GOVERNMENT => Ok(Hierarchy::Government),
+        KYSO_HIERARCHY_PUBLIC => Ok(Hierarchy::Public),
+        KYSO_HIERARCHY_CUSTOM => Ok(Hierarchy::Custom("custom".into())),
+        other => Err(fail(KYSO_ERR_INVALID_ARGUMENT, format!("unknown hierarchy {other}"))),
+    }
+}
+
+fn verdict(v: Verdict) -> u32 {
+    match v {
+        Verdict::Valid => KYSO_VALID,
+        Verdict::Invalid => KYSO_INVALID,
+        Verdict::Indeterminate => KYSO_INDETERMINATE,
+    }
+}
+
+fn time_or_now(at_unix: i64) -> Result<Option<Time>, u32> {
+    if at_unix == 0 {
+        return Ok(None);
+    }
+    Time::from_unix(at_unix)
+        .map(Some)
+        .ok_or_else(|| fail(KYSO_ERR_INVALID_ARGUMENT, format!("time {at_unix} out of range")))
+}
+
+fn sign_error(e: SignError) -> u32 {
+    let code = match &e {
+        SignError::WrongPassword => KYSO_ERR_WRONG_PASSWORD,
+        SignError::Key(_) => KYSO_ERR_KEY,
+        SignError::CertificateRefused(_) => KYSO_ERR_CERTIFICATE_REFUSED,
+        SignError::Io(_) => KYSO_ERR_IO,
+        SignError::Token(t) => return token_error(t.clone()),
+        _ => KYSO_ERR_SIGNER,
+    };
+    fail(code, e)
+}
+
+fn token_error(e: TokenError) -> u32 {
+    let code = match &e {
+        TokenError::Module { .. } => KYSO_ERR_PKCS11_MODULE,
+        TokenError::NoToken { .. } => KYSO_ERR_NO_TOKEN,
+        TokenError::PinLocked => KYSO_ERR_PIN_LOCKED,
+        TokenError::PinFinalTry => KYSO_ERR_PIN_FINAL_TRY,
+        TokenError::WrongPin { .. } => KYSO_ERR_WRONG_PIN,
+        TokenError::NoKey | TokenError::NoCertificate => KYSO_ERR_NO_KEY,
+        TokenError::TokenRemoved => KYSO_ERR_TOKEN_REMOVED,
+        _ => KYSO_ERR_PKCS11,
+    };
+    fail(code, e)
+}
+
+/// Hand a buffer to the caller (freed with kyso_bytes_free).
+fn give(v: Vec<u8>, out: *mut *mut u8, out_len: *mut usize) {
+    let len = v.len();
+    let p = Box::into_raw(v.into_boxed_slice()) as *mut u8;
+    // SAFETY: both out-pointers were checked non-NULL by the caller of `give`.
+    unsafe {
+        *out = p;
+        *out_len = len;
+    }
+}
+
+/// The library version, a static NUL-terminated string (never freed).
+#[no_mangle]
+pub extern "C" fn kyso_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr() as *const c_char
+}
+
+fn message(code: u32) -> &'static str {
+    match code {
+        KYSO_OK => "success",
+        KYSO_ERR_NULL_POINTER => "a required pointer is NULL",
+        KYSO_ERR_INVALID_ARGUMENT => "an argument is out of range",
+        KYSO_ERR_BAD_INPUT => "the certificate input cannot be read",
+        KYSO_ERR_BAD_SIGNATURE => "not a CMS SignedData",
+        KYSO_ERR_CONTENT_MISSING => "the signature is detached and no content was given",
+        KYSO_ERR_BUFFER_TOO_SMALL => "the buffer is too small",
+        KYSO_ERR_WRONG_PASSWORD => "wrong PKCS#12 password",
+        KYSO_ERR_KEY => "the key cannot be used",
+        KYSO_ERR_CERTIFICATE_REFUSED => "the signer's certificate fails the pre-signing check",
+        KYSO_ERR_SIGNER => "the signer failed",
+        KYSO_ERR_PKCS11_MODULE => "the PKCS#11 module cannot be loaded",
+        KYSO_ERR_NO_TOKEN => "no such token",
+        KYSO_ERR_WRONG_PIN => "wrong PIN",
+        KYSO_ERR_PIN_LOCKED => "the PIN is locked",
+        KYSO_ERR_PIN_FINAL_TRY => "the token is at its final PIN try; kyso did not try the PIN",
+        KYSO_ERR_NO_KEY => "no such key, or no certificate for it, on the token",
+        KYSO_ERR_TOKEN_REMOVED => "the token was removed",
+        KYSO_ERR_PKCS11 => "PKCS#11 error",
+        KYSO_ERR_IO => "reading the content failed",
+        KYSO_ERR_INTERNAL => "internal fault",
+        _ => "unknown result code",
+    }
+}
+
+/// Copy `s` into `buf` (truncated, always NUL-terminated when `len` > 0). Returns the bytes
+/// needed including the NUL.
+fn copy_text(s: &str, buf: *mut c_char, len: usize) -> usize {
+    let needed = s.len() + 1;
+    if !buf.is_null() && len > 0 {
+        let n = s.len().min(len - 1);
+        // SAFETY: the caller gives `len` writable bytes at `buf`; n + 1 <= len.
+        unsafe {
+            std::ptr::copy_nonoverlapping(s.as_ptr(), buf as *mut u8, n);
+            *buf.add(n) = 0;
+        }
+    }
+    needed
+}
+
+/// The English message of a result code, copied into `buf` (NUL-terminated, truncated to
+/// `len`). Returns the bytes needed including the NUL; `buf` may be NULL to ask.
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_error_message(code: u32, buf: *mut c_char, len: usize) -> usize {
+    copy_text(message(code), buf, len)
+}
+
+/// The detail of the last error on this thread (e.g. which certificate, which byte),
+/// copied like kyso_error_message. Returns the bytes needed including the NUL.
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_last_error_message(buf: *mut c_char, len: usize) -> usize {
+    LAST_ERROR.with(|e| copy_text(&e.borrow(), buf, len))
+}
+
+fn new_store(store: TrustStore, out: *mut *mut kyso_trust_store) -> u32 {
+    if out.is_null() {
+        return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+    }
+    let b = Box::into_raw(Box::new(kyso_trust_store { store }));
+    // SAFETY: checked non-NULL above.
+    unsafe { *out = b };
+    KYSO_OK
+}
+
+/// A new, empty trust store. Free it with kyso_trust_store_free.
+///
+/// # Safety
+/// `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_trust_store_new(out: *mut *mut kyso_trust_store) -> u32 {
+    guard(|| new_store(TrustStore::new(), out))
+}
+
+/// A trust store holding both Vietnamese hierarchies (the embedded, pinned bundle: the VGCA
+/// and NEAC roots as anchors, the licensed CAs as intermediates). Free it with
+/// kyso_trust_store_free.
+///
+/// # Safety
+/// `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_trust_store_new_vietnam(out: *mut *mut kyso_trust_store) -> u32 {
+    guard(|| new_store(TrustStore::vietnam(), out))
+}
+
+/// Trust every certificate in `data` (DER, PEM, base64 or .p7b) as an anchor of `hierarchy`
+/// (KYSO_HIERARCHY_*). Needs exclusive use of the store.
+///
+/// # Safety
+/// `ts` must be NULL or a live store; `data` must point to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_trust_store_add(
+    ts: *mut kyso_trust_store,
+    data: *const u8,
+    len: usize,
+    hierarchy: u32,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live store or NULL.
+        let Some(ts) = (unsafe { ts.as_mut() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
+        };
+        // SAFETY: per the contract above.
+        let data = match unsafe { bytes(data, len, false) } {
+            Ok(Some(d)) => d,
+            Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "data is NULL"),
+            Err(c) => return c,
+        };
+        let h = match self::hierarchy(hierarchy) {
+            Ok(h) => h,
+            Err(c) => return c,
+        };
+        match ts.store.add_anchors_from_bytes(data, h) {
+            Ok(_) => KYSO_OK,
+            Err(e) => fail(KYSO_ERR_BAD_INPUT, e),
+        }
+    })
+}
+
+/// Add every certificate in `data` as a known intermediate of `hierarchy`: not trusted by
+/// itself, but used to complete paths (as the Vietnamese store holds the licensed CAs, so a
+/// token's lone leaf certificate still verifies). Needs exclusive use of the store.
+///
+/// # Safety
+/// As kyso_trust_store_add.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_trust_store_add_intermediates(
+    ts: *mut kyso_trust_store,
+    data: *const u8,
+    len: usize,
+    hierarchy: u32,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live store or NULL.
+        let Some(ts) = (unsafe { ts.as_mut() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
+        };
+        // SAFETY: per the contract above.
+        let data = match unsafe { bytes(data, len, false) } {
+            Ok(Some(d)) => d,
+            Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "data is NULL"),
+            Err(c) => return c,
+        };
+        let h = match self::hierarchy(hierarchy) {
+            Ok(h) => h,
+            Err(c) => return c,
+        };
+        match load_certificates(data) {
+            Ok(certs) if !certs.is_empty() => {
+                for c in certs {
+                    ts.store.add_intermediate(c, h.clone());
+                }
+                KYSO_OK
+            }
+            Ok(_) => fail(KYSO_ERR_BAD_INPUT, "no certificate"),
+            Err(e) => fail(KYSO_ERR_BAD_INPUT, e),
+        }
+    })
+}
+
+/// Free a trust store (NULL is ignored).
+///
+/// # Safety
+/// `ts` must be NULL or a store from kyso_trust_store_new*, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_trust_store_free(ts: *mut kyso_trust_store) {
+    if !ts.is_null() {
+        // SAFETY: it came from Box::into_raw in new_store.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(ts) })));
+    }
+}
+
+fn give_report(verdict: u32, json: Result<String, serde_json::Error>, out: *mut *mut kyso_report) -> u32 {
+    let json = match json {
+        Ok(j) => j,
+        Err(e) => return fail(KYSO_ERR_INTERNAL, e),
+    };
+    let b = Box::into_raw(Box::new(kyso_report { verdict, json }));
+    // SAFETY: `out` was checked non-NULL by the caller.
+    unsafe { *out = b };
+    KYSO_OK
+}
+
+/// Validate a certificate's path (RFC 5280) against the store. `leaf` is the certificate (any
+/// input form; the first certificate is taken); `pool` (may be NULL with length 0) holds
+/// untrusted certificates that may complete the path. `at_unix` 0 means now. The report's
+/// JSON is `kyso chain verify --json` (schema kyso.chain/1). Free it with kyso_report_free.
+///
+/// # Safety
+/// Pointers must be NULL or valid for their lengths; `ts` a live store.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verify_chain(
+    ts: *const kyso_trust_store,
+    leaf: *const u8,
+    leaf_len: usize,
+    pool: *const u8,
+    pool_len: usize,
+    at_unix: i64,
+    out: *mut *mut kyso_report,
+) -> u32 {
+    // SAFETY: forwarded contract.
+    unsafe { kyso_verify_chain_ex(ts, leaf, leaf_len, pool, pool_len, at_unix, 0, out) }
+}
+
+/// kyso_verify_chain with KYSO_VERIFY_* flags.
+///
+/// # Safety
+/// As kyso_verify_chain.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kyso_verify_chain_ex(
+    ts: *const kyso_trust_store,
+    leaf: *const u8,
+    leaf_len: usize,
+    pool: *const u8,
+    pool_len: usize,
+    at_unix: i64,
+    flags: u32,
+    out: *mut *mut kyso_report,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live store or NULL.
+        let Some(ts) = (unsafe { ts.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
+        };
+        if out.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        // SAFETY: per the contract.
+        let (leaf, pool) = match unsafe { (bytes(leaf, leaf_len, false), bytes(pool, pool_len, true)) } {
+            (Ok(Some(l)), Ok(p)) => (l, p),
+            (Err(c), _) | (_, Err(c)) => return c,
+            (Ok(None), _) => return fail(KYSO_ERR_NULL_POINTER, "leaf is NULL"),
+        };
+        let mut certs = match load_certificates(leaf) {
+            Ok(c) if !c.is_empty() => c,
+            Ok(_) => return fail(KYSO_ERR_BAD_INPUT, "no certificate in leaf"),
+            Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+        };
+        let leaf = certs.remove(0);
+        let mut pool_certs: Vec<Certificate> = certs;
+        if let Some(p) = pool.filter(|p| !p.is_empty()) {
+            match load_certificates(p) {
+                Ok(c) => pool_certs.extend(c),
+                Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+            }
+        }
+        let now = Time::now();
+        let at = match time_or_now(at_unix) {
+            Ok(t) => t.unwrap_or(now),
+            Err(c) => return c,
+        };
+        let mut o = PathOptions::vietnam(at);
+        if let Err(c) = apply_flags(&mut o, flags) {
+            return c;
+        }
+        let provider = crypto::default_provider();
+        if flags & KYSO_VERIFY_ONLINE != 0 && o.revocation.mode != RevocationMode::Off {
+            let mut ev = (*o.revocation.evidence).clone();
+            kyso::fetch::complete_and_gather(&leaf, &mut pool_certs, &ts.store, &o, &mut ev);
+            o.revocation.evidence = Arc::new(ev);
+        }
+        let r = kyso::path::verify_chain(&leaf, &pool_certs, &ts.store, &o, provider);
+        let report = ChainReport::new(&leaf, &r, &o);
+        give_report(verdict(r.verdict), serde_json::to_string_pretty(&report), out)
+    })
+}
+
+fn apply_flags(o: &mut PathOptions, flags: u32) -> Result<(), u32> {
+    let known = KYSO_VERIFY_HARD_FAIL | KYSO_VERIFY_NO_REVOCATION | KYSO_VERIFY_LEGACY | KYSO_VERIFY_ONLINE;
+    if flags & !known != 0
+        || flags & (KYSO_VERIFY_HARD_FAIL | KYSO_VERIFY_NO_REVOCATION)
+            == (KYSO_VERIFY_HARD_FAIL | KYSO_VERIFY_NO_REVOCATION)
+    {
+        return Err(fail(KYSO_ERR_INVALID_ARGUMENT, format!("bad verify flags {flags:#x}")));
+    }
+    if flags & KYSO_VERIFY_HARD_FAIL != 0 {
+        o.revocation.mode = RevocationMode::Hard;
+    }
+    if flags & KYSO_VERIFY_NO_REVOCATION != 0 {
+        o.revocation.mode = RevocationMode::Off;
+    }
+    if flags & KYSO_VERIFY_LEGACY != 0 {
+        o.algorithms = AlgorithmPolicy::LEGACY;
+    }
+    Ok(())
+}
+
+/// Verify every signer of a CMS / CAdES signature: content digest, signature, ESS binding,
+/// chain and revocation. `content` NULL with length 0 means the content is attached;
+/// otherwise it is the detached content. `at_unix` 0 judges each chain at its signing time
+/// (the Vietnamese rule). Offline: revocation uses the values carried in the signature
+/// (CAdES-LT) and soft-fails otherwise (valid, with a warning). The report's JSON is
+/// `kyso verify --json` (schema kyso.cms/1). Free it with kyso_report_free.
+///
+/// # Safety
+/// Pointers must be NULL or valid for their lengths; `ts` a live store.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verify_cms(
+    ts: *const kyso_trust_store,
+    sig: *const u8,
+    sig_len: usize,
+    content: *const u8,
+    content_len: usize,
+    at_unix: i64,
+    out: *mut *mut kyso_report,
+) -> u32 {
+    // SAFETY: forwarded contract.
+    unsafe { kyso_verify_cms_ex(ts, sig, sig_len, content, content_len, at_unix, 0, out) }
+}
+
+/// kyso_verify_cms with KYSO_VERIFY_* flags: hard-fail, no revocation, legacy algorithms,
+/// online (CRLs and OCSP fetched over HTTP for each signer's path).
+///
+/// # Safety
+/// As kyso_verify_cms.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kyso_verify_cms_ex(
+    ts: *const kyso_trust_store,
+    sig: *const u8,
+    sig_len: usize,
+    content: *const u8,
+    content_len: usize,
+    at_unix: i64,
+    flags: u32,
+    out: *mut *mut kyso_report,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live store or NULL.
+        let Some(ts) = (unsafe { ts.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
+        };
+        if out.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        // SAFETY: per the contract.
+        let (sig, content) = match unsafe { (bytes(sig, sig_len, false), bytes(content, content_len, true)) } {
+            (Ok(Some(s)), Ok(c)) => (s, c),
+            (Err(c), _) | (_, Err(c)) => return c,
+            (Ok(None), _) => return fail(KYSO_ERR_NULL_POINTER, "sig is NULL"),
+        };
+        let now = Time::now();
+        let mut o = VerifyOptions::new(now);
+        o.at = match time_or_now(at_unix) {
+            Ok(t) => t,
+            Err(c) => return c,
+        };
+        if let Err(c) = apply_flags(&mut o.path, flags) {
+            return c;
+        }
+        let provider = crypto::default_provider();
+        let mut pool = Vec::new();
+        if flags & KYSO_VERIFY_ONLINE != 0 && o.path.revocation.mode != RevocationMode::Off {
+            if let Ok(sd) = cms::SignedData::from_bytes(sig) {
+                pool.extend(sd.certificates.iter().cloned());
+                let mut ev = (*o.path.revocation.evidence).clone();
+                for si in &sd.signers {
+                    if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
+                        let mut po = o.path.clone();
+                        po.time = o.at.or(si.signing_time()).unwrap_or(now);
+                        kyso::fetch::complete_and_gather(&cert, &mut pool, &ts.store, &po, &mut ev);
+                    }
+                }
+                o.path.revocation.evidence = Arc::new(ev);
+            }
+        }
+        let result = match content {
+            Some(c) => {
+                let mut reopen =
+                    move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(c))) };
+                cms::verify(sig, Some(&mut reopen), &ts.store, &pool, &o, provider)
+            }
+            None => cms::verify(sig, None, &ts.store, &pool, &o, provider),
+        };
+        match result {
+            Ok(r) => give_report(
+                verdict(r.verdict),
+                serde_json::to_string_pretty(&CmsReport::new(&r, &o)),
+                out,
+            ),
+            Err(e @ cms::CmsError::ContentMissing) => fail(KYSO_ERR_CONTENT_MISSING, e),
+            Err(e @ cms::CmsError::Io(_)) => fail(KYSO_ERR_IO, e),
+            Err(e) => fail(KYSO_ERR_BAD_SIGNATURE, e),
+        }
+    })
+}
+
+/// The report's verdict: KYSO_VALID, KYSO_INVALID or KYSO_INDETERMINATE (KYSO_INDETERMINATE
+/// for a NULL report).
+///
+/// # Safety
+/// `r` must be NULL or a live report.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_report_verdict(r: *const kyso_report) -> u32 {
+    // SAFETY: the caller gives a live report or NULL.
+    match unsafe { r.as_ref() } {
+        Some(r) => r.verdict,
+        None => KYSO_INDETERMINATE,
+    }
+}
+
+/// Copy the report's JSON (UTF-8, NUL-terminated) into `buf`. `*written` receives the bytes
+/// needed including the NUL, on success and on KYSO_ERR_BUFFER_TOO_SMALL; call with `buf`
+/// NULL and `len` 0 to ask for the size.
+///
+/// # Safety
+/// `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_report_json(
+    r: *const kyso_report,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live report or NULL.
+        let Some(r) = (unsafe { r.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "report is NULL");
+        };
+        if written.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
+        }
+        let needed = r.json.len() + 1;
+        // SAFETY: checked non-NULL.
+        unsafe { *written = needed };
+        if buf.is_null() || len < needed {
+            return fail(KYSO_ERR_BUFFER_TOO_SMALL, format!("{needed} bytes needed"));
+        }
+        copy_text(&r.json, buf, len);
+        KYSO_OK
+    })
+}
+
+/// Free a report (NULL is ignored).
+///
+/// # Safety
+/// `r` must be NULL or a report from kyso_verify_*, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_report_free(r: *mut kyso_report) {
+    if !r.is_null() {
+        // SAFETY: it came from Box::into_raw in give_report.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(r) })));
+    }
+}
+
+fn sign_with(
+    signer: &dyn Signer,
+    chain: Vec<Certificate>,
+    content: &[u8],
+    flags: u32,
+    check: Option<&kyso_trust_store>,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    let now = Time::now();
+    let mut o = SignOptions::new(now);
+    o.detached = flags & KYSO_SIGN_DETACHED != 0;
+    o.force = flags & KYSO_SIGN_FORCE != 0;
+    o.chain = chain;
+    if let Some(ts) = check {
+        o.check_against = Some((ts.store.clone(), PathOptions::vietnam(now)));
+    }
+    match cms::sign(Content::Bytes(content), signer, &o, crypto::default_provider()) {
+        Ok(sig) => {
+            give(sig, out, out_len);
+            KYSO_OK
+        }
+        Err(e) => sign_error(e),
+    }
+}
+
+fn check_sign_flags(flags: u32) -> Result<(), u32> {
+    if flags & !(KYSO_SIGN_DETACHED | KYSO_SIGN_PSS | KYSO_SIGN_FORCE) != 0 {
+        return Err(fail(KYSO_ERR_INVALID_ARGUMENT, format!("bad sign flags {flags:#x}")));
+    }
+    Ok(())
+}
+
+/// Sign `content` as CAdES B-B (SHA-256) with the key and certificate of a PKCS#12 file; the
+/// file's other certificates go into the signature. `password` may be NULL (empty). The
+/// certificate is not checked against a trust store (see kyso_sign_cms_pkcs12_ex). On success
+/// `*out` holds the DER signature (free it with kyso_bytes_free(*out, *out_len)).
+///
+/// # Safety
+/// Pointers must be NULL or valid for their lengths; strings NUL-terminated.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kyso_sign_cms_pkcs12(
+    p12: *const u8,
+    p12_len: usize,
+    password: *const c_char,
+    content: *const u8,
+    content_len: usize,
+    detached: i32,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    let flags = if detached != 0 { KYSO_SIGN_DETACHED } else { 0 };
+    // SAFETY: forwarded contract.
+    unsafe {
+        kyso_sign_cms_pkcs12_ex(
+            p12,
+            p12_len,
+            password,
+            content,
+            content_len,
+            flags,
+            std::ptr::null(),
+            out,
+            out_len,
+        )
+    }
+}
+
+/// kyso_sign_cms_pkcs12 with KYSO_SIGN_* flags, and a trust store (may be NULL) against which
+/// the signer's certificate is checked before signing (validity, key usage, a path to an
+/// anchor); KYSO_SIGN_FORCE signs anyway.
+///
+/// # Safety
+/// As kyso_sign_cms_pkcs12; `check` NULL or a live store.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kyso_sign_cms_pkcs12_ex(
+    p12: *const u8,
+    p12_len: usize,
+    password: *const c_char,
+    content: *const u8,
+    content_len: usize,
+    flags: u32,
+    check: *const kyso_trust_store,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    guard(|| {
+        if out.is_null() || out_len.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        if let Err(c) = check_sign_flags(flags) {
+            return c;
+        }
+        // SAFETY: per the contract.
+        let (p12, content, password) = match unsafe {
+            (
+                bytes(p12, p12_len, false),
+                bytes(content, content_len, true),
+                text(password),
+            )
+        } {
+            (Ok(Some(p)), Ok(c), Ok(pw)) => (p, c.unwrap_or(&[]), pw.unwrap_or("")),
+            (Err(c), _, _) | (_, Err(c), _) | (_, _, Err(c)) => return c,
+            (Ok(None), _, _) => return fail(KYSO_ERR_NULL_POINTER, "p12 is NULL"),
+        };
+        let (mut signer, chain) = match SoftwareSigner::from_pkcs12(p12, password) {
+            Ok(s) => s,
+            Err(e) => return sign_error(e),
+        };
+        if flags & KYSO_SIGN_PSS != 0 {
+            signer = match signer.with_pss() {
+                Ok(s) => s,
+                Err(e) => return sign_error(e),
+            };
+        }
+        // SAFETY: the caller gives a live store or NULL.
+        let check = unsafe { check.as_ref() };
+        sign_with(&signer, chain, content, flags, check, out, out_len)
+    })
+}
+
+/// Sign `content` as CAdES B-B on a PKCS#11 token. `module_path` NULL: the first known module
+/// found on this machine; `token_label` NULL: the first token; `key_id` NULL with length 0:
+/// the first key with a certificate. `pin` is required; kyso never tries it on a token at its
+/// final try (KYSO_ERR_PIN_FINAL_TRY). Free `*out` with kyso_bytes_free.
+///
+/// # Safety
+/// Pointers must be NULL or valid for their lengths; strings NUL-terminated.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kyso_sign_cms_pkcs11(
+    module_path: *const c_char,
+    token_label: *const c_char,
+    pin: *const c_char,
+    key_id: *const u8,
+    key_id_len: usize,
+    content: *const u8,
+    content_len: usize,
+    detached: i32,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    guard(|| {
+        if out.is_null() || out_len.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        // SAFETY: per the contract.
+        let parsed = unsafe {
+            (
+                text(module_path),
+                text(token_label),
+                text(pin),
+                bytes(key_id, key_id_len, true),
+                bytes(content, content_len, true),
+            )
+        };
+        let (module_path, label, pin, key_id, content) = match parsed {
+            (Ok(m), Ok(l), Ok(Some(p)), Ok(k), Ok(c)) => (m, l, p, k, c.unwrap_or(&[])),
+            (Ok(_), Ok(_), Ok(None), _, _) => return fail(KYSO_ERR_NULL_POINTER, "pin is NULL"),
+            (Err(c), ..) | (_, Err(c), ..) | (_, _, Err(c), ..) | (.., Err(c), _) | (.., Err(c)) => return c,
+        };
+        let path = match module_path {
+            Some(p) => std::path::PathBuf::from(p),
+            None => match kyso::token::discover().into_iter().next() {
+                Some(p) => p,
+                None => return fail(KYSO_ERR_PKCS11_MODULE, "no PKCS#11 module found"),
+            },
+        };
+        let module = match Module::open(&path) {
+            Ok(m) => m,
+            Err(e) => return token_error(e),
+        };
+        let pin = Pin::new(pin);
+        let signer = match TokenSigner::open(&module, label, key_id, &pin, false, false) {
+            Ok(s) => s,
+            Err(e) => return token_error(e),
+        };
+        let flags = if detached != 0 { KYSO_SIGN_DETACHED } else { 0 };
+        sign_with(&signer, Vec::new(), content, flags, None, out, out_len)
+    })
+}
+
+/// Free a buffer returned by kyso (NULL is ignored). `len` is the length returned with it.
+///
+/// # Safety
+/// `p` must be NULL or a buffer from kyso with its length, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_bytes_free(p: *mut u8, len: usize) {
+    if !p.is_null() {
+        // SAFETY: it came from Box::<[u8]>::into_raw in `give` with this length.
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, len)) })
+        }));
+    }
+}
