@@ -99,7 +99,25 @@ pub struct kyso_trust_store {
 /// The result of a verification: a verdict and the JSON report. Opaque.
 pub struct kyso_report {
     verdict: u32,
-    json: String,
+    data: ReportData,
+    /// Built on the first kyso_report_json call: a caller that wants only the verdict does
+    /// not pay for the report.
+    json: std::sync::OnceLock<Result<String, String>>,
+}
+
+enum ReportData {
+    Cms(cms::CmsResult, VerifyOptions),
+    Chain(Box<Certificate>, kyso::path::ChainResult, PathOptions),
+}
+
+impl ReportData {
+    fn json(&self) -> Result<String, String> {
+        let r = match self {
+            ReportData::Cms(r, o) => serde_json::to_string_pretty(&CmsReport::new(r, o)),
+            ReportData::Chain(leaf, r, o) => serde_json::to_string_pretty(&ChainReport::new(leaf, r, o)),
+        };
+        r.map_err(|e| e.to_string())
+    }
 }
 
 thread_local! {
@@ -394,12 +412,12 @@ pub unsafe extern "C" fn kyso_trust_store_free(ts: *mut kyso_trust_store) {
     }
 }
 
-fn give_report(verdict: u32, json: Result<String, serde_json::Error>, out: *mut *mut kyso_report) -> u32 {
-    let json = match json {
-        Ok(j) => j,
-        Err(e) => return fail(KYSO_ERR_INTERNAL, e),
-    };
-    let b = Box::into_raw(Box::new(kyso_report { verdict, json }));
+fn give_report(verdict: u32, data: ReportData, out: *mut *mut kyso_report) -> u32 {
+    let b = Box::into_raw(Box::new(kyso_report {
+        verdict,
+        data,
+        json: std::sync::OnceLock::new(),
+    }));
     // SAFETY: `out` was checked non-NULL by the caller.
     unsafe { *out = b };
     KYSO_OK
@@ -485,8 +503,7 @@ pub unsafe extern "C" fn kyso_verify_chain_ex(
             o.revocation.evidence = Arc::new(ev);
         }
         let r = kyso::path::verify_chain(&leaf, &pool_certs, &ts.store, &o, provider);
-        let report = ChainReport::new(&leaf, &r, &o);
-        give_report(verdict(r.verdict), serde_json::to_string_pretty(&report), out)
+        give_report(verdict(r.verdict), ReportData::Chain(Box::new(leaf), r, o), out)
     })
 }
 
@@ -598,11 +615,7 @@ pub unsafe extern "C" fn kyso_verify_cms_ex(
             None => cms::verify(sig, None, &ts.store, &pool, &o, provider),
         };
         match result {
-            Ok(r) => give_report(
-                verdict(r.verdict),
-                serde_json::to_string_pretty(&CmsReport::new(&r, &o)),
-                out,
-            ),
+            Ok(r) => give_report(verdict(r.verdict), ReportData::Cms(r, o), out),
             Err(e @ cms::CmsError::ContentMissing) => fail(KYSO_ERR_CONTENT_MISSING, e),
             Err(e @ cms::CmsError::Io(_)) => fail(KYSO_ERR_IO, e),
             Err(e) => fail(KYSO_ERR_BAD_SIGNATURE, e),
@@ -645,13 +658,17 @@ pub unsafe extern "C" fn kyso_report_json(
         if written.is_null() {
             return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
         }
-        let needed = r.json.len() + 1;
+        let json = match r.json.get_or_init(|| r.data.json()) {
+            Ok(j) => j,
+            Err(e) => return fail(KYSO_ERR_INTERNAL, e),
+        };
+        let needed = json.len() + 1;
         // SAFETY: checked non-NULL.
         unsafe { *written = needed };
         if buf.is_null() || len < needed {
             return fail(KYSO_ERR_BUFFER_TOO_SMALL, format!("{needed} bytes needed"));
         }
-        copy_text(&r.json, buf, len);
+        copy_text(json, buf, len);
         KYSO_OK
     })
 }
