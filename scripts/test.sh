@@ -48,7 +48,7 @@ echo "== tests: pure-Rust provider alone (no aws-lc-rs in the library)"
 cargo test -p kyso --no-default-features --features rustcrypto
 echo "== Python package installs with pip"
 pyt="$(mktemp -d)"
-python3 -m pip install --quiet --no-deps --target "$pyt" ./bindings/python
+PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --no-deps --target "$pyt" ./bindings/python
 KYSO_LIBRARY="$PWD/target/debug/libkyso.so" PYTHONPATH="$pyt" python3 -c 'import kyso; assert kyso.TrustStore.vietnam(); print("kyso", kyso.version(), "from pip")'
 rm -rf "$pyt"
 echo "== demo"

@@ -8,6 +8,7 @@
  * rogue.p7s (signer under a look-alike root), attached.p7s. The SoftHSM2 token "c-api"
  * (PIN 246810) holds the company key with CKA_ID a1.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,44 @@ static void test_sign_pkcs11(kyso_trust_store *ts, const char *module) {
     free(doc);
 }
 
+/* One trust store shared read-only by several threads, each with its own reports. */
+struct job {
+    const kyso_trust_store *ts;
+    const uint8_t *sig, *doc;
+    size_t sig_len, doc_len;
+    int valid;
+};
+
+static void *verify_many(void *arg) {
+    struct job *j = arg;
+    for (int i = 0; i < 10; i++) {
+        kyso_report *r = NULL;
+        if (kyso_verify_cms(j->ts, j->sig, j->sig_len, j->doc, j->doc_len, 0, &r) == KYSO_OK &&
+            kyso_report_verdict(r) == KYSO_VALID)
+            j->valid++;
+        kyso_report_free(r);
+    }
+    return NULL;
+}
+
+static void test_threads(kyso_trust_store *ts) {
+    size_t sig_len, doc_len;
+    uint8_t *sig = slurp("valid.p7s", &sig_len);
+    uint8_t *doc = slurp("doc.txt", &doc_len);
+    pthread_t t[4];
+    struct job jobs[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (struct job){ts, sig, doc, sig_len, doc_len, 0};
+        CHECK(pthread_create(&t[i], NULL, verify_many, &jobs[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(jobs[i].valid == 10);
+    }
+    free(sig);
+    free(doc);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s FIXTURE_DIR SOFTHSM_MODULE\n", argv[0]);
@@ -255,6 +294,7 @@ int main(int argc, char **argv) {
     test_trust_stores();
     kyso_trust_store *ts = test_store();
     test_verdicts(ts);
+    test_threads(ts);
     test_sign_pkcs12(ts);
     test_sign_pkcs11(ts, argv[2]);
     kyso_trust_store_free(ts);

@@ -133,7 +133,7 @@ fn fixtures() -> (PathBuf, PathBuf) {
 
 fn gcc(lib: &Path, out: &Path, extra: &[&str], static_link: bool) {
     let mut c = Command::new("gcc");
-    c.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
+    c.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
         .args(extra)
         .arg("-I")
         .arg(ffi_dir().join("include"))
