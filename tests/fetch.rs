@@ -284,6 +284,23 @@ fn evidence_from_a_live_responder_and_crl_server() {
         "{:?}",
         r.error
     );
+    // The whole online step as `--online` and KYSO_VERIFY_ONLINE run it: the issuer from the
+    // leaf's caIssuers, then the leaf's OCSP response.
+    let mut pool = Vec::new();
+    let mut ev = RevocationEvidence::default();
+    let notes = kyso::fetch::complete_and_gather(&leaf, &mut pool, &store, &PathOptions::at(now), &mut ev);
+    assert!(
+        notes.iter().any(|n| n.kind == "ca_issuers" && n.error.is_none()),
+        "{notes:?}"
+    );
+    assert_eq!(pool.len(), 1);
+    assert_eq!(pool[0].subject(), sub.subject());
+    assert_eq!(ev.ocsp.len(), 1, "{notes:?}");
+    let mut soft = PathOptions::at(now);
+    soft.revocation.evidence = Arc::new(ev);
+    let r = path::verify_chain(&leaf, &pool, &store, &soft, provider);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.error);
+    assert!(matches!(&r.revocation[0], CertStatus::Good { source } if source.kind == "ocsp"));
     // OCSP by GET, as caches like it.
     let get = Fetcher::new(FetchLimits {
         ocsp_get: true,
