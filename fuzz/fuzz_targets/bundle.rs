@@ -1,7 +1,8 @@
-//! The input loader (DER, PEM, base64, BER PKCS#7) on arbitrary bytes.
+//! Fuzz target `bundle`: the body is `run("bundle", …)` in fuzz/targets.rs, replayed by tests/fuzz_replay.rs.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = kyso::input::load(data);
-});
+#[path = "../targets.rs"]
+mod targets;
+
+fuzz_target!(|data: &[u8]| targets::run("bundle", data));

@@ -1,0 +1,8 @@
+//! Fuzz target `cms`: the body is `run("cms", …)` in fuzz/targets.rs, replayed by tests/fuzz_replay.rs.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../targets.rs"]
+mod targets;
+
+fuzz_target!(|data: &[u8]| targets::run("cms", data));

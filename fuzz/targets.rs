@@ -1,0 +1,125 @@
+//! The body of every fuzz target, shared by `fuzz/fuzz_targets/*.rs` (libFuzzer) and by
+//! `tests/fuzz_replay.rs`, which replays every corpus file and every minimised crash under an
+//! ordinary `cargo test`. Each function takes arbitrary bytes; the only acceptable outcomes are
+//! an error or a result, never a panic, a hang, or a VALID verdict that nothing could earn.
+
+use std::sync::OnceLock;
+
+use kyso::cms::{self, VerifyOptions};
+use kyso::path::{PathOptions, Verdict};
+use kyso::{crypto, Certificate, Time, TrustStore};
+
+/// A fixed instant, so runs are reproducible.
+fn when() -> Time {
+    Time::from_ymd_hms(2026, 11, 20, 0, 0, 0).unwrap_or_else(Time::now)
+}
+
+fn vietnam() -> &'static TrustStore {
+    static S: OnceLock<TrustStore> = OnceLock::new();
+    S.get_or_init(TrustStore::vietnam)
+}
+
+/// Every name of a target, for the replay test and the runner script.
+pub const TARGETS: &[&str] = &["certificate", "bundle", "crl", "ocsp", "cms", "tsp", "identity", "path", "cms_verify"];
+
+/// Run target `name` on `data`.
+pub fn run(name: &str, data: &[u8]) {
+    match name {
+        "certificate" => certificate(data),
+        "bundle" => bundle(data),
+        "crl" => crl(data),
+        "ocsp" => ocsp(data),
+        "cms" => cms_parse(data),
+        "tsp" => tsp(data),
+        "identity" => identity(data),
+        "path" => path(data),
+        "cms_verify" => cms_verify(data),
+        other => panic!("no fuzz target {other}"),
+    }
+}
+
+/// Certificate::from_der, then everything a report reads from a certificate.
+pub fn certificate(data: &[u8]) {
+    if let Ok(cert) = Certificate::from_der(data) {
+        let _ = kyso::vn::quirks(&cert);
+        let _ = kyso::vn::Identity::of(&cert);
+        let _ = cert.public_key();
+        let _ = cert.extensions().unknown_critical();
+        let _ = kyso::report::CertificateSummary::new(&cert, vietnam());
+    }
+}
+
+/// The input loader: DER, PEM (many blocks), base64, .p7b in DER or BER.
+pub fn bundle(data: &[u8]) {
+    let _ = kyso::input::load(data);
+    let _ = kyso::load_certificates(data);
+}
+
+/// CRL parse, summary and lookups.
+pub fn crl(data: &[u8]) {
+    if let Ok(crl) = kyso::revocation::Crl::from_bytes(data) {
+        let _ = kyso::report::CrlSummary::new(&crl);
+        for serial in [&[0x01][..], &[0x10, 0x01], data.get(..8).unwrap_or(&[])] {
+            let _ = crl.find(serial, crl.issuer());
+        }
+    }
+}
+
+/// OCSP response parse.
+pub fn ocsp(data: &[u8]) {
+    let _ = kyso::revocation::OcspResponse::from_der(data);
+}
+
+/// CMS SignedData parse and signer accessors.
+pub fn cms_parse(data: &[u8]) {
+    if let Ok(sd) = cms::SignedData::from_bytes(data) {
+        for si in &sd.signers {
+            let _ = si.signing_time();
+            for c in &sd.certificates {
+                let _ = si.names(c);
+            }
+        }
+    }
+}
+
+/// RFC 3161: a response's token, then the token verified against the Vietnamese store. Random
+/// bytes can never make a token that verifies.
+pub fn tsp(data: &[u8]) {
+    let token = kyso::tsp::token_from_response(data).unwrap_or_else(|_| data.to_vec());
+    let r = kyso::tsp::verify_token(
+        &token,
+        &[0u8; 32],
+        None,
+        vietnam(),
+        &[],
+        &PathOptions::vietnam(when()),
+        crypto::default_provider(),
+    );
+    assert!(r.is_err(), "a fuzzed time-stamp token verified");
+}
+
+/// Vietnamese identity parsing (UID values such as `MST:0101234567-001`).
+pub fn identity(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    let _ = kyso::vn::identity::parse_uid(&s);
+}
+
+/// Path building with a fuzzed pool: the first certificate is the leaf, the rest the pool.
+pub fn path(data: &[u8]) {
+    if let Ok(mut certs) = kyso::load_certificates(data) {
+        if certs.is_empty() {
+            return;
+        }
+        let leaf = certs.remove(0);
+        let _ = kyso::path::verify_chain(&leaf, &certs, vietnam(), &PathOptions::vietnam(when()), crypto::default_provider());
+    }
+}
+
+/// CMS verification end to end against the Vietnamese store: never VALID for bytes no real CA
+/// signed.
+pub fn cms_verify(data: &[u8]) {
+    let o = VerifyOptions::new(when());
+    if let Ok(r) = cms::verify(data, None, vietnam(), &[], &o, crypto::default_provider()) {
+        assert_ne!(r.verdict, Verdict::Valid, "a fuzzed signature verified");
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run fuzz targets for a while each and print execs/s and coverage growth.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (default: 60 seconds, every target)
+# Uses the nightly toolchain when installed, else stable with RUSTC_BOOTSTRAP=1. New corpus
+# entries land in fuzz/corpus/<target>/ and crashes in fuzz/artifacts/<target>/; minimise a
+# crash (cargo fuzz tmin) into fuzz/regressions/<target>/ so tests/fuzz_replay.rs guards it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-60}"; shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(certificate bundle crl ocsp cms tsp identity path cms_verify)
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz --version 0.13.2
+if rustup toolchain list 2>/dev/null | grep -q nightly; then
+  fuzz=(cargo +nightly fuzz)
+else
+  export RUSTC_BOOTSTRAP=1
+  rm -f fuzz/target/.rustc_info.json
+  fuzz=(cargo fuzz)
+fi
+seeds=(test-vectors/cms test-vectors/crl test-vectors/ocsp test-vectors/tsp test-vectors/vn-trust/raw-p7b)
+for t in "${targets[@]}"; do
+  mkdir -p "fuzz/corpus/$t"
+  before=$(ls "fuzz/corpus/$t" | wc -l)
+  echo "== $t: ${secs}s"
+  "${fuzz[@]}" run "$t" "fuzz/corpus/$t" "${seeds[@]}" -- -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 2>&1 \
+    | grep -E "^#[0-9]+.*(DONE|pulse)|Done|SUMMARY|ERROR|panicked" | tail -3
+  after=$(ls "fuzz/corpus/$t" | wc -l)
+  echo "   corpus $before -> $after files"
+done
