@@ -20,7 +20,17 @@ fn vietnam() -> &'static TrustStore {
 }
 
 /// Every name of a target, for the replay test and the runner script.
-pub const TARGETS: &[&str] = &["certificate", "bundle", "crl", "ocsp", "cms", "tsp", "identity", "path", "cms_verify"];
+pub const TARGETS: &[&str] = &[
+    "certificate",
+    "bundle",
+    "crl",
+    "ocsp",
+    "cms",
+    "tsp",
+    "identity",
+    "path",
+    "cms_verify",
+];
 
 /// Run target `name` on `data`.
 pub fn run(name: &str, data: &[u8]) {
@@ -111,7 +121,13 @@ pub fn path(data: &[u8]) {
             return;
         }
         let leaf = certs.remove(0);
-        let _ = kyso::path::verify_chain(&leaf, &certs, vietnam(), &PathOptions::vietnam(when()), crypto::default_provider());
+        let _ = kyso::path::verify_chain(
+            &leaf,
+            &certs,
+            vietnam(),
+            &PathOptions::vietnam(when()),
+            crypto::default_provider(),
+        );
     }
 }
 

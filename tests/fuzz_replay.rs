@@ -39,9 +39,18 @@ fn corpora_and_regressions_replay_cleanly() {
     }
     // Seeds straight from the vectors, through every target (a CRL fed to the CMS parser too).
     let mut seeds = Vec::new();
-    for d in ["test-vectors/cms", "test-vectors/crl", "test-vectors/ocsp", "test-vectors/tsp", "test-vectors/vn-trust/raw-p7b"] {
+    for d in [
+        "test-vectors/cms",
+        "test-vectors/crl",
+        "test-vectors/ocsp",
+        "test-vectors/tsp",
+        "test-vectors/vn-trust/raw-p7b",
+    ] {
         seeds.extend(files(&root.join(d)).into_iter().filter(|p| {
-            !matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "json" | "tsv" | "py" | "txt"))
+            !matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("md" | "json" | "tsv" | "py" | "txt")
+            )
         }));
     }
     for f in &seeds {
