@@ -20,6 +20,10 @@
 //!
 //! Read with kyso's BER reader (BER files and unsorted SETs are common): the signed attributes
 //! are hashed exactly as received, with only their `[0]` tag turned into SET (RFC 5652 §5.4).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
 
 #[cfg(feature = "aws-lc")]
 mod pkcs12;
