@@ -36,6 +36,14 @@ fi
 python3 -c 'import pytest' >/dev/null 2>&1 || { echo "missing tool: pytest" >&2; exit 1; }
 openssl version | grep -q '^OpenSSL 3' || { echo "OpenSSL 3 is required, found: $(openssl version)" >&2; exit 1; }
 
+echo "== cargo deny: licences, bans, sources (offline); advisories when the database is reachable"
+command -v cargo-deny >/dev/null 2>&1 || cargo install --locked --quiet cargo-deny
+cargo deny --offline check licenses bans sources
+if cargo deny fetch db >/dev/null 2>&1; then
+  cargo deny check advisories
+else
+  echo "   advisory database unreachable (offline): advisories NOT checked in this run"
+fi
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (all targets, all features, warnings denied)"
