@@ -472,3 +472,27 @@ pub fn complete_and_gather(
     }
     notes
 }
+
+/// The online step for a CMS signature: the signature's certificates join `pool`, then for
+/// each signer whose certificate is found, its path is completed from caIssuers and its CRLs
+/// and OCSP responses fetched, at the time its chain will be judged (`options.at`, else its
+/// signing time, else `options.now`). The evidence is added to `options.path.revocation`.
+pub fn complete_and_gather_signers(
+    sd: &crate::cms::SignedData,
+    pool: &mut Vec<Certificate>,
+    store: &crate::trust::TrustStore,
+    options: &mut crate::cms::VerifyOptions,
+) -> Vec<FetchNote> {
+    let mut notes = Vec::new();
+    pool.extend(sd.certificates.iter().cloned());
+    let mut evidence = (*options.path.revocation.evidence).clone();
+    for si in &sd.signers {
+        if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
+            let mut po = options.path.clone();
+            po.time = options.at.or(si.signing_time()).unwrap_or(options.now);
+            notes.extend(complete_and_gather(&cert, pool, store, &po, &mut evidence));
+        }
+    }
+    options.path.revocation.evidence = std::sync::Arc::new(evidence);
+    notes
+}

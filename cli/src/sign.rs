@@ -201,20 +201,10 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         None => None,
     };
     o.path.revocation = evidence(&a.evidence)?;
+    let sd = cms::SignedData::from_bytes(&sig).map_err(|e| e.to_string())?;
     let mut notes = Vec::new();
     if a.evidence.online && o.path.revocation.mode != kyso::revocation::RevocationMode::Off {
-        // Each signer's path completed from caIssuers, then its evidence fetched.
-        let sd = cms::SignedData::from_bytes(&sig).map_err(|e| e.to_string())?;
-        pool.extend(sd.certificates.iter().cloned());
-        let mut ev = (*o.path.revocation.evidence).clone();
-        for si in &sd.signers {
-            if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
-                let mut po = o.path.clone();
-                po.time = o.at.or(si.signing_time()).unwrap_or(now);
-                notes.extend(kyso::fetch::complete_and_gather(&cert, &mut pool, &store, &po, &mut ev));
-            }
-        }
-        o.path.revocation.evidence = std::sync::Arc::new(ev);
+        notes = kyso::fetch::complete_and_gather_signers(&sd, &mut pool, &store, &mut o);
     }
     let content_path = a.content.clone();
     let mut reopen = move || -> std::io::Result<Box<dyn std::io::Read>> {
@@ -225,7 +215,8 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     };
     let content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn std::io::Read>>> =
         if a.content.is_some() { Some(&mut reopen) } else { None };
-    let r = cms::verify(&sig, content, &store, &pool, &o, crypto::default_provider()).map_err(|e| e.to_string())?;
+    let r = cms::verify_signed_data(sd, content, &store, &pool, &o, crypto::default_provider())
+        .map_err(|e| e.to_string())?;
     let report = CmsReport::new(&r, &o);
     if a.json {
         let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;

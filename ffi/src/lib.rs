@@ -337,25 +337,14 @@ pub unsafe extern "C" fn kyso_trust_store_add(
     len: usize,
     hierarchy: u32,
 ) -> u32 {
-    guard(|| {
-        // SAFETY: the caller gives a live store or NULL.
-        let Some(ts) = (unsafe { ts.as_mut() }) else {
-            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
-        };
-        // SAFETY: per the contract above.
-        let data = match unsafe { bytes(data, len, false) } {
-            Ok(Some(d)) => d,
-            Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "data is NULL"),
-            Err(c) => return c,
-        };
-        let h = match self::hierarchy(hierarchy) {
-            Ok(h) => h,
-            Err(c) => return c,
-        };
-        match ts.store.add_anchors_from_bytes(data, h) {
-            Ok(_) => KYSO_OK,
-            Err(e) => fail(KYSO_ERR_BAD_INPUT, e),
-        }
+    // SAFETY: forwarded contract.
+    guard(|| unsafe {
+        with_store_input(ts, data, len, hierarchy, |store, data, h| {
+            store
+                .add_anchors_from_bytes(data, h)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
     })
 }
 
@@ -372,32 +361,51 @@ pub unsafe extern "C" fn kyso_trust_store_add_intermediates(
     len: usize,
     hierarchy: u32,
 ) -> u32 {
-    guard(|| {
-        // SAFETY: the caller gives a live store or NULL.
-        let Some(ts) = (unsafe { ts.as_mut() }) else {
-            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
-        };
-        // SAFETY: per the contract above.
-        let data = match unsafe { bytes(data, len, false) } {
-            Ok(Some(d)) => d,
-            Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "data is NULL"),
-            Err(c) => return c,
-        };
-        let h = match self::hierarchy(hierarchy) {
-            Ok(h) => h,
-            Err(c) => return c,
-        };
-        match load_certificates(data) {
-            Ok(certs) if !certs.is_empty() => {
-                for c in certs {
-                    ts.store.add_intermediate(c, h.clone());
-                }
-                KYSO_OK
+    // SAFETY: forwarded contract.
+    guard(|| unsafe {
+        with_store_input(ts, data, len, hierarchy, |store, data, h| {
+            let certs = load_certificates(data).map_err(|e| e.to_string())?;
+            if certs.is_empty() {
+                return Err("no certificate".into());
             }
-            Ok(_) => fail(KYSO_ERR_BAD_INPUT, "no certificate"),
-            Err(e) => fail(KYSO_ERR_BAD_INPUT, e),
-        }
+            for c in certs {
+                store.add_intermediate(c, h.clone());
+            }
+            Ok(())
+        })
     })
+}
+
+/// The common part of the two store-building calls: check the store, the buffer and the
+/// hierarchy, then run `add`; its error is KYSO_ERR_BAD_INPUT.
+///
+/// # Safety
+/// `ts` NULL or a live store; `data` valid for `len` bytes.
+unsafe fn with_store_input(
+    ts: *mut kyso_trust_store,
+    data: *const u8,
+    len: usize,
+    hierarchy: u32,
+    add: impl FnOnce(&mut TrustStore, &[u8], Hierarchy) -> Result<(), String>,
+) -> u32 {
+    // SAFETY: the caller gives a live store or NULL.
+    let Some(ts) = (unsafe { ts.as_mut() }) else {
+        return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
+    };
+    // SAFETY: per the contract above.
+    let data = match unsafe { bytes(data, len, false) } {
+        Ok(Some(d)) => d,
+        Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "data is NULL"),
+        Err(c) => return c,
+    };
+    let h = match self::hierarchy(hierarchy) {
+        Ok(h) => h,
+        Err(c) => return c,
+    };
+    match add(&mut ts.store, data, h) {
+        Ok(()) => KYSO_OK,
+        Err(e) => fail(KYSO_ERR_BAD_INPUT, e),
+    }
 }
 
 /// Free a trust store (NULL is ignored).
@@ -591,28 +599,21 @@ pub unsafe extern "C" fn kyso_verify_cms_ex(
             return c;
         }
         let provider = crypto::default_provider();
+        let sd = match cms::SignedData::from_bytes(sig) {
+            Ok(sd) => sd,
+            Err(e) => return fail(KYSO_ERR_BAD_SIGNATURE, e),
+        };
         let mut pool = Vec::new();
         if flags & KYSO_VERIFY_ONLINE != 0 && o.path.revocation.mode != RevocationMode::Off {
-            if let Ok(sd) = cms::SignedData::from_bytes(sig) {
-                pool.extend(sd.certificates.iter().cloned());
-                let mut ev = (*o.path.revocation.evidence).clone();
-                for si in &sd.signers {
-                    if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
-                        let mut po = o.path.clone();
-                        po.time = o.at.or(si.signing_time()).unwrap_or(now);
-                        kyso::fetch::complete_and_gather(&cert, &mut pool, &ts.store, &po, &mut ev);
-                    }
-                }
-                o.path.revocation.evidence = Arc::new(ev);
-            }
+            kyso::fetch::complete_and_gather_signers(&sd, &mut pool, &ts.store, &mut o);
         }
         let result = match content {
             Some(c) => {
                 let mut reopen =
                     move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(c))) };
-                cms::verify(sig, Some(&mut reopen), &ts.store, &pool, &o, provider)
+                cms::verify_signed_data(sd, Some(&mut reopen), &ts.store, &pool, &o, provider)
             }
-            None => cms::verify(sig, None, &ts.store, &pool, &o, provider),
+            None => cms::verify_signed_data(sd, None, &ts.store, &pool, &o, provider),
         };
         match result {
             Ok(r) => give_report(verdict(r.verdict), ReportData::Cms(r, o), out),

@@ -496,13 +496,25 @@ fn digest_content(
 /// read once per distinct digest algorithm, so pass a fresh reader via `reopen`.
 pub fn verify(
     sig: &[u8],
+    content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn Read>>>,
+    store: &TrustStore,
+    pool: &[Certificate],
+    options: &VerifyOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<CmsResult, CmsError> {
+    verify_signed_data(SignedData::from_bytes(sig)?, content, store, pool, options, provider)
+}
+
+/// [`verify`] on a SignedData already parsed (by a caller that first read its certificates,
+/// e.g. to fetch revocation evidence), so it is not parsed twice.
+pub fn verify_signed_data(
+    mut sd: SignedData,
     mut content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn Read>>>,
     store: &TrustStore,
     pool: &[Certificate],
     options: &VerifyOptions,
     provider: &dyn CryptoProvider,
 ) -> Result<CmsResult, CmsError> {
-    let mut sd = SignedData::from_bytes(sig)?;
     // A signer without signed attributes signs the content itself: a detached content is then
     // read into memory, up to MAX_SIGNATURE_SIZE (such signatures are rare and small).
     if sd.content.is_none() && sd.signers.iter().any(|s| s.signed_attrs.is_none()) {
