@@ -18,12 +18,25 @@ else
   fuzz=(cargo fuzz)
 fi
 seeds=(test-vectors/cms test-vectors/crl test-vectors/ocsp test-vectors/tsp test-vectors/vn-trust/raw-p7b)
+failed=0
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   before=$(ls "fuzz/corpus/$t" | wc -l)
   echo "== $t: ${secs}s"
-  "${fuzz[@]}" run "$t" "fuzz/corpus/$t" "${seeds[@]}" -- -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 2>&1 \
-    | grep -E "^#[0-9]+.*(DONE|pulse)|Done|SUMMARY|ERROR|panicked" | tail -3
+  log=$(mktemp)
+  status=0
+  "${fuzz[@]}" run "$t" "fuzz/corpus/$t" "${seeds[@]}" -- -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1 || status=$?
+  # Coverage at start (INITED) and at the end (DONE), execs/s, and any finding.
+  grep -E "^#[0-9]+.*INITED" "$log" | head -1 || true
+  grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs|SUMMARY|ERROR|panicked" "$log" | tail -3 || true
+  if [ "$status" -eq 0 ]; then
+    rm -f "$log"
+  else
+    mkdir -p "fuzz/artifacts/$t" && mv "$log" "fuzz/artifacts/$t/run.log"
+    echo "   $t stopped with status $status: fuzz/artifacts/$t/ (log in run.log)"
+    failed=1
+  fi
   after=$(ls "fuzz/corpus/$t" | wc -l)
   echo "   corpus $before -> $after files"
 done
+exit "$failed"

@@ -201,7 +201,34 @@ pub struct Timestamp {
     /// The hierarchy the TSA's chain reached.
     pub hierarchy: Option<crate::trust::Hierarchy>,
     /// Notes (a TSA certificate whose extKeyUsage is not critical).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<TspWarning>,
+}
+
+/// Something about a valid time-stamp a person should see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TspWarning {
+    /// RFC 3161 §2.3 wants the TSA certificate's extKeyUsage critical; this one is not.
+    EkuNotCritical,
+}
+
+impl TspWarning {
+    /// One line in English.
+    pub fn describe_en(self) -> &'static str {
+        match self {
+            TspWarning::EkuNotCritical => "the TSA certificate's extKeyUsage is not critical (RFC 3161 §2.3)",
+        }
+    }
+
+    /// One line in Vietnamese.
+    pub fn describe_vi(self) -> &'static str {
+        match self {
+            TspWarning::EkuNotCritical => {
+                "trường extKeyUsage trong chứng thư của máy chủ cấp dấu thời gian không được đánh dấu critical (RFC 3161 §2.3)"
+            }
+        }
+    }
 }
 
 /// Verify a token over `data_digest` (computed with the token's own hash by the caller via
@@ -260,7 +287,7 @@ pub fn verify_token(
         .ok_or(TspError::Token("TSA certificate not found".into()))?;
     let mut warnings = Vec::new();
     if !tsa.extensions().is_critical(oid::EXT_KEY_USAGE) {
-        warnings.push("the TSA certificate's extKeyUsage is not critical (RFC 3161 §2.3)".into());
+        warnings.push(TspWarning::EkuNotCritical);
     }
     Ok(Timestamp {
         hierarchy: signer.chain.as_ref().and_then(|c| c.hierarchy.clone()),

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use kyso::crypto::{self, AlgorithmPolicy};
 use kyso::oid::{self, Oid};
 use kyso::path::{self, LeafKeyUsage, PathOptions, PolicySettings, TimeModel, Tolerances, Verdict};
-use kyso::report::ChainReport;
-use kyso::revocation::{CertStatus, Crl, OcspResponse, RevocationEvidence, RevocationMode, RevocationOptions};
+use kyso::report::ValidationReport;
+use kyso::revocation::{Crl, OcspResponse, RevocationEvidence, RevocationMode, RevocationOptions};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 
 #[derive(Args)]
@@ -55,9 +55,16 @@ pub struct VerifyArgs {
     allow_legacy: bool,
     #[command(flatten)]
     evidence: EvidenceArgs,
-    /// Print the report as JSON (schema kyso.chain/1).
+    /// Print the report as JSON (schema kyso.report/1).
     #[arg(long)]
     json: bool,
+    /// Language of the text report: vi (tiếng Việt) or en (default: the locale's).
+    #[arg(long, value_enum)]
+    lang: Option<crate::verify::LangArg>,
+    /// Keep the path's certificates, the CRLs and OCSP responses relied on, and the report
+    /// (JSON, Vietnamese and English text) in this folder.
+    #[arg(long = "evidence", value_name = "DIR")]
+    evidence_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -129,9 +136,10 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     }
     let vietnam = a.vietnam || a.anchors.is_empty();
     let store = trust_store(&a.anchors, vietnam)?;
+    let now = Time::now();
     let time = match &a.at {
         Some(t) => Time::parse_rfc3339(t).ok_or_else(|| format!("--at {t}: not an RFC 3339 time"))?,
-        None => Time::now(),
+        None => now,
     };
     let mut o = PathOptions::at(time);
     o.model = match a.model {
@@ -169,7 +177,13 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         evidence: std::sync::Arc::new(evidence),
     };
     let r = path::verify_chain(&leaf, &pool, &store, &o, crypto::default_provider());
-    let report = ChainReport::new(&leaf, &r, &o);
+    let lang = crate::verify::language(a.lang);
+    let mut report = ValidationReport::from_chain(&leaf, &r, &o, now).with_document(a.leaf.display().to_string(), None);
+    if let Some(dir) = &a.evidence_dir {
+        report
+            .save_evidence(dir)
+            .map_err(|e| format!("--evidence {}: {e}", dir.display()))?;
+    }
     if a.json {
         let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
         if a.evidence.online {
@@ -177,7 +191,7 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         }
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
     } else {
-        print_text(&report);
+        print!("{}", kyso::report::render(&report, lang));
         for n in &notes {
             match &n.error {
                 None => println!("Fetched      {} {}", n.kind, n.url),
@@ -239,62 +253,4 @@ pub fn evidence(a: &EvidenceArgs) -> Result<RevocationOptions, String> {
         },
         evidence: std::sync::Arc::new(RevocationEvidence::from_crls(crls).with_ocsp(ocsp)),
     })
-}
-
-fn print_text(r: &ChainReport) {
-    let verdict = match r.verdict {
-        Verdict::Valid => "VALID",
-        Verdict::Invalid => "INVALID",
-        Verdict::Indeterminate => "INDETERMINATE",
-    };
-    println!("Verdict      {verdict}");
-    if let Some(reason) = &r.reason {
-        println!("Reason       {reason}");
-    }
-    if let Some(h) = &r.hierarchy {
-        let label = match h.as_str() {
-            "government" => "government-specialized (VGCA)",
-            "public" => "public (NEAC national root)",
-            other => other,
-        };
-        println!("Hierarchy    {label}");
-    }
-    println!("Checked at   {} ({:?} model)", r.validation_time, r.model);
-    for p in &r.path {
-        println!("  #{} {}", p.index, p.subject);
-        println!("     valid {} → {}", p.not_before, p.not_after);
-    }
-    for t in &r.tolerated {
-        println!("Tolerated    #{}: quirk {} — {}", t.index, t.quirk.number, t.quirk.en);
-    }
-    for l in &r.legacy {
-        println!("Legacy       {l} (allowed by --allow-legacy)");
-    }
-    if r.verdict == Verdict::Valid {
-        let policies: Vec<String> = r
-            .policies
-            .iter()
-            .map(|p| {
-                if p == "2.5.29.32.0" {
-                    "any".to_string()
-                } else {
-                    p.clone()
-                }
-            })
-            .collect();
-        if policies.is_empty() {
-            println!("Policies     none asserted along the path (none required)");
-        } else {
-            println!("Policies     {}", policies.join(", "));
-        }
-    }
-    for e in &r.revocation {
-        let text = match &e.status {
-            CertStatus::Good { source } => format!("good (CRL of {}, {})", source.issuer, source.this_update),
-            CertStatus::Revoked { time, reason, .. } => format!("REVOKED on {time} ({reason:?})"),
-            CertStatus::Unknown { why } => format!("unknown: {why}"),
-            CertStatus::NotChecked => "not checked (--revocation off)".into(),
-        };
-        println!("Revocation   #{} {text}", e.index);
-    }
 }

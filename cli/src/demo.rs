@@ -11,6 +11,7 @@ use std::sync::Arc;
 use kyso::cms::{self, Content, SignOptions, SignerError, SoftwareSigner, VerifyOptions};
 use kyso::crypto;
 use kyso::path::{PathOptions, Verdict};
+use kyso::report::{Lang, ValidationReport};
 use kyso::revocation::{CertStatus, Crl, RevocationEvidence, RevocationMode, RevocationOptions};
 use kyso::vn::Identity;
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
@@ -32,6 +33,8 @@ struct Case {
     verdict: String,
     reason: Option<String>,
     as_expected: bool,
+    /// The full validation report (schema kyso.report/1).
+    report: ValidationReport,
 }
 
 fn cert(der: &[u8]) -> Result<Certificate, String> {
@@ -73,7 +76,9 @@ impl Demo {
             other => format!("{other:?}"),
         });
         let verdict = verdict_text(r.verdict);
+        let report = ValidationReport::from_cms(&r, &self.options).with_document(format!("demo: {case}"), None);
         Ok(Case {
+            report,
             case,
             expected,
             signer: s
@@ -128,7 +133,7 @@ fn signer(e: &Entity) -> Result<SoftwareSigner, String> {
     SoftwareSigner::from_pkcs8(e.key.pkcs8(), cert(&e.cert)?).map_err(|e| e.to_string())
 }
 
-pub fn run(json: bool) -> Result<ExitCode, String> {
+pub fn run(json: bool, lang: Lang) -> Result<ExitCode, String> {
     let pki = VietnamTestPki::build();
     let now = Time::now();
     let mut store = TrustStore::new();
@@ -260,7 +265,7 @@ pub fn run(json: bool) -> Result<ExitCode, String> {
         });
         println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
     } else {
-        print_text(&pki, &cases, now);
+        print_text(&pki, &cases, now, lang);
         if let Some(n) = token_note {
             println!("PKCS#11 token case skipped: {n}.");
         }
@@ -268,7 +273,7 @@ pub fn run(json: bool) -> Result<ExitCode, String> {
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn print_text(pki: &VietnamTestPki, cases: &[Case], now: Time) {
+fn print_text(pki: &VietnamTestPki, cases: &[Case], now: Time, lang: Lang) {
     let name = |e: &Entity| {
         cert(&e.cert)
             .ok()
@@ -309,6 +314,21 @@ fn print_text(pki: &VietnamTestPki, cases: &[Case], now: Time) {
     }
     let ok = cases.iter().filter(|c| c.as_expected).count();
     println!("{ok} of {} cases as expected.", cases.len());
+    // What `kyso verify` prints for a signature: the full report of cases 2 and 3.
+    for i in [1, 2] {
+        if let Some(c) = cases.get(i) {
+            println!(
+                "\n── {} {} ──",
+                if lang == Lang::Vi {
+                    "Báo cáo đầy đủ, trường hợp"
+                } else {
+                    "Full report of case"
+                },
+                i + 1
+            );
+            print!("{}", kyso::report::render(&c.report, lang));
+        }
+    }
 }
 
 /// Put `e`'s key and certificate on a fresh SoftHSM2 token in a temporary directory and sign

@@ -5,6 +5,7 @@ mod chain;
 mod demo;
 mod sign;
 mod token;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,12 +29,16 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Language of the full reports: vi (tiếng Việt) or en (default: the locale's).
+        #[arg(long, value_enum)]
+        lang: Option<verify::LangArg>,
     },
     /// Sign a file as CAdES (CMS), attached or detached.
     Sign(sign::SignArgs),
-    /// Verify a CMS / CAdES signature: every signer, its chain, revocation. Exit status: 0
-    /// valid, 1 invalid, 2 indeterminate or usage error.
-    Verify(sign::VerifyArgs),
+    /// Verify a CMS / CAdES signature, or a batch of them: every signer, its chain, revocation;
+    /// the report in Vietnamese or English. Exit status: 0 valid, 1 invalid, 2 indeterminate
+    /// or usage error, 130 a batch stopped by Ctrl-C.
+    Verify(verify::VerifyArgs),
     /// Inspect certificates.
     Cert {
         #[command(subcommand)]
@@ -113,9 +118,9 @@ enum TrustCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Demo { json } => demo::run(json),
+        Command::Demo { json, lang } => demo::run(json, verify::language(lang)),
         Command::Sign(a) => sign::sign(a),
-        Command::Verify(a) => sign::verify(a),
+        Command::Verify(a) => verify::verify(a),
         Command::Cert {
             command: CertCommand::Show { files, json },
         } => cert_show(&files, json),

@@ -4,13 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use kyso::cms::{self, Content, SignOptions, Signer, SoftwareSigner, VerifyOptions};
-use kyso::crypto::{self, AlgorithmPolicy};
-use kyso::path::{PathOptions, Verdict};
-use kyso::report::CmsReport;
+use kyso::cms::{self, Content, SignOptions, Signer, SoftwareSigner};
+use kyso::crypto;
+use kyso::path::PathOptions;
 use kyso::{Certificate, Time};
 
-use crate::chain::{evidence, read_certs, trust_store, EvidenceArgs};
+use crate::chain::{read_certs, trust_store};
 use crate::token::TokenArgs;
 
 #[derive(Args)]
@@ -147,135 +146,4 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
     std::fs::write(&a.output, sig).map_err(|e| format!("{}: {e}", a.output.display()))?;
     println!("signed {} → {}", a.input.display(), a.output.display());
     Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Args)]
-pub struct VerifyArgs {
-    /// The CMS signature (.p7s, DER, BER or PEM).
-    sig: PathBuf,
-    /// The content, for a detached signature.
-    #[arg(long)]
-    content: Option<PathBuf>,
-    /// Trust both Vietnamese hierarchies (the default when no --anchor is given).
-    #[arg(long)]
-    vietnam: bool,
-    /// Files of anchors.
-    #[arg(long = "anchor", value_name = "FILE")]
-    anchors: Vec<PathBuf>,
-    /// Files of untrusted certificates that may complete paths.
-    #[arg(long = "pool", value_name = "FILE")]
-    pool: Vec<PathBuf>,
-    /// Judge the chains at this time (default: each signer's signing time).
-    #[arg(long, value_name = "RFC3339")]
-    at: Option<String>,
-    /// Accept SHA-1 and RSA keys of 1024–2047 bits (reported as legacy).
-    #[arg(long)]
-    legacy: bool,
-    #[command(flatten)]
-    evidence: EvidenceArgs,
-    /// Print the report as JSON (schema kyso.cms/1).
-    #[arg(long)]
-    json: bool,
-}
-
-pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
-    let sig = std::fs::read(&a.sig).map_err(|e| format!("{}: {e}", a.sig.display()))?;
-    let vietnam = a.vietnam || a.anchors.is_empty();
-    let store = trust_store(&a.anchors, vietnam)?;
-    let mut pool = Vec::new();
-    for p in &a.pool {
-        pool.extend(read_certs(p)?);
-    }
-    let now = Time::now();
-    let mut o = VerifyOptions::new(now);
-    o.path = if vietnam {
-        PathOptions::vietnam(now)
-    } else {
-        PathOptions::at(now)
-    };
-    if a.legacy {
-        o.path.algorithms = AlgorithmPolicy::LEGACY;
-    }
-    o.at = match &a.at {
-        Some(t) => Some(Time::parse_rfc3339(t).ok_or_else(|| format!("--at {t}: not an RFC 3339 time"))?),
-        None => None,
-    };
-    o.path.revocation = evidence(&a.evidence)?;
-    let sd = cms::SignedData::from_bytes(&sig).map_err(|e| e.to_string())?;
-    let mut notes = Vec::new();
-    if a.evidence.online && o.path.revocation.mode != kyso::revocation::RevocationMode::Off {
-        notes = kyso::fetch::complete_and_gather_signers(&sd, &mut pool, &store, &mut o);
-    }
-    let content_path = a.content.clone();
-    let mut reopen = move || -> std::io::Result<Box<dyn std::io::Read>> {
-        match &content_path {
-            Some(p) => Ok(Box::new(std::fs::File::open(p)?)),
-            None => Err(std::io::Error::other("no content")),
-        }
-    };
-    let content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn std::io::Read>>> =
-        if a.content.is_some() { Some(&mut reopen) } else { None };
-    let r = cms::verify_signed_data(sd, content, &store, &pool, &o, crypto::default_provider())
-        .map_err(|e| e.to_string())?;
-    let report = CmsReport::new(&r, &o);
-    if a.json {
-        let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-        if a.evidence.online {
-            v["fetched"] = serde_json::to_value(&notes).map_err(|e| e.to_string())?;
-        }
-        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
-    } else {
-        for n in &notes {
-            if let Some(e) = &n.error {
-                println!("Fetch failed {} {e}", n.kind);
-            }
-        }
-        let v = |v: Verdict| match v {
-            Verdict::Valid => "VALID",
-            Verdict::Invalid => "INVALID",
-            Verdict::Indeterminate => "INDETERMINATE",
-        };
-        println!("Verdict      {}", v(report.verdict));
-        if report.signers.is_empty() {
-            println!("             no signer in this CMS");
-        }
-        for s in &report.signers {
-            println!(
-                "Signer #{}    {}  {}",
-                s.index + 1,
-                v(s.verdict),
-                s.signer.as_deref().unwrap_or("(certificate not found)")
-            );
-            if let Some(id) = &s.identity {
-                for i in &id.ids {
-                    println!(
-                        "             {} {}",
-                        if i.kind.prefix().is_empty() {
-                            "tax code"
-                        } else {
-                            i.kind.prefix()
-                        },
-                        i.value
-                    );
-                }
-            }
-            if let Some(h) = &s.hierarchy {
-                println!("             hierarchy {h}");
-            }
-            if let Some(t) = &s.signing_time {
-                println!("             signed at {t} (chain judged at {})", s.judged_at);
-            }
-            if let Some(e) = &s.error {
-                println!("             reason: {e:?}");
-            }
-            for w in &s.warnings {
-                println!("             warning: {w}");
-            }
-        }
-    }
-    Ok(match report.verdict {
-        Verdict::Valid => ExitCode::SUCCESS,
-        Verdict::Invalid => ExitCode::from(1),
-        Verdict::Indeterminate => ExitCode::from(2),
-    })
 }

@@ -138,16 +138,28 @@ fn chain_verify_exit_status_and_json() {
     ]);
     assert_eq!(code, 0, "{out}{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["schema"], "kyso.chain/1");
-    assert_eq!(v["verdict"], "valid");
-    assert_eq!(v["hierarchy"], "public");
-    assert_eq!(v["path"].as_array().unwrap().len(), 2);
-    assert_eq!(v["revocation"][0]["status"], "unknown", "soft-fail without evidence");
+    assert_eq!(v["schema"], "kyso.report/1");
+    assert_eq!(v["kind"], "certificate");
+    assert_eq!(v["indication"], "TOTAL_PASSED");
+    let c = &v["signatures"][0];
+    assert_eq!(c["hierarchy"], "public");
+    assert_eq!(c["path"].as_array().unwrap().len(), 2);
+    assert_eq!(c["path"][0]["revocation"], "unknown", "soft-fail without evidence");
+    assert!(
+        c["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "revocation_unknown"),
+        "{c}"
+    );
     // Expired: invalid, exit 1, reason names the expiry.
     let (code, out, _) = kyso(&["chain", "verify", p7b.to_str().unwrap(), "--at", "2031-01-01", "--json"]);
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["error"]["kind"], "expired");
+    assert_eq!(v["indication"], "TOTAL_FAILED");
+    assert_eq!(v["sub_indication"], "EXPIRED");
+    assert!(v["reason"]["vi"].as_str().unwrap().contains("đã hết hiệu lực"), "{v}");
     // SHA-1 G1 sub-CA: refused unless --allow-legacy, and then reported as legacy.
     let g1 = vn_trust().join("vgca/Co-quan-chung-thuc-so-Chinh-phu__20100325.pem");
     let (code, _, _) = kyso(&[
@@ -173,8 +185,9 @@ fn chain_verify_exit_status_and_json() {
     ]);
     assert_eq!(code, 0, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["hierarchy"], "government");
-    assert_eq!(v["legacy"][0], "sha1");
+    assert_eq!(v["signatures"][0]["hierarchy"], "government");
+    let warnings = v["signatures"][0]["warnings"].as_array().unwrap().clone();
+    assert!(warnings.iter().any(|w| w["code"] == "legacy_algorithm"), "{v}");
     // Only our own anchor: the Vietnamese CA is not trusted: indeterminate, exit 2.
     let other = vn_trust().join("vgca/RootCA-chuyen-dung-Chinh-phu-G2__20180822.pem");
     let (code, _, _) = kyso(&[
@@ -199,7 +212,13 @@ fn chain_verify_exit_status_and_json() {
     let (code, out, _) = kyso(&[&args[..], &["--eku", "timeStamping", "--json"]].concat());
     assert_eq!(code, 0, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["tolerated"].as_array().unwrap().len(), 2);
+    let tolerated = v["signatures"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "tolerated_quirk")
+        .count();
+    assert_eq!(tolerated, 2, "{v}");
     let (code, _, _) = kyso(&[&args[..], &["--eku", "codeSigning"]].concat());
     assert_eq!(code, 1);
     let (code, _, err) = kyso(&["chain", "verify", p7b.to_str().unwrap(), "--at", "yesterday"]);
@@ -243,21 +262,29 @@ fn crl_show_and_chain_verify_with_crls() {
     let (code, out, _) = run(&[&crls[..], &["--revocation".into(), "hard".into()]].concat());
     assert_eq!(code, 0, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["revocation"][0]["status"], "good");
-    assert_eq!(v["revocation"][1]["status"], "good");
-    assert!(v["revocation"][0]["source"]["origin"]
-        .as_str()
+    let path = &v["signatures"][0]["path"];
+    assert_eq!(path[0]["revocation"], "good");
+    assert_eq!(path[1]["revocation"], "good");
+    assert_eq!(path[2]["revocation"], "anchor");
+    let crl = v["evidence"]
+        .as_array()
         .unwrap()
-        .ends_with("GoodCACRL.crl"));
-    assert_eq!(v["revocation"][0]["source"]["kind"], "crl");
-    assert_eq!(v["revocation"][0]["source"]["sha256"].as_str().unwrap().len(), 64);
+        .iter()
+        .find(|e| e["kind"] == "crl" && e["origin"].as_str().unwrap_or("").ends_with("GoodCACRL.crl"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no GoodCACRL evidence in {v}"));
+    assert_eq!(crl["sha256"].as_str().unwrap().len(), 64);
+    assert!(v["signatures"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .contains(&crl["sha256"]));
     // Without CRLs: hard-fail is indeterminate (exit 2), soft-fail valid with unknown status.
     let (code, _, _) = run(&["--revocation".into(), "hard".into()]);
     assert_eq!(code, 2);
     let (code, out, _) = run(&[]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["revocation"][0]["status"], "unknown");
+    assert_eq!(v["signatures"][0]["path"][0]["revocation"], "unknown");
 }
 
 #[test]
@@ -294,9 +321,10 @@ fn sign_then_verify_from_the_command_line() {
     let (code, out, _) = kyso(&["verify", &sig, "--content", &doc, "--anchor", &root, "--json"]);
     assert_eq!(code, 0, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["schema"], "kyso.cms/1");
-    assert_eq!(v["signers"][0]["verdict"], "valid");
-    assert_eq!(v["signers"][0]["identity"]["ids"][0]["value"], "0109999999");
+    assert_eq!(v["schema"], "kyso.report/1");
+    assert_eq!(v["indication"], "TOTAL_PASSED");
+    assert_eq!(v["signatures"][0]["indication"], "TOTAL_PASSED");
+    assert_eq!(v["signatures"][0]["identity"]["ids"][0]["value"], "0109999999");
     // The wrong content: invalid, exit 1.
     let other = put("other.txt", b"something else");
     let (code, _, _) = kyso(&["verify", &sig, "--content", &other, "--anchor", &root]);
@@ -533,4 +561,357 @@ fn token_list_and_sign_on_softhsm() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("KYSO_UNSET_PIN"), "{err}");
+}
+
+/// Detached and attached CAdES signatures made with the test PKI, for the report and batch tests.
+struct Signed {
+    pki: kyso_testpki::VietnamTestPki,
+    now: kyso::Time,
+}
+
+impl Signed {
+    fn new() -> Signed {
+        Signed {
+            pki: kyso_testpki::VietnamTestPki::build(),
+            now: kyso::Time::now(),
+        }
+    }
+
+    fn sign(&self, officer: bool, content: &[u8], detached: bool) -> Vec<u8> {
+        let (e, sub) = if officer {
+            (&self.pki.officer, &self.pki.gov_sub)
+        } else {
+            (&self.pki.company, &self.pki.pub_sub)
+        };
+        let cert = |d: &[u8]| kyso::Certificate::from_der(d).unwrap();
+        let signer = kyso::cms::SoftwareSigner::from_pkcs8(e.key.pkcs8(), cert(&e.cert)).unwrap();
+        let mut o = kyso::cms::SignOptions::new(self.now);
+        o.detached = detached;
+        o.chain = vec![cert(&sub.cert)];
+        o.force = true;
+        kyso::cms::sign(
+            kyso::cms::Content::Bytes(content),
+            &signer,
+            &o,
+            kyso::crypto::default_provider(),
+        )
+        .unwrap()
+    }
+
+    /// The two roots as anchor files in `dir`; returns the `--anchor` arguments.
+    fn anchors(&self, dir: &Path) -> Vec<String> {
+        let mut args = Vec::new();
+        for (name, der) in [
+            ("gov_root.der", &self.pki.gov_root.cert),
+            ("pub_root.der", &self.pki.pub_root.cert),
+        ] {
+            let p = dir.join(name);
+            std::fs::write(&p, der).unwrap();
+            args.push("--anchor".to_string());
+            args.push(p.to_str().unwrap().to_string());
+        }
+        args
+    }
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kyso-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn verify_reports_in_vietnamese_or_english_and_keeps_evidence() {
+    let s = Signed::new();
+    let dir = temp_dir("report");
+    let anchors = s.anchors(&dir);
+    let doc = dir.join("hoa-don.xml");
+    std::fs::write(&doc, "<HDon>0000123</HDon>").unwrap();
+    let sig = dir.join("hoa-don.xml.p7s");
+    std::fs::write(&sig, s.sign(false, b"<HDon>0000123</HDon>", true)).unwrap();
+    let sig_s = sig.to_str().unwrap();
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut v = vec!["verify".to_string(), sig_s.to_string()];
+        v.extend(anchors.iter().cloned());
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        kyso(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    // The content is found beside the signature (hoa-don.xml.p7s → hoa-don.xml).
+    let (code, out, err) = run(&["--lang", "vi"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for needle in [
+        "KẾT QUẢ KIỂM TRA CHỮ KÝ SỐ",
+        "HỢP LỆ (TOTAL_PASSED)",
+        "Mã số thuế:",
+        "0109999999",
+        "Cơ quan, tổ chức quản lý thuê bao:",
+        "Tổ chức cấp chứng thư:",
+        "Thời điểm ký:",
+        "Tính toàn vẹn:",
+        "Hiệu lực chứng thư tại thời điểm ký:",
+        "Thời hạn của chứng thư:",
+        "Nội dung được ký:",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+    let (_, out, _) = run(&["--lang", "en"]);
+    assert!(out.contains("SIGNATURE VALIDATION REPORT"), "{out}");
+    assert!(out.contains("Managing organisation:"), "{out}");
+    // Without --lang, the locale decides.
+    let a = args(&[]);
+    let vi = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args(&a)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "vi_VN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&vi.stdout).contains("KẾT QUẢ KIỂM TRA"));
+    let en = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args(&a)
+        .env("LC_ALL", "C.UTF-8")
+        .env("LANG", "vi_VN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&en.stdout).contains("SIGNATURE VALIDATION REPORT"));
+    // --evidence keeps the certificates and the report in both languages.
+    let ev = dir.join("evidence");
+    let (code, out, _) = run(&["--evidence", ev.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "kyso.report/1");
+    let mut names: Vec<String> = std::fs::read_dir(&ev)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with("certificate-")).count(),
+        3,
+        "{names:?}"
+    );
+    for f in ["report.json", "report.vi.txt", "report.en.txt"] {
+        assert!(names.iter().any(|n| n == f), "{names:?}");
+    }
+    let kept: Value = serde_json::from_str(&std::fs::read_to_string(ev.join("report.json")).unwrap()).unwrap();
+    let saved = kept["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert!(saved.iter().all(|f| ev.join(f).is_file()), "{saved:?}");
+    // A changed document: INVALID with the reason, exit 1.
+    std::fs::write(&doc, "<HDon>9999999</HDon>").unwrap();
+    let (code, out, _) = run(&["--lang", "vi"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("KHÔNG HỢP LỆ (TOTAL_FAILED)"), "{out}");
+    assert!(out.contains("HASH_FAILURE"), "{out}");
+    // Not a signature: INDETERMINATE with FORMAT_FAILURE, exit 2.
+    let (code, out, _) = kyso(&["verify", doc.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 2, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["kind"], "unreadable");
+    assert_eq!(v["sub_indication"], "FORMAT_FAILURE");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn verify_batch_of_a_folder_and_of_a_list() {
+    let s = Signed::new();
+    let dir = temp_dir("batch");
+    let anchor_dir = dir.join("anchors");
+    std::fs::create_dir_all(&anchor_dir).unwrap();
+    let anchors = s.anchors(&anchor_dir);
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(docs.join("bo")).unwrap();
+    for i in 0..20 {
+        let content = format!("Hóa đơn số {i:07}");
+        std::fs::write(docs.join(format!("inv{i:02}.txt")), &content).unwrap();
+        std::fs::write(
+            docs.join(format!("inv{i:02}.txt.p7s")),
+            s.sign(false, content.as_bytes(), true),
+        )
+        .unwrap();
+    }
+    for i in 0..5 {
+        let content = format!("Công văn số {i}/BTN");
+        std::fs::write(docs.join(format!("bo/cv{i}.txt")), &content).unwrap();
+        std::fs::write(
+            docs.join(format!("bo/cv{i}.txt.sig")),
+            s.sign(true, content.as_bytes(), true),
+        )
+        .unwrap();
+    }
+    std::fs::write(docs.join("attached.p7m"), s.sign(false, b"attached content", false)).unwrap();
+    std::fs::write(docs.join("changed.txt"), "changed").unwrap();
+    std::fs::write(docs.join("changed.txt.p7s"), s.sign(false, b"original", true)).unwrap();
+    std::fs::write(docs.join("notes.md"), "not a signature").unwrap();
+    std::fs::write(
+        docs.join("lonely.pdf.p7s"),
+        s.sign(false, b"content kept elsewhere", true),
+    )
+    .unwrap();
+    let batch = |target: &Path, extra: &[&str]| {
+        let mut a = vec![
+            "verify".to_string(),
+            "--batch".into(),
+            target.to_str().unwrap().into(),
+            "--jobs".into(),
+            "2".into(),
+            "--revocation".into(),
+            "off".into(),
+        ];
+        a.extend(anchors.iter().cloned());
+        a.extend(extra.iter().map(|s| s.to_string()));
+        kyso(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let (code, out, err) = batch(&docs, &[]);
+    assert_eq!(code, 1, "one invalid file: exit 1\n{err}");
+    let reports: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // 20 + 5 + attached + changed + notes.md + lonely: every file, none skipped.
+    assert_eq!(reports.len(), 29, "{out}");
+    let by_file = |suffix: &str| -> &Value {
+        reports
+            .iter()
+            .find(|r| r["document"]["file"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no report for {suffix}"))
+    };
+    assert_eq!(by_file("inv07.txt.p7s")["indication"], "TOTAL_PASSED");
+    assert!(by_file("inv07.txt.p7s")["document"]["content"]
+        .as_str()
+        .unwrap()
+        .ends_with("inv07.txt"));
+    assert_eq!(
+        by_file("bo/cv3.txt.sig")["signatures"][0]["hierarchy"],
+        "custom:gov_root"
+    );
+    assert_eq!(by_file("attached.p7m")["indication"], "TOTAL_PASSED");
+    assert_eq!(by_file("changed.txt.p7s")["sub_indication"], "HASH_FAILURE");
+    assert_eq!(by_file("notes.md")["sub_indication"], "FORMAT_FAILURE");
+    assert_eq!(by_file("lonely.pdf.p7s")["sub_indication"], "SIGNED_DATA_NOT_FOUND");
+    let valid = reports.iter().filter(|r| r["indication"] == "TOTAL_PASSED").count();
+    assert_eq!(valid, 26);
+    // The summary: files by verdict, signatures by hierarchy and by CA.
+    let all = err
+        .lines()
+        .find(|l| l.trim_start().starts_with("all "))
+        .unwrap_or_else(|| panic!("{err}"));
+    let counts: Vec<&str> = all.split_whitespace().skip(1).collect();
+    assert_eq!(counts, ["26", "1", "2", "29"], "{err}");
+    assert!(err.contains("Signatures by hierarchy"), "{err}");
+    assert!(err.contains("custom:pub_root"), "{err}");
+    assert!(err.contains("Kyso Test VNPT-CA"), "{err}");
+    assert!(err.contains("of which unreadable or not a signature: 2"), "{err}");
+    let (_, _, err) = batch(&docs, &["--lang", "vi"]);
+    assert!(err.contains("Chữ ký theo tổ chức cấp chứng thư"), "{err}");
+    assert!(err.contains("chưa xác định"), "{err}");
+
+    // A list: relative names, a comment, a signature with another name for its content, a
+    // missing file; JSON Lines to a file.
+    std::fs::copy(docs.join("inv03.txt.p7s"), docs.join("renamed.sig")).unwrap();
+    let list = docs.join("list.txt");
+    std::fs::write(
+        &list,
+        "# hóa đơn tháng 11\ninv00.txt.p7s\nrenamed.sig\tinv03.txt\n\nmissing.p7s\n",
+    )
+    .unwrap();
+    let jsonl = dir.join("out.jsonl");
+    let (code, out, err) = batch(&list, &["--output", jsonl.to_str().unwrap()]);
+    assert_eq!(code, 2, "a missing file is indeterminate: exit 2\n{out}{err}");
+    assert!(out.is_empty());
+    let lines: Vec<Value> = std::fs::read_to_string(&jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let verdict = |suffix: &str| {
+        lines
+            .iter()
+            .find(|r| r["document"]["file"].as_str().unwrap().ends_with(suffix))
+            .map(|r| r["indication"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(verdict("inv00.txt.p7s"), "TOTAL_PASSED");
+    assert_eq!(verdict("renamed.sig"), "TOTAL_PASSED");
+    assert_eq!(verdict("missing.p7s"), "INDETERMINATE");
+    // Only valid files: exit 0.
+    std::fs::write(&list, "inv00.txt.p7s\ninv01.txt.p7s\n").unwrap();
+    let (code, _, err) = batch(&list, &[]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn ctrl_c_stops_a_batch_with_the_summary_of_what_was_done() {
+    use std::io::BufRead;
+    let s = Signed::new();
+    let dir = temp_dir("sigint");
+    let anchors = s.anchors(&dir);
+    std::fs::write(dir.join("a.txt"), "a").unwrap();
+    std::fs::write(dir.join("a.txt.p7s"), s.sign(false, b"a", true)).unwrap();
+    // A FIFO nobody writes to: reading it blocks for ever, like a file on a hung network share.
+    let fifo = dir.join("hung.p7s");
+    let st = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(st.success());
+    let list = dir.join("list.txt");
+    std::fs::write(&list, "a.txt.p7s\nhung.p7s\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args([
+            "verify",
+            "--batch",
+            list.to_str().unwrap(),
+            "--jobs",
+            "2",
+            "--revocation",
+            "off",
+        ])
+        .args(&anchors)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) for the first report, then interrupt.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(std::time::Duration::from_secs(60));
+    let st = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let first = first.expect("the first file's report arrives before the interruption");
+    let v: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(v["indication"], "TOTAL_PASSED");
+    let status = status.expect("kyso stops within 30 s of Ctrl-C");
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("Stopped: verified 1/2"), "{err}");
+    assert!(err.contains("not verified (stopped): 1"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
 }

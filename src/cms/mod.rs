@@ -396,6 +396,82 @@ pub enum SignerError {
     },
 }
 
+/// Something a person should see about a signer that does not change its verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SignerWarning {
+    /// A countersignature attribute could not be decoded (it is not judged).
+    MalformedCountersignature {
+        /// Its position among the countersignatures.
+        index: usize,
+        /// The decoding error.
+        error: String,
+    },
+    /// The signature time-stamp does not verify, so the chain is judged at signingTime.
+    TimestampInvalid {
+        /// Why.
+        error: String,
+    },
+    /// signingTime is about 7 hours after the reference time: Vietnam local time (UTC+7)
+    /// written as UTC (VIETNAM-PKI.md quirk 7). Reported, never corrected.
+    SigningTimeLocal {
+        /// signingTime as written.
+        signing_time: Time,
+        /// The time-stamp's genTime, or the present time.
+        reference: Time,
+    },
+    /// signingTime is later than the reference time by more than 5 minutes.
+    SigningTimeAhead {
+        /// signingTime as written.
+        signing_time: Time,
+        /// The time-stamp's genTime, or the present time.
+        reference: Time,
+    },
+}
+
+impl SignerWarning {
+    /// One line in English.
+    pub fn describe_en(&self) -> String {
+        match self {
+            SignerWarning::MalformedCountersignature { index, error } => {
+                format!("countersignature {index} is malformed: {error}")
+            }
+            SignerWarning::TimestampInvalid { error } => format!("the signature time-stamp is not valid: {error}"),
+            SignerWarning::SigningTimeLocal { signing_time, .. } => format!(
+                "signingTime {signing_time} is about 7 hours after the reference time: it looks like Vietnam local time (UTC+7) written as UTC"
+            ),
+            SignerWarning::SigningTimeAhead { signing_time, reference } => {
+                format!("signingTime {signing_time} is after the reference time {reference}")
+            }
+        }
+    }
+
+    /// One line in Vietnamese.
+    pub fn describe_vi(&self) -> String {
+        match self {
+            SignerWarning::MalformedCountersignature { index, error } => {
+                format!("chữ ký kèm (countersignature) số {index} sai cấu trúc: {error}")
+            }
+            SignerWarning::TimestampInvalid { error } => {
+                format!("dấu thời gian của chữ ký không hợp lệ: {error}")
+            }
+            SignerWarning::SigningTimeLocal { signing_time, .. } => format!(
+                "thời điểm ký {signing_time} muộn hơn thời điểm tham chiếu khoảng 7 giờ: có vẻ giờ Việt Nam (UTC+7) đã được ghi như giờ UTC"
+            ),
+            SignerWarning::SigningTimeAhead { signing_time, reference } => {
+                format!("thời điểm ký {signing_time} muộn hơn thời điểm tham chiếu {reference}")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for SignerWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe_en())
+    }
+}
+
 /// The verification of one signer.
 #[derive(Debug, Clone)]
 pub struct SignerResult {
@@ -418,7 +494,7 @@ pub struct SignerResult {
     /// The chain validation of the signer's certificate.
     pub chain: Option<ChainResult>,
     /// Notes a person should see (e.g. the +7 h signing-time drift).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<SignerWarning>,
     /// The signature time-stamp, when there is one: its genTime and TSA, or why it failed.
     pub timestamp: Option<Result<crate::tsp::Timestamp, crate::tsp::TspError>>,
     /// The CAdES level the signature carries.
@@ -666,7 +742,10 @@ fn verify_signer(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u
             {
                 Ok(cs) => cs,
                 Err(e) => {
-                    r.warnings.push(format!("countersignature {i} is malformed: {e}"));
+                    r.warnings.push(SignerWarning::MalformedCountersignature {
+                        index: i,
+                        error: e.to_string(),
+                    });
                     continue;
                 }
             };
@@ -730,19 +809,25 @@ fn verify_one(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8],
         r
     };
     if let Some(Err(e)) = &timestamp {
-        r.warnings.push(format!("the signature time-stamp is not valid: {e}"));
+        r.warnings
+            .push(SignerWarning::TimestampInvalid { error: e.to_string() });
     }
     r.timestamp = timestamp;
     // The +7 h drift (VIETNAM-PKI.md quirk 7): reported, never corrected. Compared with the
     // time-stamp when there is one, else with the present time.
     if let Some(t) = signing_time {
-        let ahead = t.0 - gen_time.unwrap_or(options.now).0;
+        let reference = gen_time.unwrap_or(options.now);
+        let ahead = t.0 - reference.0;
         if (6 * 3600 + 50 * 60..=7 * 3600 + 10 * 60).contains(&ahead) {
-            r.warnings.push(format!(
-                "signingTime {t} is about 7 hours after the reference time: it looks like Vietnam local time (UTC+7) written as UTC"
-            ));
+            r.warnings.push(SignerWarning::SigningTimeLocal {
+                signing_time: t,
+                reference,
+            });
         } else if ahead > 300 {
-            r.warnings.push(format!("signingTime {t} is after the reference time"));
+            r.warnings.push(SignerWarning::SigningTimeAhead {
+                signing_time: t,
+                reference,
+            });
         }
     }
     let Some(cert) = pool

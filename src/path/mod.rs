@@ -401,6 +401,74 @@ impl PathError {
     }
 }
 
+impl PathError {
+    /// One line in Vietnamese (certificate #0 is the signer's, the highest index the anchor's).
+    pub fn describe_vi(&self) -> String {
+        match self {
+            PathError::NoIssuerFound { index, issuer } => format!(
+                "không xây dựng được đường dẫn tới tổ chức chứng thực gốc tin cậy: không tìm thấy bên cấp tin cậy của chứng thư #{index} (bên cấp {issuer})"
+            ),
+            PathError::BudgetExhausted { limit } => {
+                format!("dừng tìm đường dẫn chứng thực: đã chạm giới hạn {limit}")
+            }
+            PathError::BadSignature { index } => {
+                format!("chứng thư #{index}: chữ ký của bên cấp trên chứng thư không đúng")
+            }
+            PathError::Algorithm { index, reason } => {
+                format!("chứng thư #{index}: thuật toán hoặc khóa không được chấp nhận ({reason})")
+            }
+            PathError::Revoked { index, time, reason } => format!(
+                "chứng thư #{index} đã bị thu hồi từ {time} (lý do: {})",
+                reason.describe_vi()
+            ),
+            PathError::RevocationUnknown { index, why } => {
+                format!(
+                    "chứng thư #{index}: không xác định được tình trạng thu hồi ({})",
+                    crate::revocation::unknown_reason_vi(why)
+                )
+            }
+            PathError::Expired { index, not_after, at } => {
+                format!("chứng thư #{index} đã hết hiệu lực từ {not_after} (thời điểm kiểm tra {at})")
+            }
+            PathError::NotYetValid { index, not_before, at } => {
+                format!("chứng thư #{index} chỉ có hiệu lực từ {not_before} (thời điểm kiểm tra {at})")
+            }
+            PathError::NotCa { index } => {
+                format!("chứng thư #{index} cấp chứng thư khác nhưng không phải chứng thư CA")
+            }
+            PathError::PathLenExceeded { index } => {
+                format!("chứng thư #{index}: vượt quá độ dài đường dẫn cho phép (pathLenConstraint)")
+            }
+            PathError::KeyCertSignWithoutCa { index } => {
+                format!("chứng thư #{index}: có keyCertSign nhưng không phải chứng thư CA (RFC 5280 §4.2.1.3)")
+            }
+            PathError::KeyUsage { index, required } => {
+                format!("chứng thư #{index}: mục đích sử dụng khóa (keyUsage) thiếu {required}")
+            }
+            PathError::ExtendedKeyUsage { index, missing } => {
+                format!("chứng thư #{index}: mục đích sử dụng mở rộng (extKeyUsage) thiếu {missing}")
+            }
+            PathError::NoValidPolicy { index } => {
+                format!("chứng thư #{index}: không có chính sách chứng thư nào được chấp nhận cho đường dẫn")
+            }
+            PathError::PolicyMapsAnyPolicy { index } => {
+                format!("chứng thư #{index}: ánh xạ chính sách tới hoặc từ anyPolicy")
+            }
+            PathError::NameConstraint { index, name, excluded } => {
+                let why = if *excluded {
+                    "nằm trong vùng tên bị loại trừ"
+                } else {
+                    "nằm ngoài vùng tên được phép"
+                };
+                format!("chứng thư #{index}: tên {name} {why}")
+            }
+            PathError::UnknownCriticalExtension { index, oid } => {
+                format!("chứng thư #{index}: trường mở rộng critical {oid} mà kyso không xử lý")
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for PathError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.describe())

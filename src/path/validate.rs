@@ -233,7 +233,11 @@ fn revocation(
                 idx,
                 CheckKind::Revocation,
                 CheckOutcome::Passed,
-                Some(format!("good per the CRL of {}", source.issuer)),
+                Some(format!(
+                    "good per the {} of {}",
+                    source.kind.to_uppercase(),
+                    source.issuer
+                )),
             );
             Ok(())
         }

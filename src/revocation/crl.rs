@@ -67,6 +67,40 @@ pub enum RevocationReason {
 }
 
 impl RevocationReason {
+    /// The reason in English words.
+    pub fn describe_en(self) -> &'static str {
+        use RevocationReason::*;
+        match self {
+            Unspecified => "unspecified",
+            KeyCompromise => "key compromise",
+            CaCompromise => "CA compromise",
+            AffiliationChanged => "affiliation changed",
+            Superseded => "superseded",
+            CessationOfOperation => "cessation of operation",
+            CertificateHold => "certificate on hold",
+            RemoveFromCrl => "removed from CRL",
+            PrivilegeWithdrawn => "privilege withdrawn",
+            AaCompromise => "AA compromise",
+        }
+    }
+
+    /// The reason in Vietnamese.
+    pub fn describe_vi(self) -> &'static str {
+        use RevocationReason::*;
+        match self {
+            Unspecified => "không nêu lý do",
+            KeyCompromise => "lộ khóa bí mật",
+            CaCompromise => "lộ khóa của tổ chức chứng thực",
+            AffiliationChanged => "thay đổi thông tin thuê bao",
+            Superseded => "đã được thay thế",
+            CessationOfOperation => "ngừng hoạt động",
+            CertificateHold => "tạm dừng",
+            RemoveFromCrl => "gỡ khỏi danh sách thu hồi",
+            PrivilegeWithdrawn => "bị rút quyền",
+            AaCompromise => "lộ khóa của tổ chức cấp thuộc tính",
+        }
+    }
+
     /// From the ENUMERATED value.
     pub fn from_code(code: u8) -> Option<Self> {
         use RevocationReason::*;

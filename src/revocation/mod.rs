@@ -134,6 +134,45 @@ pub struct EvidenceSource {
     pub der: Arc<Vec<u8>>,
 }
 
+/// The Vietnamese of a [`CertStatus::Unknown`] reason (they are written in English where
+/// they arise; the fixed phrasings are translated, a name or time inside them kept).
+pub(crate) fn unknown_reason_vi(why: &str) -> String {
+    let between = |prefix: &str, suffix: &str| {
+        why.strip_prefix(prefix)
+            .and_then(|rest| {
+                if suffix.is_empty() {
+                    Some(rest)
+                } else {
+                    rest.split_once(suffix).map(|(a, _)| a)
+                }
+            })
+            .map(str::to_string)
+    };
+    if why == "no CRL or OCSP response given covers it" {
+        "không có CRL hay phản hồi OCSP nào cho chứng thư này".into()
+    } else if why == "the CRLs given do not cover every revocation reason" {
+        "các CRL được cung cấp không bao quát mọi lý do thu hồi".into()
+    } else if let Some(x) = between("no valid signer for the CRL of ", "") {
+        format!("CRL của {x} không có chữ ký hợp lệ")
+    } else if let Some(x) = between("CRL of ", " has an unknown critical extension") {
+        format!("CRL của {x} có trường mở rộng critical không xử lý được")
+    } else if let Some((x, t)) = why
+        .strip_prefix("the CRL of ")
+        .and_then(|r| r.rsplit_once(" expired on "))
+    {
+        format!("CRL của {x} đã hết hạn từ {t}")
+    } else if let Some(t) = between("the OCSP response of ", " is stale") {
+        format!("phản hồi OCSP lúc {t} đã quá cũ")
+    } else if let Some(e) = between(
+        "OCSP response not signed by the issuer or its delegated responder: ",
+        "",
+    ) {
+        format!("phản hồi OCSP không do bên cấp hoặc máy chủ OCSP được ủy quyền ký: {e}")
+    } else {
+        why.to_string()
+    }
+}
+
 /// The fixed inputs of a revocation judgement.
 pub(crate) struct Judge<'a> {
     /// The evidence.

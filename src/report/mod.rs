@@ -4,6 +4,16 @@
 
 use serde::Serialize;
 
+pub mod text;
+mod validation;
+
+pub use text::{render, Lang};
+pub use validation::{
+    CheckName, CheckResult, DocumentInfo, EvidenceItem, EvidenceKind, Indication, Message, Outcome, Party,
+    PathCertificate, Period, PolicyInfo, ReportCheck, ReportKind, ReportWarning, SignatureReport, SubIndication,
+    TimeSource, TimestampInfo, Unreadable, ValidationReport, REPORT_SCHEMA,
+};
+
 use crate::cert::Certificate;
 use crate::crypto;
 use crate::ext::GeneralName;
@@ -489,7 +499,7 @@ fn signer_report(s: &crate::cms::SignerResult, options: &crate::cms::VerifyOptio
         judged_at: s.judged_at.rfc3339(),
         legacy: s.signature.as_ref().map(|v| v.legacy.clone()).unwrap_or_default(),
         signing_certificate_bound: s.signing_certificate_bound,
-        warnings: s.warnings.clone(),
+        warnings: s.warnings.iter().map(ToString::to_string).collect(),
         level: s.level,
         timestamp: s.timestamp.as_ref().map(|t| match t {
             Ok(ts) => serde_json::json!({
