@@ -26,6 +26,15 @@ pub fn run(data: &[u8]) {
                 let _ = kyso_report_json(r, null_mut(), 0, &mut n);
                 let mut buf = vec![0 as std::ffi::c_char; n];
                 assert_eq!(kyso_report_json(r, buf.as_mut_ptr(), n, &mut n), KYSO_OK);
+                // The validation report, as JSON and as text in both languages.
+                let _ = kyso_report_validation_json(r, null_mut(), 0, &mut n);
+                let mut buf = vec![0 as std::ffi::c_char; n];
+                assert_eq!(kyso_report_validation_json(r, buf.as_mut_ptr(), n, &mut n), KYSO_OK);
+                for lang in [KYSO_LANG_EN, KYSO_LANG_VI] {
+                    let _ = kyso_report_text(r, lang, null_mut(), 0, &mut n);
+                    let mut buf = vec![0 as std::ffi::c_char; n];
+                    assert_eq!(kyso_report_text(r, lang, buf.as_mut_ptr(), n, &mut n), KYSO_OK);
+                }
                 kyso_report_free(r);
             } else {
                 assert!(r.is_null(), "out-parameter written on error {rc}");

@@ -159,6 +159,28 @@ static void test_verdicts(kyso_trust_store *ts) {
     r = NULL;
     CHECK(kyso_verify_cms_ex(ts, sig, sig_len, doc, doc_len, 0, KYSO_VERIFY_NO_REVOCATION, &r) == KYSO_OK);
     CHECK(kyso_report_verdict(r) == KYSO_VALID);
+    /* The validation report: kyso.report/1 JSON, and text in Vietnamese and English. */
+    size_t need = 0;
+    CHECK(kyso_report_validation_json(r, NULL, 0, &need) == KYSO_ERR_BUFFER_TOO_SMALL);
+    char *vjson = malloc(need);
+    CHECK(kyso_report_validation_json(r, vjson, need, &need) == KYSO_OK);
+    CHECK(strstr(vjson, "\"schema\": \"kyso.report/1\"") != NULL);
+    CHECK(strstr(vjson, "\"indication\": \"TOTAL_PASSED\"") != NULL);
+    free(vjson);
+    CHECK(kyso_report_text(r, KYSO_LANG_VI, NULL, 0, &need) == KYSO_ERR_BUFFER_TOO_SMALL);
+    char *text = malloc(need);
+    CHECK(kyso_report_text(r, KYSO_LANG_VI, text, need, &need) == KYSO_OK);
+    CHECK(strstr(text, "KẾT QUẢ KIỂM TRA CHỮ KÝ SỐ") != NULL);
+    CHECK(strstr(text, "Cơ quan, tổ chức quản lý thuê bao") != NULL);
+    free(text);
+    CHECK(kyso_report_text(r, KYSO_LANG_EN, NULL, 0, &need) == KYSO_ERR_BUFFER_TOO_SMALL);
+    text = malloc(need);
+    CHECK(kyso_report_text(r, KYSO_LANG_EN, text, need, &need) == KYSO_OK);
+    CHECK(strstr(text, "SIGNATURE VALIDATION REPORT") != NULL);
+    free(text);
+    CHECK(kyso_report_text(r, 7, NULL, 0, &need) == KYSO_ERR_INVALID_ARGUMENT);
+    CHECK(kyso_report_text(NULL, KYSO_LANG_VI, NULL, 0, &need) == KYSO_ERR_NULL_POINTER);
+    CHECK(kyso_report_validation_json(r, NULL, 0, NULL) == KYSO_ERR_NULL_POINTER);
     kyso_report_free(r);
 
     /* Error paths: each leaves `out` untouched. */

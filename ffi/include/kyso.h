@@ -97,6 +97,12 @@
 // Indeterminate: not enough to decide (no path to an anchor, revocation unknown in hard-fail).
 #define KYSO_INDETERMINATE 2
 
+// Report text in English.
+#define KYSO_LANG_EN 0
+
+// Report text in Vietnamese (tiếng Việt), as Circular 15/2025 requires.
+#define KYSO_LANG_VI 1
+
 // The government-specialized hierarchy (VGCA).
 #define KYSO_HIERARCHY_GOVERNMENT 1
 
@@ -268,6 +274,30 @@ uint32_t kyso_report_verdict(const struct kyso_report *r);
 // # Safety
 // `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
 uint32_t kyso_report_json(const struct kyso_report *r, char *buf, size_t len, size_t *written);
+
+// Copy the validation report (schema kyso.report/1: ETSI-style indication and
+// sub-indication, and per signature the fields Circular 15/2025 lists, every message in
+// English and Vietnamese) as JSON (UTF-8, NUL-terminated) into `buf`. Sizes as
+// kyso_report_json.
+//
+// # Safety
+// `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
+uint32_t kyso_report_validation_json(const struct kyso_report *r,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *written);
+
+// Copy the validation report as text for people, in `lang` (KYSO_LANG_VI or KYSO_LANG_EN),
+// UTF-8 and NUL-terminated, into `buf`. Sizes as kyso_report_json; an unknown `lang` is
+// KYSO_ERR_INVALID_ARGUMENT.
+//
+// # Safety
+// `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
+uint32_t kyso_report_text(const struct kyso_report *r,
+                          uint32_t lang,
+                          char *buf,
+                          size_t len,
+                          size_t *written);
 
 // Free a report (NULL is ignored).
 //

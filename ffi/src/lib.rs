@@ -13,7 +13,7 @@ use std::sync::Arc;
 use kyso::cms::{self, Content, SignError, SignOptions, Signer, SoftwareSigner, VerifyOptions};
 use kyso::crypto::{self, AlgorithmPolicy};
 use kyso::path::{PathOptions, Verdict};
-use kyso::report::{ChainReport, CmsReport};
+use kyso::report::{ChainReport, CmsReport, Lang, ValidationReport};
 use kyso::revocation::RevocationMode;
 use kyso::token::{Module, Pin, TokenError, TokenSigner};
 use kyso::{load_certificates, Certificate, Hierarchy, Time, TrustStore};
@@ -68,6 +68,11 @@ pub const KYSO_INVALID: u32 = 1;
 /// Indeterminate: not enough to decide (no path to an anchor, revocation unknown in hard-fail).
 pub const KYSO_INDETERMINATE: u32 = 2;
 
+/// Report text in English.
+pub const KYSO_LANG_EN: u32 = 0;
+/// Report text in Vietnamese (tiếng Việt), as Circular 15/2025 requires.
+pub const KYSO_LANG_VI: u32 = 1;
+
 /// The government-specialized hierarchy (VGCA).
 pub const KYSO_HIERARCHY_GOVERNMENT: u32 = 1;
 /// The public hierarchy (NEAC national root and licensed CAs).
@@ -111,6 +116,14 @@ enum ReportData {
 }
 
 impl ReportData {
+    /// The kyso.report/1 report (for a chain, judged and reported at its validation time).
+    fn validation(&self) -> ValidationReport {
+        match self {
+            ReportData::Cms(r, o) => ValidationReport::from_cms(r, o),
+            ReportData::Chain(leaf, r, o) => ValidationReport::from_chain(leaf, r, o, o.time),
+        }
+    }
+
     fn json(&self) -> Result<String, String> {
         let r = match self {
             ReportData::Cms(r, o) => serde_json::to_string_pretty(&CmsReport::new(r, o)),
@@ -663,14 +676,92 @@ pub unsafe extern "C" fn kyso_report_json(
             Ok(j) => j,
             Err(e) => return fail(KYSO_ERR_INTERNAL, e),
         };
-        let needed = json.len() + 1;
-        // SAFETY: checked non-NULL.
-        unsafe { *written = needed };
-        if buf.is_null() || len < needed {
-            return fail(KYSO_ERR_BUFFER_TOO_SMALL, format!("{needed} bytes needed"));
+        // SAFETY: checked non-NULL; the caller gives `len` writable bytes at `buf` or NULL.
+        unsafe { out_text(json, buf, len, written) }
+    })
+}
+
+/// Write `text` and its NUL into `buf` when it fits; `*written` receives the bytes needed.
+///
+/// # Safety
+/// `written` non-NULL and writable; `buf` NULL or `len` writable bytes.
+unsafe fn out_text(text: &str, buf: *mut c_char, len: usize, written: *mut usize) -> u32 {
+    let needed = text.len() + 1;
+    // SAFETY: the caller checked `written`.
+    unsafe { *written = needed };
+    if buf.is_null() || len < needed {
+        return fail(KYSO_ERR_BUFFER_TOO_SMALL, format!("{needed} bytes needed"));
+    }
+    copy_text(text, buf, len);
+    KYSO_OK
+}
+
+/// Copy the validation report (schema kyso.report/1: ETSI-style indication and
+/// sub-indication, and per signature the fields Circular 15/2025 lists, every message in
+/// English and Vietnamese) as JSON (UTF-8, NUL-terminated) into `buf`. Sizes as
+/// kyso_report_json.
+///
+/// # Safety
+/// `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_report_validation_json(
+    r: *const kyso_report,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live report or NULL.
+        let Some(r) = (unsafe { r.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "report is NULL");
+        };
+        if written.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
         }
-        copy_text(json, buf, len);
-        KYSO_OK
+        let json = match serde_json::to_string_pretty(&r.data.validation()) {
+            Ok(j) => j,
+            Err(e) => return fail(KYSO_ERR_INTERNAL, e),
+        };
+        // SAFETY: checked non-NULL; the caller gives `len` writable bytes at `buf` or NULL.
+        unsafe { out_text(&json, buf, len, written) }
+    })
+}
+
+/// Copy the validation report as text for people, in `lang` (KYSO_LANG_VI or KYSO_LANG_EN),
+/// UTF-8 and NUL-terminated, into `buf`. Sizes as kyso_report_json; an unknown `lang` is
+/// KYSO_ERR_INVALID_ARGUMENT.
+///
+/// # Safety
+/// `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_report_text(
+    r: *const kyso_report,
+    lang: u32,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live report or NULL.
+        let Some(r) = (unsafe { r.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "report is NULL");
+        };
+        if written.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
+        }
+        let lang = match lang {
+            KYSO_LANG_EN => Lang::En,
+            KYSO_LANG_VI => Lang::Vi,
+            other => {
+                return fail(
+                    KYSO_ERR_INVALID_ARGUMENT,
+                    format!("lang {other}: not KYSO_LANG_EN or KYSO_LANG_VI"),
+                )
+            }
+        };
+        let text = kyso::report::render(&r.data.validation(), lang);
+        // SAFETY: checked non-NULL; the caller gives `len` writable bytes at `buf` or NULL.
+        unsafe { out_text(&text, buf, len, written) }
     })
 }
 

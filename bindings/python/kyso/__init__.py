@@ -95,6 +95,8 @@ _SIGS = {
                            ctypes.c_int64, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)],
     "kyso_report_verdict": [ctypes.c_void_p],
     "kyso_report_json": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.POINTER(_size)],
+    "kyso_report_validation_json": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.POINTER(_size)],
+    "kyso_report_text": [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_char_p, _size, ctypes.POINTER(_size)],
     "kyso_sign_cms_pkcs12_ex": [ctypes.c_char_p, _size, ctypes.c_char_p, ctypes.c_char_p, _size,
                                 ctypes.c_uint32, ctypes.c_void_p, ctypes.POINTER(_u8p),
                                 ctypes.POINTER(_size)],
@@ -178,19 +180,37 @@ class Report:
     report (``to_dict()``), the same document as ``kyso verify --json``."""
 
     def __init__(self, handle):
+        def fetch(fn, *args):
+            needed = _size(0)
+            fn(handle, *args, None, 0, ctypes.byref(needed))
+            buf = ctypes.create_string_buffer(needed.value)
+            _check(fn(handle, *args, buf, needed.value, ctypes.byref(needed)))
+            return buf.value.decode()
+
         try:
             self.verdict = _VERDICTS[_lib.kyso_report_verdict(handle)]
-            needed = _size(0)
-            _lib.kyso_report_json(handle, None, 0, ctypes.byref(needed))
-            buf = ctypes.create_string_buffer(needed.value)
-            _check(_lib.kyso_report_json(handle, buf, needed.value, ctypes.byref(needed)))
-            self.json = buf.value.decode()
+            self.json = fetch(_lib.kyso_report_json)
+            self.validation_json = fetch(_lib.kyso_report_validation_json)
+            self._text = {"en": fetch(_lib.kyso_report_text, 0), "vi": fetch(_lib.kyso_report_text, 1)}
         finally:
             _lib.kyso_report_free(handle)
 
     def to_dict(self):
-        """The report as a dict."""
+        """The technical report as a dict (schema kyso.cms/1 or kyso.chain/1)."""
         return json.loads(self.json)
+
+    def validation(self):
+        """The validation report as a dict (schema kyso.report/1): ``indication``
+        (TOTAL_PASSED, TOTAL_FAILED, INDETERMINATE), ``sub_indication``, and per signature
+        the signer, managing organisation, issuing CA, hierarchy, signing time, integrity,
+        validity at signing time, path, checks, warnings and evidence."""
+        return json.loads(self.validation_json)
+
+    def text(self, lang="en"):
+        """The report as text for people: ``lang`` "vi" (tiếng Việt) or "en"."""
+        if lang not in self._text:
+            raise ValueError(f"lang {lang!r}: use 'vi' or 'en'")
+        return self._text[lang]
 
     @property
     def valid(self):

@@ -41,6 +41,18 @@ def test_three_verdicts(store):
     d = r.to_dict()
     assert d["schema"] == "kyso.cms/1"
     assert d["signers"][0]["identity"]["ids"][0]["value"] == "0109999999"
+    v = r.validation()
+    assert v["schema"] == "kyso.report/1"
+    assert v["indication"] == "TOTAL_PASSED"
+    assert v["signatures"][0]["managing_organisation"]
+    assert "KẾT QUẢ KIỂM TRA CHỮ KÝ SỐ" in r.text("vi")
+    assert "Người ký:" in r.text("vi")
+    assert "SIGNATURE VALIDATION REPORT" in r.text("en")
+    with pytest.raises(ValueError):
+        r.text("fr")
+    bad = kyso.verify_cms(store, read("valid.p7s"), content=doc + b"!")
+    assert bad.validation()["sub_indication"] == "HASH_FAILURE"
+    assert "dữ liệu đã bị thay đổi sau khi ký" in bad.text("vi")
     assert kyso.verify_cms(store, read("attached.p7s")).valid
     assert kyso.verify_cms(store, read("valid.p7s"), content=doc + b"!").verdict == "invalid"
     assert kyso.verify_cms(store, read("rogue.p7s"), content=doc).verdict == "indeterminate"
