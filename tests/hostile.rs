@@ -88,3 +88,36 @@ fn definite_nesting_fails_on_shape_without_descending() {
     ));
     assert!(Certificate::from_der(&input).is_err());
 }
+
+/// Over every parser's size limit: a typed TooLarge error before any parsing (the bytes are
+/// zeros, so a parser that looked at them would fail differently).
+#[test]
+fn oversized_input_is_refused_by_size_in_every_parser() {
+    let too_large = |e: &InputError, limit: usize| matches!(e, InputError::TooLarge { limit: l, .. } if *l == limit);
+    let mb = 1 << 20;
+    let input = vec![0u8; 64 * mb + 1];
+    assert!(too_large(&kyso::load_certificates(&input).unwrap_err(), 64 * mb));
+    match cms::SignedData::from_bytes(&input).unwrap_err() {
+        CmsError::Malformed(e) => assert!(too_large(&e, cms::MAX_SIGNATURE_SIZE), "{e}"),
+        other => panic!("{other}"),
+    }
+    assert!(Certificate::from_der(&vec![0u8; mb + 1])
+        .unwrap_err()
+        .to_string()
+        .contains("above the limit"));
+    match OcspResponse::from_der(&vec![0u8; mb + 1]).unwrap_err() {
+        OcspError::Malformed(e) => assert!(too_large(&e, kyso::revocation::ocsp::MAX_OCSP_SIZE), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    let crl = vec![0u8; kyso::revocation::crl::MAX_CRL_SIZE + 1];
+    assert!(too_large(
+        &Crl::from_bytes(&crl).unwrap_err(),
+        kyso::revocation::crl::MAX_CRL_SIZE
+    ));
+    #[cfg(feature = "aws-lc")]
+    {
+        let p12 = vec![0u8; 16 * mb + 1];
+        let e = cms::SoftwareSigner::from_pkcs12(&p12, "").err().expect("refused");
+        assert!(e.to_string().contains("limit"), "{e}");
+    }
+}

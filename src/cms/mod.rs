@@ -45,8 +45,8 @@ use crate::path::{self, ChainResult, PathOptions, Verdict};
 use crate::time::Time;
 use crate::trust::TrustStore;
 
-/// Largest CMS signature kyso reads when the content is detached: 64 MiB. Attached content
-/// may be larger (the input limit of the caller applies); detached content is streamed.
+/// Largest CMS signature kyso parses, attached content included: 64 MiB. Larger documents are
+/// signed detached; their content is streamed, whatever its size.
 pub const MAX_SIGNATURE_SIZE: usize = 64 << 20;
 
 /// How a signer names its certificate.
@@ -184,6 +184,12 @@ fn attributes(contents: &[u8]) -> Result<Vec<Attribute>, InputError> {
 impl SignedData {
     /// Parse a ContentInfo holding SignedData (DER or BER, PEM `CMS`/`PKCS7` accepted).
     pub fn from_bytes(bytes: &[u8]) -> Result<SignedData, CmsError> {
+        if bytes.len() > MAX_SIGNATURE_SIZE {
+            return Err(CmsError::Malformed(InputError::TooLarge {
+                size: bytes.len(),
+                limit: MAX_SIGNATURE_SIZE,
+            }));
+        }
         if bytes.first() != Some(&tag::SEQUENCE) {
             let der = crate::input::first_pem_block(bytes).ok_or(InputError::UnrecognizedFormat)?;
             return Self::parse(&der);

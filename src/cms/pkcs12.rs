@@ -33,6 +33,9 @@ const X509_CERTIFICATE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09
 /// Most PBKDF iterations accepted: 10 million (real files use 2,048 to 600,000); more would
 /// let a hostile file burn minutes of CPU.
 const MAX_ITERATIONS: u32 = 10_000_000;
+/// Largest PKCS#12 file kyso opens: a key and a chain take a few KB; 16 MiB bounds a hostile
+/// one with room for long chains.
+pub(crate) const MAX_PKCS12_SIZE: usize = 16 << 20;
 
 fn bad(what: &'static str) -> SignError {
     SignError::Key(format!("PKCS#12: {what}"))
@@ -215,6 +218,12 @@ pub(crate) fn open(
     password: &str,
     provider: &dyn CryptoProvider,
 ) -> Result<(Vec<u8>, Vec<Certificate>), SignError> {
+    if p12.len() > MAX_PKCS12_SIZE {
+        return Err(input(InputError::TooLarge {
+            size: p12.len(),
+            limit: MAX_PKCS12_SIZE,
+        }));
+    }
     let pfx = asn1::read_exact(p12).map_err(input)?;
     let mut k = Children::new(pfx.contents, 0);
     let _version = next(&mut k, "version")?;
