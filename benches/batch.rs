@@ -25,7 +25,8 @@ use openssl::x509::X509;
 
 fn files(pki: &VietnamTestPki, n: usize) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/kyso-bench-batch/{n}"));
-    let done = dir.join("complete");
+    // The marker lives beside the folder: inside it, it would be one more (unreadable) file.
+    let done = dir.with_extension("complete");
     let paths: Vec<PathBuf> = (0..n).map(|i| dir.join(format!("hd{i:05}.p7m"))).collect();
     if done.is_file() {
         return paths;

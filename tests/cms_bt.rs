@@ -132,6 +132,24 @@ fn b_t_with_a_real_tsa() {
     assert_eq!(s.judged_at, ts.info.gen_time, "the chain is judged at genTime");
     assert_eq!(ts.hierarchy, Some(Hierarchy::Public));
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    // The validation report: judged at the time-stamp, which it names in both languages.
+    let vo = {
+        let mut v = VerifyOptions::new(now);
+        v.path = PathOptions::vietnam(now);
+        v
+    };
+    let report = kyso::report::ValidationReport::from_cms(&r, &vo);
+    let rs = &report.signatures[0];
+    assert_eq!(rs.time_source, kyso::report::TimeSource::Timestamp);
+    assert_eq!(rs.judged_at, ts.info.gen_time);
+    let t = rs.timestamp.as_ref().unwrap();
+    assert!(t.valid && t.gen_time == Some(ts.info.gen_time));
+    let vi = kyso::report::render(&report, kyso::report::Lang::Vi);
+    assert!(
+        vi.contains("Dấu thời gian:") && vi.contains("(theo dấu thời gian)"),
+        "{vi}"
+    );
+    assert!(!vi.contains("Dấu thời gian:                       không có"), "{vi}");
 
     // A tool that wrote Vietnam local time as UTC: reported against genTime, not corrected.
     let sig = sign_at(Time(now.0 + 7 * 3600));
@@ -143,6 +161,13 @@ fn b_t_with_a_real_tsa() {
         s.warnings
     );
     assert_eq!(s.signing_time, Some(Time(now.0 + 7 * 3600)), "reported as written");
+    let report = kyso::report::ValidationReport::from_cms(&r, &vo);
+    let w = &report.signatures[0].warnings;
+    let local = w
+        .iter()
+        .find(|w| w.code == "signing_time_local")
+        .expect("the +7 h warning");
+    assert!(local.message.vi.contains("giờ Việt Nam (UTC+7)"), "{local:?}");
 
     // A damaged token (a byte of its own signature value flipped): the time-stamp is reported
     // invalid and the chain is judged at the claimed signing time instead.
