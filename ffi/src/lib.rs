@@ -665,20 +665,34 @@ pub unsafe extern "C" fn kyso_report_json(
     written: *mut usize,
 ) -> u32 {
     guard(|| {
-        // SAFETY: the caller gives a live report or NULL.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return fail(KYSO_ERR_NULL_POINTER, "report is NULL");
-        };
-        if written.is_null() {
-            return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
-        }
-        let json = match r.json.get_or_init(|| r.data.json()) {
-            Ok(j) => j,
-            Err(e) => return fail(KYSO_ERR_INTERNAL, e),
-        };
-        // SAFETY: checked non-NULL; the caller gives `len` writable bytes at `buf` or NULL.
-        unsafe { out_text(json, buf, len, written) }
+        // SAFETY: as this function's contract.
+        unsafe { report_out(r, buf, len, written, |r| r.json.get_or_init(|| r.data.json()).clone()) }
     })
+}
+
+/// The report-to-text calls: check the pointers, make the text, copy it out as `out_text`.
+///
+/// # Safety
+/// `r` NULL or a live report; `buf` NULL or `len` writable bytes; `written` NULL or writable.
+unsafe fn report_out(
+    r: *const kyso_report,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+    make: impl FnOnce(&kyso_report) -> Result<String, String>,
+) -> u32 {
+    // SAFETY: the caller gives a live report or NULL.
+    let Some(r) = (unsafe { r.as_ref() }) else {
+        return fail(KYSO_ERR_NULL_POINTER, "report is NULL");
+    };
+    if written.is_null() {
+        return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
+    }
+    match make(r) {
+        // SAFETY: `written` checked; `buf` and `len` as the caller's contract.
+        Ok(text) => unsafe { out_text(&text, buf, len, written) },
+        Err(e) => fail(KYSO_ERR_INTERNAL, e),
+    }
 }
 
 /// Write `text` and its NUL into `buf` when it fits; `*written` receives the bytes needed.
@@ -711,19 +725,12 @@ pub unsafe extern "C" fn kyso_report_validation_json(
     written: *mut usize,
 ) -> u32 {
     guard(|| {
-        // SAFETY: the caller gives a live report or NULL.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return fail(KYSO_ERR_NULL_POINTER, "report is NULL");
-        };
-        if written.is_null() {
-            return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
+        // SAFETY: as this function's contract.
+        unsafe {
+            report_out(r, buf, len, written, |r| {
+                serde_json::to_string_pretty(&r.data.validation()).map_err(|e| e.to_string())
+            })
         }
-        let json = match serde_json::to_string_pretty(&r.data.validation()) {
-            Ok(j) => j,
-            Err(e) => return fail(KYSO_ERR_INTERNAL, e),
-        };
-        // SAFETY: checked non-NULL; the caller gives `len` writable bytes at `buf` or NULL.
-        unsafe { out_text(&json, buf, len, written) }
     })
 }
 
@@ -742,13 +749,6 @@ pub unsafe extern "C" fn kyso_report_text(
     written: *mut usize,
 ) -> u32 {
     guard(|| {
-        // SAFETY: the caller gives a live report or NULL.
-        let Some(r) = (unsafe { r.as_ref() }) else {
-            return fail(KYSO_ERR_NULL_POINTER, "report is NULL");
-        };
-        if written.is_null() {
-            return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
-        }
         let lang = match lang {
             KYSO_LANG_EN => Lang::En,
             KYSO_LANG_VI => Lang::Vi,
@@ -759,9 +759,12 @@ pub unsafe extern "C" fn kyso_report_text(
                 )
             }
         };
-        let text = kyso::report::render(&r.data.validation(), lang);
-        // SAFETY: checked non-NULL; the caller gives `len` writable bytes at `buf` or NULL.
-        unsafe { out_text(&text, buf, len, written) }
+        // SAFETY: as this function's contract.
+        unsafe {
+            report_out(r, buf, len, written, |r| {
+                Ok(kyso::report::render(&r.data.validation(), lang))
+            })
+        }
     })
 }
 
