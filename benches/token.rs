@@ -3,8 +3,6 @@
 //! software for scale. Needs softhsm2-util and pkcs11-tool (the README's test command installs
 //! them).
 
-use std::process::Command;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, ObjectClass};
@@ -22,57 +20,15 @@ use std::hint::black_box;
 const PIN: &str = "123456";
 
 fn benches(c: &mut Criterion) {
-    let module = [
-        "/usr/lib/softhsm/libsofthsm2.so",
-        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-    ]
-    .into_iter()
-    .find(|p| std::path::Path::new(p).is_file())
-    .expect("SoftHSM2 is required");
+    let module_path = kyso_testpki::softhsm::module().expect("SoftHSM2 is required");
+    let module = module_path.to_str().unwrap();
     let pki = VietnamTestPki::build();
     let dir = std::env::temp_dir().join(format!("kyso-bench-token-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("tokens")).unwrap();
-    let conf = dir.join("softhsm2.conf");
-    std::fs::write(
-        &conf,
-        format!("directories.tokendir = {}\n", dir.join("tokens").display()),
-    )
-    .unwrap();
-    std::env::set_var("SOFTHSM2_CONF", &conf);
-    let run = |c: &mut Command| assert!(c.status().unwrap().success(), "{c:?}");
-    run(Command::new("softhsm2-util").args([
-        "--init-token",
-        "--free",
-        "--label",
-        "bench",
-        "--pin",
-        PIN,
-        "--so-pin",
-        "87654321",
-    ]));
-    for (t, bytes, name) in [
-        ("privkey", pki.company.key.pkcs8(), "k.p8"),
-        ("cert", &pki.company.cert[..], "c.der"),
-    ] {
-        let f = dir.join(name);
-        std::fs::write(&f, bytes).unwrap();
-        run(Command::new("pkcs11-tool")
-            .args([
-                "--module",
-                module,
-                "--token-label",
-                "bench",
-                "--login",
-                "--pin",
-                PIN,
-                "--type",
-                t,
-                "--id",
-                "01",
-                "--write-object",
-            ])
-            .arg(&f));
-    }
+    let soft = kyso_testpki::softhsm::SoftHsm::create(&dir, &module_path).unwrap();
+    soft.set_env();
+    soft.init_token("bench", PIN, "87654321").unwrap();
+    soft.add_key_pair("bench", PIN, "01", None, pki.company.key.pkcs8(), &pki.company.cert)
+        .unwrap();
 
     let doc = vec![b'x'; 1024];
     let m = Module::open(module).unwrap();

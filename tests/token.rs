@@ -12,6 +12,7 @@ use kyso::path::Verdict;
 use kyso::token::{self, Module, Pin, PinState, TokenError, TokenSigner};
 use kyso::{crypto, Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::unix;
+use kyso_testpki::softhsm::{self, SoftHsm};
 use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
 
 const PIN: &str = "123456";
@@ -19,28 +20,16 @@ const PIN: &str = "123456";
 struct Hsm {
     module: PathBuf,
     dir: PathBuf,
+    soft: SoftHsm,
     pki: VietnamTestPki,
     rsa3072: Certificate,
     ec: Certificate,
 }
 
-fn module_path() -> PathBuf {
-    for p in [
-        "/usr/lib/softhsm/libsofthsm2.so",
-        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-        "/usr/local/lib/softhsm/libsofthsm2.so",
-    ] {
-        if std::path::Path::new(p).is_file() {
-            return p.into();
-        }
-    }
-    panic!("SoftHSM2 is required (the README's test command installs it: apt-get install softhsm2 opensc)");
-}
-
 fn run(cmd: &mut Command) {
     let out = cmd
         .output()
-        .unwrap_or_else(|e| panic!("{cmd:?}: {e} (softhsm2 and opensc are required)"));
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e} (openssl is required)"));
     assert!(
         out.status.success(),
         "{cmd:?}: {}{}",
@@ -54,19 +43,11 @@ fn hsm() -> &'static Hsm {
     static H: OnceLock<Hsm> = OnceLock::new();
     H.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("kyso-softhsm-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("tokens")).unwrap();
-        let conf = dir.join("softhsm2.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
-                dir.join("tokens").display()
-            ),
-        )
-        .unwrap();
+        let module = softhsm::module()
+            .expect("SoftHSM2 is required (the README's test command installs it: apt-get install softhsm2 opensc)");
+        let soft = SoftHsm::create(&dir, &module).unwrap();
         // Set before the module is first loaded, for this test process only.
-        std::env::set_var("SOFTHSM2_CONF", &conf);
-        let module = module_path();
+        soft.set_env();
         let pki = VietnamTestPki::build();
         // An RSA-3072 key made here, and the P-256 test key, with certificates from the
         // licensed CA.
@@ -109,15 +90,6 @@ fn hsm() -> &'static Hsm {
         let c3072 = leaf(0x2a01, "Token RSA-3072", &key3072);
         let ec_key = TestKey::load("ec-leaf");
         let cec = leaf(0x2a02, "Token P-256", &ec_key);
-        let tool = |label: &str, args: &[&str], file: &std::path::Path| {
-            run(Command::new("pkcs11-tool")
-                .env("SOFTHSM2_CONF", &conf)
-                .arg("--module")
-                .arg(&module)
-                .args(["--token-label", label, "--login", "--pin", PIN])
-                .args(args)
-                .arg(file));
-        };
         for (label, objs) in [
             (
                 "kyso-rsa",
@@ -144,36 +116,15 @@ fn hsm() -> &'static Hsm {
                 vec![("04", "gone", pki.company.key.pkcs8().to_vec(), pki.company.cert.clone())],
             ),
         ] {
-            run(Command::new("softhsm2-util").env("SOFTHSM2_CONF", &conf).args([
-                "--init-token",
-                "--free",
-                "--label",
-                label,
-                "--pin",
-                PIN,
-                "--so-pin",
-                "87654321",
-            ]));
+            soft.init_token(label, PIN, "87654321").unwrap();
             for (id, l, key, cert) in objs {
-                let kf = dir.join(format!("{l}.key"));
-                let cf = dir.join(format!("{l}.crt"));
-                std::fs::write(&kf, key).unwrap();
-                std::fs::write(&cf, cert).unwrap();
-                tool(
-                    label,
-                    &["--type", "privkey", "--id", id, "--label", l, "--write-object"],
-                    &kf,
-                );
-                tool(
-                    label,
-                    &["--type", "cert", "--id", id, "--label", l, "--write-object"],
-                    &cf,
-                );
+                soft.add_key_pair(label, PIN, id, Some(l), &key, &cert).unwrap();
             }
         }
         Hsm {
             module,
             dir,
+            soft,
             rsa3072: Certificate::from_der(&c3072).unwrap(),
             ec: Certificate::from_der(&cec).unwrap(),
             pki,
@@ -394,9 +345,7 @@ fn a_token_pulled_out_is_a_typed_error_and_nothing_is_written() {
     let signer = TokenSigner::open(&m, Some("kyso-gone"), None, &Pin::new(PIN), false, false).unwrap();
     sign_and_check(h, &signer);
     // softhsm2-util removes the token's files under the open session, as pulling a USB token does.
-    run(Command::new("softhsm2-util")
-        .env("SOFTHSM2_CONF", h.dir.join("softhsm2.conf"))
-        .args(["--delete-token", "--token", "kyso-gone"]));
+    h.soft.delete_token("kyso-gone").unwrap();
     let mut o = SignOptions::new(Time::now());
     o.detached = true;
     let mut out = Vec::new();

@@ -350,54 +350,12 @@ fn sign_on_softhsm(e: &Entity, chain: &Entity, now: Time) -> Result<Result<Vec<u
     }
     let dir = std::env::temp_dir().join(format!("kyso-demo-token-{}", std::process::id()));
     let result = (|| -> Result<Vec<u8>, String> {
-        std::fs::create_dir_all(dir.join("tokens")).map_err(|e| e.to_string())?;
-        let conf = dir.join("softhsm2.conf");
-        let conf_text = format!(
-            "directories.tokendir = {}\nobjectstore.backend = file\n",
-            dir.join("tokens").display()
-        );
-        std::fs::write(&conf, conf_text).map_err(|e| e.to_string())?;
+        let soft = kyso_testpki::softhsm::SoftHsm::create(&dir, &module)?;
         // The token directory is this run's own; set before the module is first loaded.
-        std::env::set_var("SOFTHSM2_CONF", &conf);
-        let run = |c: &mut Command| -> Result<(), String> {
-            let out = c.env("SOFTHSM2_CONF", &conf).output().map_err(|e| e.to_string())?;
-            if out.status.success() {
-                Ok(())
-            } else {
-                Err(format!("{c:?}: {}", String::from_utf8_lossy(&out.stderr)))
-            }
-        };
+        soft.set_env();
         const PIN: &str = "246810";
-        run(Command::new("softhsm2-util").args([
-            "--init-token",
-            "--free",
-            "--label",
-            "kyso-demo",
-            "--pin",
-            PIN,
-            "--so-pin",
-            "13572468",
-        ]))?;
-        for (kind, file, bytes) in [("privkey", "key.p8", e.key.pkcs8()), ("cert", "cert.der", &e.cert[..])] {
-            let path = dir.join(file);
-            std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
-            run(Command::new("pkcs11-tool")
-                .arg("--module")
-                .arg(&module)
-                .args([
-                    "--token-label",
-                    "kyso-demo",
-                    "--login",
-                    "--pin",
-                    PIN,
-                    "--type",
-                    kind,
-                    "--id",
-                    "01",
-                    "--write-object",
-                ])
-                .arg(&path))?;
-        }
+        soft.init_token("kyso-demo", PIN, "13572468")?;
+        soft.add_key_pair("kyso-demo", PIN, "01", None, e.key.pkcs8(), &e.cert)?;
         let m = Module::open(&module).map_err(|e| e.to_string())?;
         let signer =
             TokenSigner::open(&m, Some("kyso-demo"), None, &Pin::new(PIN), false, false).map_err(|e| e.to_string())?;

@@ -391,68 +391,28 @@ fn sign_then_verify_from_the_command_line() {
 
 #[test]
 fn token_list_and_sign_on_softhsm() {
-    let module = [
-        "/usr/lib/softhsm/libsofthsm2.so",
-        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-    ]
-    .into_iter()
-    .find(|p| Path::new(p).is_file())
-    .expect("SoftHSM2 is required (the README's test command installs it)");
+    let module_path =
+        kyso_testpki::softhsm::module().expect("SoftHSM2 is required (the README's test command installs it)");
+    let module = module_path.to_str().unwrap();
     let pki = kyso_testpki::VietnamTestPki::build();
     let dir = std::env::temp_dir().join(format!("kyso-cli-token-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("tokens")).unwrap();
-    let conf = dir.join("softhsm2.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "directories.tokendir = {}\nobjectstore.backend = file\n",
-            dir.join("tokens").display()
-        ),
-    )
-    .unwrap();
+    let soft = kyso_testpki::softhsm::SoftHsm::create(&dir, &module_path).unwrap();
+    let conf = soft.conf.clone();
     let put = |n: &str, b: &[u8]| {
         let p = dir.join(n);
         std::fs::write(&p, b).unwrap();
         p.to_str().unwrap().to_string()
     };
-    let run = |c: &mut Command| {
-        let out = c
-            .env("SOFTHSM2_CONF", &conf)
-            .output()
-            .expect("softhsm2-util and pkcs11-tool are required");
-        assert!(out.status.success(), "{c:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
-    run(Command::new("softhsm2-util").args([
-        "--init-token",
-        "--free",
-        "--label",
+    soft.init_token("cli", "246810", "13579111").unwrap();
+    soft.add_key_pair(
         "cli",
-        "--pin",
         "246810",
-        "--so-pin",
-        "13579111",
-    ]));
-    let key = put("k.p8", pki.company.key.pkcs8());
-    let cert = put("c.der", &pki.company.cert);
-    for (t, f) in [("privkey", &key), ("cert", &cert)] {
-        run(Command::new("pkcs11-tool").args([
-            "--module",
-            module,
-            "--token-label",
-            "cli",
-            "--login",
-            "--pin",
-            "246810",
-            "--type",
-            t,
-            "--id",
-            "a1",
-            "--label",
-            "company",
-            "--write-object",
-            f,
-        ]));
-    }
+        "a1",
+        Some("company"),
+        pki.company.key.pkcs8(),
+        &pki.company.cert,
+    )
+    .unwrap();
     let kyso_env = |args: &[&str], pin: Option<&str>| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_kyso"));
         c.args(args).env("SOFTHSM2_CONF", &conf);

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use kyso::cms::{self, Content, SignOptions, SoftwareSigner};
 use kyso::{crypto, Certificate, Time};
+use kyso_testpki::softhsm::SoftHsm;
 use kyso_testpki::{pem, Entity, VietnamTestPki};
 
 const DOC: &[u8] = "Hóa đơn điện tử số 0000456 — ký qua C API".as_bytes();
@@ -56,13 +57,12 @@ fn signature(who: &Entity, chain: &Entity, detached: bool) -> Vec<u8> {
 }
 
 fn softhsm_module() -> &'static str {
-    [
-        "/usr/lib/softhsm/libsofthsm2.so",
-        "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-    ]
-    .into_iter()
-    .find(|p| Path::new(p).is_file())
-    .expect("SoftHSM2 is required (the README's test command installs it)")
+    static M: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        kyso_testpki::softhsm::module().expect("SoftHSM2 is required (the README's test command installs it)")
+    })
+    .to_str()
+    .expect("a UTF-8 path")
 }
 
 /// Fixtures for the C and Python suites; returns (fixture dir, SOFTHSM2_CONF).
@@ -97,37 +97,18 @@ fn fixtures() -> (PathBuf, PathBuf) {
         .arg("-out")
         .arg(dir.join("company.p12")));
     // The SoftHSM2 token "c-api" with the company key, CKA_ID a1.
-    let conf = dir.join("softhsm2.conf");
-    put(
-        "softhsm2.conf",
-        format!("directories.tokendir = {}\n", dir.join("tokens").display()).as_bytes(),
-    );
-    run(Command::new("softhsm2-util").env("SOFTHSM2_CONF", &conf).args([
-        "--init-token",
-        "--free",
-        "--label",
+    let soft = SoftHsm::create(&dir, Path::new(softhsm_module())).unwrap();
+    soft.init_token("c-api", "246810", "13579111").unwrap();
+    soft.add_key_pair(
         "c-api",
-        "--pin",
         "246810",
-        "--so-pin",
-        "13579111",
-    ]));
-    put("company.p8", pki.company.key.pkcs8());
-    for (kind, file) in [("privkey", "company.p8"), ("cert", "company.der")] {
-        run(Command::new("pkcs11-tool")
-            .env("SOFTHSM2_CONF", &conf)
-            .args([
-                "--module",
-                softhsm_module(),
-                "--token-label",
-                "c-api",
-                "--login",
-                "--pin",
-                "246810",
-            ])
-            .args(["--type", kind, "--id", "a1", "--write-object"])
-            .arg(dir.join(file)));
-    }
+        "a1",
+        None,
+        pki.company.key.pkcs8(),
+        &pki.company.cert,
+    )
+    .unwrap();
+    let conf = soft.conf;
     (dir, conf)
 }
 

@@ -6,6 +6,7 @@
 //! This crate does not depend on kyso: what it writes is read back by kyso's own parsers.
 
 pub mod der;
+pub mod softhsm;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, RsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING, RSA_PKCS1_SHA256};
