@@ -801,10 +801,17 @@ fn verify_batch_of_a_folder_and_of_a_list() {
     assert_eq!(verdict("inv00.txt.p7s"), "TOTAL_PASSED");
     assert_eq!(verdict("renamed.sig"), "TOTAL_PASSED");
     assert_eq!(verdict("missing.p7s"), "INDETERMINATE");
-    // Only valid files: exit 0.
+    // Only valid files: exit 0; --evidence keeps one folder per file.
     std::fs::write(&list, "inv00.txt.p7s\ninv01.txt.p7s\n").unwrap();
-    let (code, _, err) = batch(&list, &[]);
+    let ev = dir.join("evidence");
+    let (code, _, err) = batch(&list, &["--evidence", ev.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
+    for sub in ["00001-inv00.txt.p7s", "00002-inv01.txt.p7s"] {
+        let kept: Value =
+            serde_json::from_str(&std::fs::read_to_string(ev.join(sub).join("report.json")).unwrap()).unwrap();
+        assert_eq!(kept["indication"], "TOTAL_PASSED");
+        assert!(ev.join(sub).join("report.vi.txt").is_file());
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 
