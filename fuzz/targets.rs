@@ -137,5 +137,10 @@ pub fn cms_verify(data: &[u8]) {
     let o = VerifyOptions::new(when());
     if let Ok(r) = cms::verify(data, None, vietnam(), &[], &o, crypto::default_provider()) {
         assert_ne!(r.verdict, Verdict::Valid, "a fuzzed signature verified");
+        // The report of whatever came out: never TOTAL_PASSED, and it renders in both languages.
+        let report = kyso::report::ValidationReport::from_cms(&r, &o);
+        assert_ne!(report.indication, kyso::report::Indication::TotalPassed);
+        let _ = kyso::report::render(&report, kyso::report::Lang::Vi);
+        let _ = kyso::report::render(&report, kyso::report::Lang::En);
     }
 }
