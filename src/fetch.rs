@@ -131,6 +131,13 @@ pub struct Fetcher {
     crl_cache: Mutex<HashMap<String, Cached>>,
 }
 
+/// The process's fetcher with the default limits, shared by [`complete_and_gather`] and
+/// [`complete_and_gather_signers`] so their CRL cache serves every call.
+pub fn shared() -> &'static Fetcher {
+    static SHARED: std::sync::OnceLock<Fetcher> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| Fetcher::new(FetchLimits::default()))
+}
+
 impl std::fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Fetcher").field("limits", &self.limits).finish()
@@ -413,7 +420,9 @@ impl crate::cms::TimestampAuthority for HttpTsa {
 
 /// Complete `pool` from caIssuers URLs (at most three rounds) until `leaf` has a path to an
 /// anchor of `store`, then fetch the path's CRLs and OCSP responses into `evidence`. Returns
-/// what was tried, per URL. Uses the default crypto provider and fetch limits.
+/// what was tried, per URL. Uses the default crypto provider and fetch limits, through one
+/// fetcher per process ([`shared`]): a CRL is downloaded once until its nextUpdate, however
+/// many signatures a batch verifies.
 pub fn complete_and_gather(
     leaf: &Certificate,
     pool: &mut Vec<Certificate>,
@@ -421,7 +430,7 @@ pub fn complete_and_gather(
     o: &crate::path::PathOptions,
     evidence: &mut RevocationEvidence,
 ) -> Vec<FetchNote> {
-    let fetcher = Fetcher::new(FetchLimits::default());
+    let fetcher = shared();
     let provider = crate::crypto::default_provider();
     let mut notes = Vec::new();
     let mut probe = o.clone();
