@@ -142,6 +142,19 @@ impl Time {
     }
 }
 
+impl Time {
+    /// The time as Vietnamese readers expect it: Vietnam time (UTC+7),
+    /// `10:22:57 ngày 30/08/2029 (giờ Việt Nam, UTC+7)`.
+    pub fn format_vi(self) -> String {
+        let local = Time(self.0.saturating_add(7 * 3600)).rfc3339();
+        // YYYY-MM-DDTHH:MM:SSZ
+        match (local.get(0..4), local.get(5..7), local.get(8..10), local.get(11..19)) {
+            (Some(y), Some(m), Some(d), Some(hms)) => format!("{hms} ngày {d}/{m}/{y} (giờ Việt Nam, UTC+7)"),
+            _ => local,
+        }
+    }
+}
+
 impl std::fmt::Display for Time {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.rfc3339())
@@ -194,6 +207,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_form_is_vietnam_time() {
+        let t = Time::from_ymd_hms(2029, 8, 30, 3, 22, 57).unwrap();
+        assert_eq!(t.format_vi(), "10:22:57 ngày 30/08/2029 (giờ Việt Nam, UTC+7)");
+        // Past midnight in Vietnam: the date moves too.
+        let t = Time::from_ymd_hms(2026, 12, 31, 20, 0, 0).unwrap();
+        assert_eq!(t.format_vi(), "03:00:00 ngày 01/01/2027 (giờ Việt Nam, UTC+7)");
+    }
 
     #[test]
     fn round_trips() {

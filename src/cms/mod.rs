@@ -463,10 +463,14 @@ impl SignerWarning {
                 format!("dấu thời gian của chữ ký không hợp lệ: {error}")
             }
             SignerWarning::SigningTimeLocal { signing_time, .. } => format!(
-                "thời điểm ký {signing_time} muộn hơn thời điểm tham chiếu khoảng 7 giờ: có vẻ giờ Việt Nam (UTC+7) đã được ghi như giờ UTC"
+                "thời điểm ký ghi trong chữ ký ({signing_time}, giờ UTC) muộn hơn thời điểm tham chiếu khoảng 7 giờ: có vẻ giờ Việt Nam (UTC+7) đã được ghi như giờ UTC"
             ),
             SignerWarning::SigningTimeAhead { signing_time, reference } => {
-                format!("thời điểm ký {signing_time} muộn hơn thời điểm tham chiếu {reference}")
+                format!(
+                    "thời điểm ký {} muộn hơn thời điểm tham chiếu {}",
+                    signing_time.format_vi(),
+                    reference.format_vi()
+                )
             }
         }
     }

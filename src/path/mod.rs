@@ -418,7 +418,8 @@ impl PathError {
                 format!("chứng thư #{index}: thuật toán hoặc khóa không được chấp nhận ({reason})")
             }
             PathError::Revoked { index, time, reason } => format!(
-                "chứng thư #{index} đã bị thu hồi từ {time} (lý do: {})",
+                "chứng thư #{index} đã bị thu hồi từ {} (lý do: {})",
+                time.format_vi(),
                 reason.describe_vi()
             ),
             PathError::RevocationUnknown { index, why } => {
@@ -428,10 +429,18 @@ impl PathError {
                 )
             }
             PathError::Expired { index, not_after, at } => {
-                format!("chứng thư #{index} đã hết hiệu lực từ {not_after} (thời điểm kiểm tra {at})")
+                format!(
+                    "chứng thư #{index} đã hết hiệu lực từ {} (thời điểm kiểm tra {})",
+                    not_after.format_vi(),
+                    at.format_vi()
+                )
             }
             PathError::NotYetValid { index, not_before, at } => {
-                format!("chứng thư #{index} chỉ có hiệu lực từ {not_before} (thời điểm kiểm tra {at})")
+                format!(
+                    "chứng thư #{index} chỉ có hiệu lực từ {} (thời điểm kiểm tra {})",
+                    not_before.format_vi(),
+                    at.format_vi()
+                )
             }
             PathError::NotCa { index } => {
                 format!("chứng thư #{index} cấp chứng thư khác nhưng không phải chứng thư CA")

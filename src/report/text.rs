@@ -55,14 +55,7 @@ impl Lang {
 pub fn format_time(t: Time, lang: Lang) -> String {
     match lang {
         Lang::En => t.rfc3339().replace('T', " ").replace('Z', " UTC"),
-        Lang::Vi => {
-            let local = Time(t.0.saturating_add(7 * 3600)).rfc3339();
-            // YYYY-MM-DDTHH:MM:SSZ
-            match (local.get(0..4), local.get(5..7), local.get(8..10), local.get(11..19)) {
-                (Some(y), Some(m), Some(d), Some(hms)) => format!("{hms} ngày {d}/{m}/{y} (giờ Việt Nam, UTC+7)"),
-                _ => local,
-            }
-        }
+        Lang::Vi => t.format_vi(),
     }
 }
 
