@@ -77,8 +77,10 @@ pub enum TspError {
     ImprintMismatch,
     /// The nonce differs from the request's.
     NonceMismatch,
-    /// The token's signature, its TSA certificate or its chain failed.
+    /// The token is not signed by exactly one signer.
     Token(String),
+    /// The token's signer failed: its signature, its TSA certificate or the TSA's chain.
+    Signer(crate::cms::SignerError),
 }
 
 impl std::fmt::Display for TspError {
@@ -93,6 +95,7 @@ impl std::fmt::Display for TspError {
             TspError::ImprintMismatch => write!(f, "the time-stamp covers other data"),
             TspError::NonceMismatch => write!(f, "the time-stamp's nonce differs from the request's"),
             TspError::Token(e) => write!(f, "time-stamp token: {e}"),
+            TspError::Signer(e) => write!(f, "time-stamp token: {e}"),
         }
     }
 }
@@ -231,9 +234,9 @@ impl TspWarning {
     }
 }
 
-/// Verify a token over `data_digest` (computed with the token's own hash by the caller via
-/// [`TstInfo::hash`], or use [`verify_token_over`]): the CMS signature, the TSA certificate
-/// (extKeyUsage timeStamping), its chain at genTime, the imprint and the nonce.
+/// Verify a token over `imprint` (the digest of the time-stamped data, made with the token's
+/// own hash, [`TstInfo::hash`]; or use [`verify_token_over`]): the CMS signature, the TSA
+/// certificate (extKeyUsage timeStamping), its chain at genTime, the imprint and the nonce.
 pub fn verify_token(
     token: &[u8],
     imprint: &[u8],
@@ -244,6 +247,43 @@ pub fn verify_token(
     provider: &dyn CryptoProvider,
 ) -> Result<Timestamp, TspError> {
     let sd = SignedData::from_bytes(token)?;
+    verify_signed_token(sd, |_| imprint.to_vec(), nonce, store, pool, path, provider)
+}
+
+/// Verify a token over `data`, hashing it with the token's own imprint algorithm.
+pub fn verify_token_over(
+    token: &[u8],
+    data: &[u8],
+    nonce: Option<&[u8]>,
+    store: &TrustStore,
+    pool: &[Certificate],
+    path: &PathOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<Timestamp, TspError> {
+    let sd = SignedData::from_bytes(token)?;
+    verify_signed_token(
+        sd,
+        |info| provider.digest(info.hash, data),
+        nonce,
+        store,
+        pool,
+        path,
+        provider,
+    )
+}
+
+/// Verify a token already parsed, so a signature's time-stamp is decoded once.
+/// `expected_imprint` gives the digest the TSTInfo must carry, from the TSTInfo (its hash
+/// algorithm).
+pub fn verify_signed_token(
+    sd: SignedData,
+    expected_imprint: impl FnOnce(&TstInfo) -> Vec<u8>,
+    nonce: Option<&[u8]>,
+    store: &TrustStore,
+    pool: &[Certificate],
+    path: &PathOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<Timestamp, TspError> {
     if sd.content_type != oid::CT_TST_INFO {
         return Err(TspError::Malformed("the token's content is not a TSTInfo".into()));
     }
@@ -252,7 +292,7 @@ pub fn verify_token(
         .as_deref()
         .ok_or(TspError::Malformed("the token has no TSTInfo".into()))?;
     let info = TstInfo::parse(content)?;
-    if info.imprint != imprint {
+    if info.imprint != expected_imprint(&info) {
         return Err(TspError::ImprintMismatch);
     }
     if let Some(n) = nonce {
@@ -271,15 +311,15 @@ pub fn verify_token(
         now: info.gen_time,
         timestamps: false,
     };
-    let r = cms::verify(token, None, store, pool, &options, provider)?;
-    let signer = r.signers.first().ok_or(TspError::Token("no signer".into()))?;
-    if r.signers.len() != 1 || r.verdict != Verdict::Valid {
-        let why = signer
-            .error
-            .as_ref()
-            .map(|e| format!("{e:?}"))
-            .unwrap_or_else(|| "not valid".into());
-        return Err(TspError::Token(why));
+    let r = cms::verify_signed_data(sd, None, store, pool, &options, provider)?;
+    let [signer] = r.signers.as_slice() else {
+        return Err(TspError::Token(format!("{} signers, not one", r.signers.len())));
+    };
+    if let Some(e) = &signer.error {
+        return Err(TspError::Signer(e.clone()));
+    }
+    if r.verdict != Verdict::Valid {
+        return Err(TspError::Token("not valid".into()));
     }
     let tsa = signer
         .certificate
@@ -310,25 +350,4 @@ pub fn check_received(token: &[u8], imprint: &[u8], nonce: &[u8]) -> Result<Time
         return Err(TspError::NonceMismatch);
     }
     Ok(info.gen_time)
-}
-
-/// The imprint hash algorithm of a TSTInfo (DER).
-pub fn imprint_hash(tst_info: &[u8]) -> Option<HashAlgorithm> {
-    TstInfo::parse(tst_info).ok().map(|i| i.hash)
-}
-
-/// Verify a token over `data`, hashing it with the token's own imprint algorithm.
-pub fn verify_token_over(
-    token: &[u8],
-    data: &[u8],
-    nonce: Option<&[u8]>,
-    store: &TrustStore,
-    pool: &[Certificate],
-    path: &PathOptions,
-    provider: &dyn CryptoProvider,
-) -> Result<Timestamp, TspError> {
-    let sd = SignedData::from_bytes(token)?;
-    let info = TstInfo::parse(sd.content.as_deref().unwrap_or(&[]))?;
-    let digest = provider.digest(info.hash, data);
-    verify_token(token, &digest, nonce, store, pool, path, provider)
 }

@@ -408,7 +408,12 @@ fn b_lt_carries_the_revocation_values_it_needs() {
     );
     // B-LT without values is refused at signing; a B-T signature stays B-T.
     o.revocation_values = RevocationEvidence::default();
-    assert!(cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).is_err());
+    assert_eq!(
+        cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()),
+        Err(kyso::cms::SignError::Signer(
+            "B-LT needs the revocation values of the chain".into()
+        ))
+    );
     o.level = Level::BT;
     let bt = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
     let r = cms::verify(&bt, None, &store, &[], &v, crypto::default_provider()).unwrap();

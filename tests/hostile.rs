@@ -56,7 +56,10 @@ fn indefinite_nesting_past_the_limit_is_too_deep_in_every_parser() {
             cms::verify(&input, None, &store, &[], &o, crypto::default_provider()).unwrap_err(),
             CmsError::Malformed(DEEP)
         );
-        assert!(kyso::tsp::token_from_response(&input).is_err());
+        assert_eq!(
+            kyso::tsp::token_from_response(&input).unwrap_err(),
+            kyso::tsp::TspError::Malformed(DEEP.to_string())
+        );
     }
     // 65 levels are within the limit: the loader now fails on the structure instead.
     assert!(matches!(kyso::load_certificates(&indefinite(65)), Err(e) if e != DEEP));

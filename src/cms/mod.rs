@@ -402,6 +402,21 @@ pub enum SignerError {
     },
 }
 
+impl std::fmt::Display for SignerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignerError::CertificateNotFound => f.write_str("the signer's certificate was not found"),
+            SignerError::DigestMismatch => f.write_str("the content does not match the signed digest"),
+            SignerError::BadAttributes { what } => write!(f, "signed attributes: {what}"),
+            SignerError::SigningCertificateMismatch => {
+                f.write_str("signingCertificate names another certificate than the signer's")
+            }
+            SignerError::Signature { reason } => write!(f, "signature: {reason}"),
+            SignerError::Chain { reason } => write!(f, "certificate path: {reason}"),
+        }
+    }
+}
+
 /// Something a person should see about a signer that does not change its verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -784,13 +799,8 @@ fn verify_one(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8],
         .map(|a| {
             let token = a.values.first().map(Vec::as_slice).unwrap_or(&[]);
             let sd = SignedData::from_bytes(token).map_err(crate::tsp::TspError::from)?;
-            let hash = sd
-                .content
-                .as_deref()
-                .and_then(crate::tsp::imprint_hash)
-                .unwrap_or(HashAlgorithm::Sha256);
-            let imprint = provider.digest(hash, &si.signature);
-            crate::tsp::verify_token(token, &imprint, None, store, pool, &options.path, provider)
+            let imprint = |info: &crate::tsp::TstInfo| provider.digest(info.hash, &si.signature);
+            crate::tsp::verify_signed_token(sd, imprint, None, store, pool, &options.path, provider)
         });
     let gen_time = match &timestamp {
         Some(Ok(t)) => Some(t.info.gen_time),
