@@ -348,3 +348,37 @@ fn language_from_the_locale() {
     assert_eq!(Lang::from_locale(""), Lang::En);
     assert_eq!(Lang::parse("fr"), None);
 }
+
+#[test]
+fn a_tolerated_quirk_is_a_warning_check_worded_in_both_languages() {
+    // FPT's TSA certificate: critical authorityInfoAccess and keyCertSign on a non-CA (quirks 4
+    // and 5), accepted under the Vietnam tolerances.
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("test-vectors/vn-trust/neac-subca/FPT-Certification-Authority-Timestamping__20230607.pem"),
+    )
+    .unwrap();
+    let leaf = kyso::load_certificates(&bytes).unwrap().remove(0);
+    let at = Time::from_ymd_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let mut o = PathOptions::vietnam(at);
+    o.leaf_key_usage = kyso::path::LeafKeyUsage::Any;
+    let r = kyso::path::verify_chain(&leaf, &[], &TrustStore::vietnam(), &o, crypto::default_provider());
+    let report = ValidationReport::from_chain(&leaf, &r, &o, at);
+    assert_eq!(report.indication, Indication::TotalPassed);
+    let tolerated: Vec<_> = report.signatures[0]
+        .checks
+        .iter()
+        .filter(|c| c.result == kyso::report::CheckResult::Warning)
+        .collect();
+    assert_eq!(tolerated.len(), 2, "{tolerated:?}");
+    let vi: Vec<&str> = tolerated
+        .iter()
+        .map(|c| c.detail.as_ref().unwrap().vi.as_str())
+        .collect();
+    assert!(
+        vi.iter()
+            .any(|d| d.contains("authorityInfoAccess được đánh dấu critical")),
+        "{vi:?}"
+    );
+    assert!(vi.iter().any(|d| d.contains("không phải chứng thư CA")), "{vi:?}");
+}

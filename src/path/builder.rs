@@ -309,6 +309,8 @@ fn dfs(s: &mut Search<'_>, path: &mut Vec<Certificate>, pool: &[Certificate], st
                     check: CheckKind::Signature,
                     outcome: CheckOutcome::Failed,
                     detail: None,
+                    quirk: None,
+                    status: None,
                 };
                 s.record(crypto_error(index, e), &p, None, vec![check]);
             }

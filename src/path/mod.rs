@@ -115,6 +115,12 @@ pub struct Check {
     /// A note (the tolerated quirk, why it was not checked).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a tolerated deviation, the quirk tolerated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quirk: Option<crate::vn::Quirk>,
+    /// For a revocation check, the status found (in the JSON as the chain's `revocation`).
+    #[serde(skip)]
+    pub status: Option<crate::revocation::CertStatus>,
 }
 
 /// What a [`Check`] is about (RFC 5280 §6.1.3–§6.1.5).

@@ -45,6 +45,8 @@ impl Log {
             check,
             outcome,
             detail,
+            quirk: None,
+            status: None,
         });
     }
 
@@ -58,7 +60,14 @@ impl Log {
     }
 
     fn tolerate(&mut self, index: usize, check: CheckKind, quirk: Quirk) {
-        self.push(index, check, CheckOutcome::Tolerated, Some(quirk.describe_en()));
+        self.checks.push(Check {
+            index,
+            check,
+            outcome: CheckOutcome::Tolerated,
+            detail: Some(quirk.describe_en()),
+            quirk: Some(quirk.clone()),
+            status: None,
+        });
         self.tolerated.push((index, quirk));
     }
 }
@@ -278,6 +287,10 @@ fn revocation(
             Ok(())
         }
     };
+    // The revocation check just logged carries the status that decided it.
+    if let Some(c) = log.checks.iter_mut().rev().find(|c| c.check == CheckKind::Revocation) {
+        c.status = Some(status.clone());
+    }
     log.revocation.push(status);
     r
 }

@@ -839,14 +839,12 @@ fn describe_chain(s: &mut SignatureReport, r: &ChainResult, mode: RevocationMode
             ),
             CheckOutcome::Tolerated => (
                 CheckResult::Warning,
-                r.tolerated
-                    .iter()
-                    .find(|(i, q)| *i == c.index && c.detail.as_deref() == Some(q.describe_en().as_str()))
-                    .map(|(_, q)| Message::new(q.describe_en(), q.describe_vi())),
+                c.quirk.as_ref().map(|q| Message::new(q.describe_en(), q.describe_vi())),
             ),
             CheckOutcome::NotChecked => (CheckResult::NotChecked, None),
         };
-        let detail = detail.or_else(|| c.detail.as_ref().map(|d| Message::new(d.clone(), check_detail_vi(d))));
+        // A revocation check is described from the status that decided it, not its note.
+        let detail = detail.or_else(|| c.status.as_ref().and_then(revocation_detail));
         // §6.1.3 and §6.1.4 each log a policy step; a reader needs one line per outcome.
         if detail.is_none()
             && s.checks
@@ -897,19 +895,23 @@ fn describe_chain(s: &mut SignatureReport, r: &ChainResult, mode: RevocationMode
     }
 }
 
-/// The Vietnamese of the details the path checks carry.
-fn check_detail_vi(en: &str) -> String {
-    if let Some(why) = en.strip_prefix("soft-fail: ") {
-        format!("chế độ mềm: {}", crate::revocation::unknown_reason_vi(why))
-    } else if en == "revocation checking is off" {
-        "không kiểm tra thu hồi".into()
-    } else if let Some(rest) = en.strip_prefix("good per the ") {
-        match rest.split_once(" of ") {
-            Some((kind, issuer)) => format!("chưa bị thu hồi theo {kind} của {issuer}"),
-            None => en.to_string(),
-        }
-    } else {
-        crate::revocation::unknown_reason_vi(en)
+/// What a revocation status says, in both languages.
+fn revocation_detail(status: &CertStatus) -> Option<Message> {
+    match status {
+        CertStatus::Good { source } => Some(Message::new(
+            format!("good per the {} of {}", source.kind.to_uppercase(), source.issuer),
+            format!(
+                "chưa bị thu hồi theo {} của {}",
+                source.kind.to_uppercase(),
+                source.issuer
+            ),
+        )),
+        CertStatus::Unknown { why } => Some(Message::new(
+            format!("soft-fail: {why}"),
+            format!("chế độ mềm: {}", crate::revocation::unknown_reason_vi(why)),
+        )),
+        CertStatus::NotChecked => Some(Message::new("revocation checking is off", "không kiểm tra thu hồi")),
+        CertStatus::Revoked { .. } => None,
     }
 }
 
