@@ -162,6 +162,40 @@ unsafe fn bytes<'a>(p: *const u8, len: usize, optional: bool) -> Result<Option<&
     Ok(Some(unsafe { std::slice::from_raw_parts(p, len) }))
 }
 
+/// A verify call's store, required input and optional input.
+type VerifyInputs<'a> = (&'a kyso_trust_store, &'a [u8], Option<&'a [u8]>);
+
+/// The common start of the verify calls: the store, `out` non-NULL, a required input and an
+/// optional one (NULL with length 0 for none).
+///
+/// # Safety
+/// `ts` NULL or a live store; each buffer NULL or valid for its length.
+unsafe fn verify_inputs<'a>(
+    ts: *const kyso_trust_store,
+    out: *mut *mut kyso_report,
+    required: (*const u8, usize),
+    optional: (*const u8, usize),
+) -> Result<VerifyInputs<'a>, u32> {
+    // SAFETY: the caller gives a live store or NULL.
+    let Some(ts) = (unsafe { ts.as_ref() }) else {
+        return Err(fail(KYSO_ERR_NULL_POINTER, "trust store is NULL"));
+    };
+    if out.is_null() {
+        return Err(fail(KYSO_ERR_NULL_POINTER, "out is NULL"));
+    }
+    // SAFETY: the caller promises each buffer valid for its length, or NULL.
+    let (first, second) = unsafe {
+        (
+            bytes(required.0, required.1, false)?,
+            bytes(optional.0, optional.1, true)?,
+        )
+    };
+    match first {
+        Some(f) => Ok((ts, f, second)),
+        None => Err(fail(KYSO_ERR_NULL_POINTER, "a required buffer is NULL")),
+    }
+}
+
 /// A borrowed C string; `None` for NULL.
 ///
 /// # Safety
@@ -482,18 +516,10 @@ pub unsafe extern "C" fn kyso_verify_chain_ex(
     out: *mut *mut kyso_report,
 ) -> u32 {
     guard(|| {
-        // SAFETY: the caller gives a live store or NULL.
-        let Some(ts) = (unsafe { ts.as_ref() }) else {
-            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
-        };
-        if out.is_null() {
-            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
-        }
         // SAFETY: per the contract.
-        let (leaf, pool) = match unsafe { (bytes(leaf, leaf_len, false), bytes(pool, pool_len, true)) } {
-            (Ok(Some(l)), Ok(p)) => (l, p),
-            (Err(c), _) | (_, Err(c)) => return c,
-            (Ok(None), _) => return fail(KYSO_ERR_NULL_POINTER, "leaf is NULL"),
+        let (ts, leaf, pool) = match unsafe { verify_inputs(ts, out, (leaf, leaf_len), (pool, pool_len)) } {
+            Ok(v) => v,
+            Err(c) => return c,
         };
         let mut certs = match load_certificates(leaf) {
             Ok(c) if !c.is_empty() => c,
@@ -589,18 +615,10 @@ pub unsafe extern "C" fn kyso_verify_cms_ex(
     out: *mut *mut kyso_report,
 ) -> u32 {
     guard(|| {
-        // SAFETY: the caller gives a live store or NULL.
-        let Some(ts) = (unsafe { ts.as_ref() }) else {
-            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
-        };
-        if out.is_null() {
-            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
-        }
         // SAFETY: per the contract.
-        let (sig, content) = match unsafe { (bytes(sig, sig_len, false), bytes(content, content_len, true)) } {
-            (Ok(Some(s)), Ok(c)) => (s, c),
-            (Err(c), _) | (_, Err(c)) => return c,
-            (Ok(None), _) => return fail(KYSO_ERR_NULL_POINTER, "sig is NULL"),
+        let (ts, sig, content) = match unsafe { verify_inputs(ts, out, (sig, sig_len), (content, content_len)) } {
+            Ok(v) => v,
+            Err(c) => return c,
         };
         let now = Time::now();
         let mut o = VerifyOptions::new(now);
