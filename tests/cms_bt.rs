@@ -191,31 +191,7 @@ fn b_t_with_a_real_tsa() {
     assert_eq!(r.verdict, Verdict::Valid, "the signature itself is intact");
 
     // OpenSSL still verifies the CMS with the time-stamp attribute in it.
-    let d = std::env::temp_dir().join(format!("kyso-bt-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    std::fs::write(d.join("sig.p7s"), &sig).unwrap();
-    std::fs::write(d.join("root.pem"), kyso_testpki::pem("CERTIFICATE", &pki.pub_root.cert)).unwrap();
-    let out = Command::new("openssl")
-        .args([
-            "cms",
-            "-verify",
-            "-binary",
-            "-cades",
-            "-inform",
-            "DER",
-            "-purpose",
-            "any",
-            "-out",
-            "/dev/null",
-            "-in",
-        ])
-        .arg(d.join("sig.p7s"))
-        .arg("-CAfile")
-        .arg(d.join("root.pem"))
-        .output()
-        .unwrap();
-    std::fs::remove_dir_all(&d).ok();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    kyso_testpki::openssl_cms_verify("bt", &sig, None, &pki.pub_root.cert, &[]).unwrap();
 }
 
 /// An RFC 3161 TSA over HTTP on 127.0.0.1: each POST is answered by `openssl ts -reply`.
@@ -376,36 +352,9 @@ fn b_lt_carries_the_revocation_values_it_needs() {
         }
     }
     // OpenSSL reads the CRLs the CMS carries and accepts it.
-    let d = std::env::temp_dir().join(format!("kyso-blt-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    std::fs::write(d.join("sig.p7s"), &sig).unwrap();
-    std::fs::write(d.join("root.pem"), kyso_testpki::pem("CERTIFICATE", &pki.pub_root.cert)).unwrap();
-    let out = Command::new("openssl")
-        .args([
-            "cms",
-            "-verify",
-            "-binary",
-            "-cades",
-            "-crl_check_all",
-            "-inform",
-            "DER",
-            "-purpose",
-            "any",
-            "-out",
-            "/dev/null",
-            "-in",
-        ])
-        .arg(d.join("sig.p7s"))
-        .arg("-CAfile")
-        .arg(d.join("root.pem"))
-        .output()
-        .unwrap();
-    std::fs::remove_dir_all(&d).ok();
-    assert!(
-        out.status.success(),
-        "openssl with -crl_check_all on the carried CRLs: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if let Err(e) = kyso_testpki::openssl_cms_verify("blt", &sig, None, &pki.pub_root.cert, &["-crl_check_all"]) {
+        panic!("openssl with -crl_check_all on the carried CRLs: {e}");
+    }
     // B-LT without values is refused at signing; a B-T signature stays B-T.
     o.revocation_values = RevocationEvidence::default();
     assert_eq!(

@@ -19,7 +19,6 @@ const PIN: &str = "123456";
 
 struct Hsm {
     module: PathBuf,
-    dir: PathBuf,
     soft: SoftHsm,
     pki: VietnamTestPki,
     rsa3072: Certificate,
@@ -123,7 +122,6 @@ fn hsm() -> &'static Hsm {
         }
         Hsm {
             module,
-            dir,
             soft,
             rsa3072: Certificate::from_der(&c3072).unwrap(),
             ec: Certificate::from_der(&cec).unwrap(),
@@ -227,36 +225,10 @@ fn cades_signed_on_the_token_for_each_key_type() {
     assert_eq!(ec.certificate(), &h.ec);
     sign_and_check(h, &ec);
     // OpenSSL agrees about the RSA signature made on the token.
-    let f = h.dir.join("token.p7s");
-    std::fs::write(&f, &sig).unwrap();
-    std::fs::write(h.dir.join("content"), b"signed on a token").unwrap();
-    std::fs::write(
-        h.dir.join("root.pem"),
-        kyso_testpki::pem("CERTIFICATE", &h.pki.pub_root.cert),
-    )
-    .unwrap();
-    let out = Command::new("openssl")
-        .args([
-            "cms",
-            "-verify",
-            "-binary",
-            "-cades",
-            "-inform",
-            "DER",
-            "-purpose",
-            "any",
-            "-out",
-            "/dev/null",
-            "-in",
-        ])
-        .arg(&f)
-        .arg("-content")
-        .arg(h.dir.join("content"))
-        .arg("-CAfile")
-        .arg(h.dir.join("root.pem"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    kyso_testpki::openssl_cms_verify("token", &sig, Some(b"signed on a token"), &h.pki.pub_root.cert, &[]).unwrap();
+    // And refuses it over other content (so the helper's "yes" means something).
+    let refused = kyso_testpki::openssl_cms_verify("token-other", &sig, Some(b"other"), &h.pki.pub_root.cert, &[]);
+    assert!(refused.unwrap_err().contains("content verify error"));
 }
 
 #[test]

@@ -600,6 +600,46 @@ pub fn crl_dp_with_issuer(uri: &str, crl_issuer: Option<&[u8]>) -> Vec<u8> {
     der::seq(&[der::seq(&dp)])
 }
 
+/// Ask `openssl cms -verify -binary -cades` whether it accepts a DER CMS signature (with its
+/// detached `content`, if any) under `root` (DER), plus `extra` options such as
+/// `-crl_check_all`. The files are written to a fresh folder named after `tag`, removed after.
+/// `Err` carries OpenSSL's message.
+pub fn openssl_cms_verify(
+    tag: &str,
+    sig: &[u8],
+    content: Option<&[u8]>,
+    root: &[u8],
+    extra: &[&str],
+) -> Result<(), String> {
+    let d = std::env::temp_dir().join(format!("kyso-openssl-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).map_err(|e| e.to_string())?;
+    let write = |name: &str, bytes: &[u8]| std::fs::write(d.join(name), bytes).map_err(|e| e.to_string());
+    write("sig.p7s", sig)?;
+    write("root.pem", pem("CERTIFICATE", root).as_bytes())?;
+    let mut c = std::process::Command::new("openssl");
+    c.args([
+        "cms", "-verify", "-binary", "-cades", "-inform", "DER", "-purpose", "any", "-out",
+    ])
+    .arg(if cfg!(windows) { "NUL" } else { "/dev/null" })
+    .args(extra)
+    .arg("-in")
+    .arg(d.join("sig.p7s"))
+    .arg("-CAfile")
+    .arg(d.join("root.pem"));
+    if let Some(data) = content {
+        write("content", data)?;
+        c.arg("-content").arg(d.join("content"));
+    }
+    let out = c.output().map_err(|e| format!("the openssl program is required: {e}"));
+    std::fs::remove_dir_all(&d).ok();
+    let out = out?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
 /// PEM text of a DER object (`CERTIFICATE`, `PRIVATE KEY`…), for handing files to OpenSSL.
 pub fn pem(label: &str, der: &[u8]) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
