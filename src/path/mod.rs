@@ -247,7 +247,7 @@ pub enum PathError {
         /// Certificate index.
         index: usize,
         /// Why.
-        why: String,
+        why: crate::revocation::UnknownReason,
     },
     /// The certificate expired before the validation time.
     Expired {
@@ -431,7 +431,7 @@ impl PathError {
             PathError::RevocationUnknown { index, why } => {
                 format!(
                     "chứng thư #{index}: không xác định được tình trạng thu hồi ({})",
-                    crate::revocation::unknown_reason_vi(why)
+                    why.describe_vi()
                 )
             }
             PathError::Expired { index, not_after, at } => {

@@ -262,7 +262,7 @@ fn revocation(
             })
         }
         CertStatus::Unknown { why } if s.options.revocation.mode == RevocationMode::Hard => {
-            log.push(idx, CheckKind::Revocation, CheckOutcome::Failed, Some(why.clone()));
+            log.push(idx, CheckKind::Revocation, CheckOutcome::Failed, Some(why.to_string()));
             Err(PathError::RevocationUnknown {
                 index: idx,
                 why: why.clone(),

@@ -885,7 +885,7 @@ fn describe_chain(s: &mut SignatureReport, r: &ChainResult, mode: RevocationMode
                             ),
                             format!(
                                 "không xác định được tình trạng thu hồi của chứng thư #{index} ({}); vẫn chấp nhận vì đang kiểm tra thu hồi ở chế độ mềm",
-                                crate::revocation::unknown_reason_vi(why)
+                                why.describe_vi()
                             ),
                         );
                     }
@@ -908,7 +908,7 @@ fn revocation_detail(status: &CertStatus) -> Option<Message> {
         )),
         CertStatus::Unknown { why } => Some(Message::new(
             format!("soft-fail: {why}"),
-            format!("chế độ mềm: {}", crate::revocation::unknown_reason_vi(why)),
+            format!("chế độ mềm: {}", why.describe_vi()),
         )),
         CertStatus::NotChecked => Some(Message::new("revocation checking is off", "không kiểm tra thu hồi")),
         CertStatus::Revoked { .. } => None,

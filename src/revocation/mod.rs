@@ -102,11 +102,116 @@ pub enum CertStatus {
     },
     /// No usable evidence covers the certificate (for every reason).
     Unknown {
-        /// Why, in English.
-        why: String,
+        /// Why (a sentence in English in the JSON).
+        why: UnknownReason,
     },
     /// Revocation checking is off.
     NotChecked,
+}
+
+/// Why no evidence decides a certificate's status: the last candidate refused, or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownReason {
+    /// No CRL or OCSP response given covers the certificate.
+    NoEvidence,
+    /// The CRLs given do not cover every revocation reason.
+    ReasonsNotCovered,
+    /// A CRL has a critical extension kyso does not process.
+    CrlUnknownCritical {
+        /// The CRL's issuer.
+        issuer: String,
+    },
+    /// No certificate valid to the same anchor signed the CRL.
+    CrlNoValidSigner {
+        /// The CRL's issuer.
+        issuer: String,
+    },
+    /// The CRL's nextUpdate has passed and no fresh delta CRL makes up for it.
+    CrlExpired {
+        /// The CRL's issuer.
+        issuer: String,
+        /// nextUpdate.
+        next_update: Option<Time>,
+    },
+    /// The OCSP response is too old for the time judged.
+    OcspStale {
+        /// Its thisUpdate.
+        this_update: Time,
+    },
+    /// The OCSP response is signed by neither the issuer nor its delegated responder.
+    OcspBadResponder {
+        /// Why the signer was refused.
+        error: String,
+    },
+    /// The OCSP responder answered "unknown".
+    OcspUnknown {
+        /// The responder.
+        responder: String,
+    },
+}
+
+impl UnknownReason {
+    /// One sentence in English.
+    pub fn describe_en(&self) -> String {
+        match self {
+            UnknownReason::NoEvidence => "no CRL or OCSP response given covers it".into(),
+            UnknownReason::ReasonsNotCovered => "the CRLs given do not cover every revocation reason".into(),
+            UnknownReason::CrlUnknownCritical { issuer } => {
+                format!("CRL of {issuer} has an unknown critical extension")
+            }
+            UnknownReason::CrlNoValidSigner { issuer } => format!("no valid signer for the CRL of {issuer}"),
+            UnknownReason::CrlExpired { issuer, next_update } => format!(
+                "the CRL of {issuer} expired on {}",
+                next_update.map(Time::rfc3339).unwrap_or_default()
+            ),
+            UnknownReason::OcspStale { this_update } => format!("the OCSP response of {this_update} is stale"),
+            UnknownReason::OcspBadResponder { error } => {
+                format!("OCSP response not signed by the issuer or its delegated responder: {error}")
+            }
+            UnknownReason::OcspUnknown { responder } => {
+                format!("the OCSP responder {responder} does not know the certificate")
+            }
+        }
+    }
+
+    /// One sentence in Vietnamese.
+    pub fn describe_vi(&self) -> String {
+        match self {
+            UnknownReason::NoEvidence => "không có CRL hay phản hồi OCSP nào cho chứng thư này".into(),
+            UnknownReason::ReasonsNotCovered => "các CRL được cung cấp không bao quát mọi lý do thu hồi".into(),
+            UnknownReason::CrlUnknownCritical { issuer } => {
+                format!("CRL của {issuer} có trường mở rộng critical không xử lý được")
+            }
+            UnknownReason::CrlNoValidSigner { issuer } => format!("CRL của {issuer} không có chữ ký hợp lệ"),
+            UnknownReason::CrlExpired { issuer, next_update } => format!(
+                "CRL của {issuer} đã hết hạn từ {}",
+                next_update.map(Time::format_vi).unwrap_or_default()
+            ),
+            UnknownReason::OcspStale { this_update } => {
+                format!("phản hồi OCSP lúc {} đã quá cũ", this_update.format_vi())
+            }
+            UnknownReason::OcspBadResponder { error } => {
+                format!("phản hồi OCSP không do bên cấp hoặc máy chủ OCSP được ủy quyền ký: {error}")
+            }
+            UnknownReason::OcspUnknown { responder } => {
+                format!("máy chủ OCSP {responder} không biết chứng thư này")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for UnknownReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe_en())
+    }
+}
+
+/// In the JSON, the English sentence (as before the reason had a type).
+impl Serialize for UnknownReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.describe_en())
+    }
 }
 
 /// Which evidence decided a status.
@@ -132,45 +237,6 @@ pub struct EvidenceSource {
     /// The evidence's DER, so callers can keep it (Circular 15/2025) or embed it (CAdES-LT).
     #[serde(skip)]
     pub der: Arc<Vec<u8>>,
-}
-
-/// The Vietnamese of a [`CertStatus::Unknown`] reason (they are written in English where
-/// they arise; the fixed phrasings are translated, a name or time inside them kept).
-pub(crate) fn unknown_reason_vi(why: &str) -> String {
-    let between = |prefix: &str, suffix: &str| {
-        why.strip_prefix(prefix)
-            .and_then(|rest| {
-                if suffix.is_empty() {
-                    Some(rest)
-                } else {
-                    rest.split_once(suffix).map(|(a, _)| a)
-                }
-            })
-            .map(str::to_string)
-    };
-    if why == "no CRL or OCSP response given covers it" {
-        "không có CRL hay phản hồi OCSP nào cho chứng thư này".into()
-    } else if why == "the CRLs given do not cover every revocation reason" {
-        "các CRL được cung cấp không bao quát mọi lý do thu hồi".into()
-    } else if let Some(x) = between("no valid signer for the CRL of ", "") {
-        format!("CRL của {x} không có chữ ký hợp lệ")
-    } else if let Some(x) = between("CRL of ", " has an unknown critical extension") {
-        format!("CRL của {x} có trường mở rộng critical không xử lý được")
-    } else if let Some((x, t)) = why
-        .strip_prefix("the CRL of ")
-        .and_then(|r| r.rsplit_once(" expired on "))
-    {
-        format!("CRL của {x} đã hết hạn từ {t}")
-    } else if let Some(t) = between("the OCSP response of ", " is stale") {
-        format!("phản hồi OCSP lúc {t} đã quá cũ")
-    } else if let Some(e) = between(
-        "OCSP response not signed by the issuer or its delegated responder: ",
-        "",
-    ) {
-        format!("phản hồi OCSP không do bên cấp hoặc máy chủ OCSP được ủy quyền ký: {e}")
-    } else {
-        why.to_string()
-    }
 }
 
 /// The fixed inputs of a revocation judgement.
@@ -217,7 +283,7 @@ pub(crate) fn crl_status(
     signers: &mut dyn SignerCheck,
 ) -> CertStatus {
     let (evidence, at, algorithms) = (judge.evidence, judge.at, judge.algorithms);
-    let mut why = String::from("no CRL or OCSP response given covers it");
+    let mut why = UnknownReason::NoEvidence;
     match ocsp_status(cert, issuer, judge, signers.provider()) {
         Ok(Some(status)) => return status,
         Ok(None) => {}
@@ -277,15 +343,16 @@ pub(crate) fn crl_status(
                 continue;
             }
             if !complete.unknown_critical().is_empty() {
-                why = format!(
-                    "CRL of {} has an unknown critical extension",
-                    complete.issuer().display()
-                );
+                why = UnknownReason::CrlUnknownCritical {
+                    issuer: complete.issuer().display(),
+                };
                 continue;
             }
             // (e)–(f) the CRL's signer.
             let Some(signer) = find_signer(complete, issuer, anchor, algorithms, signers) else {
-                why = format!("no valid signer for the CRL of {}", complete.issuer().display());
+                why = UnknownReason::CrlNoValidSigner {
+                    issuer: complete.issuer().display(),
+                };
                 continue;
             };
             // (g) a delta CRL of the same scope, signed by the same key, fresh.
@@ -298,11 +365,10 @@ pub(crate) fn crl_status(
                 .map(|d| &**d);
             // (a)(1) freshness: an expired complete CRL serves only with a fresh delta.
             if complete.next_update().is_some_and(|n| n < at) && delta.is_none() {
-                why = format!(
-                    "the CRL of {} expired on {}",
-                    complete.issuer().display(),
-                    complete.next_update().map(|t| t.rfc3339()).unwrap_or_default()
-                );
+                why = UnknownReason::CrlExpired {
+                    issuer: complete.issuer().display(),
+                    next_update: complete.next_update(),
+                };
                 continue;
             }
             let usable = Usable { crl: complete, delta };
@@ -333,7 +399,7 @@ pub(crate) fn crl_status(
     match decided_by {
         Some(source) if reasons_mask == ALL_REASONS => CertStatus::Good { source },
         Some(_) => CertStatus::Unknown {
-            why: "the CRLs given do not cover every revocation reason".into(),
+            why: UnknownReason::ReasonsNotCovered,
         },
         None => CertStatus::Unknown { why },
     }
@@ -354,7 +420,7 @@ fn ocsp_status(
     issuer: &Certificate,
     judge: &Judge<'_>,
     provider: &dyn CryptoProvider,
-) -> Result<Option<CertStatus>, String> {
+) -> Result<Option<CertStatus>, UnknownReason> {
     let at = judge.at;
     let mut refused = None;
     for resp in &judge.evidence.ocsp {
@@ -370,15 +436,15 @@ fn ocsp_status(
             }
         };
         if !fresh {
-            refused = Some(format!("the OCSP response of {} is stale", single.this_update));
+            refused = Some(UnknownReason::OcspStale {
+                this_update: single.this_update,
+            });
             continue;
         }
         let signer = match resp.verify_signer(issuer, &judge.evidence.responder_certs, at, provider, judge.algorithms) {
             Ok(s) => s,
             Err(e) => {
-                refused = Some(format!(
-                    "OCSP response not signed by the issuer or its delegated responder: {e}"
-                ));
+                refused = Some(UnknownReason::OcspBadResponder { error: e.to_string() });
                 continue;
             }
         };
@@ -400,10 +466,9 @@ fn ocsp_status(
             }
             OcspCertStatus::Revoked { .. } => Some(CertStatus::Good { source }),
             OcspCertStatus::Unknown => {
-                refused = Some(format!(
-                    "the OCSP responder {} does not know the certificate",
-                    signer.subject().display()
-                ));
+                refused = Some(UnknownReason::OcspUnknown {
+                    responder: signer.subject().display(),
+                });
                 continue;
             }
         });
