@@ -8,9 +8,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 fn load(rel: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("test-vectors/vn-trust")
-        .join(rel);
+    // Benchmarks are run by hand, with ../shared beside the project.
+    let p = kyso_testpki::shared::root().join("vn-trust").join(rel);
     kyso::load_certificates(&std::fs::read(p).unwrap()).unwrap()[0]
         .der()
         .to_vec()

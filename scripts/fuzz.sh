@@ -17,7 +17,8 @@ else
   rm -f fuzz/target/.rustc_info.json
   fuzz=(cargo fuzz)
 fi
-seeds=(test-vectors/cms test-vectors/crl test-vectors/ocsp test-vectors/tsp test-vectors/vn-trust/raw-p7b)
+shared="${KYSO_SHARED:-../shared}"
+seeds=("$shared/vectors/cms" "$shared/vectors/crl" "$shared/vectors/ocsp" "$shared/vectors/tsp" "$shared/vn-trust/raw-p7b")
 failed=0
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"

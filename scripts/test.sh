@@ -36,6 +36,21 @@ fi
 python3 -c 'import pytest' >/dev/null 2>&1 || { echo "missing tool: pytest" >&2; exit 1; }
 openssl version | grep -q '^OpenSSL 3' || { echo "OpenSSL 3 is required, found: $(openssl version)" >&2; exit 1; }
 
+# The public test data (PKITS, Wycheproof, the CMS/CRL/OCSP/TSP samples, the Vietnamese CA
+# certificates) is read from ../shared; under CI a missing folder is a failure, not a skip.
+shared="${KYSO_SHARED:-$PWD/../shared}"
+if [ ! -d "$shared/vectors" ] || [ ! -d "$shared/vn-trust" ]; then
+  if [ "${CI:-}" = true ]; then
+    echo "CI=true: the public test data is missing ($shared/vectors, $shared/vn-trust)" >&2
+    exit 1
+  fi
+  echo "== $shared is missing: the tests that read the public vectors will say they were skipped"
+fi
+
+# Everything cargo needs is downloaded first, so the offline steps below work on a machine
+# that has never built the project (an empty CARGO_HOME).
+echo "== cargo fetch (the workspace, locked)"
+cargo fetch --locked
 echo "== cargo deny: licences, bans, sources (offline); advisories when the database is reachable"
 command -v cargo-deny >/dev/null 2>&1 || cargo install --locked --quiet cargo-deny
 cargo deny --offline check licenses bans sources

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Regenerate kyso's embedded Vietnamese trust bundle (src/vn/bundle/ and src/vn/bundle.rs)
-from the PEM certificates in test-vectors/vn-trust/.
+from the PEM certificates in ../shared/vn-trust/ (or $KYSO_SHARED/vn-trust/).
 
 Each certificate is converted to DER, de-duplicated by SHA-256, and pinned by that SHA-256 in
 the generated Rust source; kyso refuses at run time any embedded certificate whose bytes do not
-match its pin. To update the bundle: put the new PEM files in test-vectors/vn-trust/<folder>/
+match its pin. To update the bundle: put the new PEM files in ../shared/vn-trust/<folder>/
 (vgca/ for the government hierarchy, neac-roots/ or neac-subca/ for the public one, legacy/
 for old intermediates), compare their SHA-256 with the fingerprints the CAs publish
 (https://rootca.gov.vn and https://ca.gov.vn), run this script with BUNDLE_DATE set, and commit.
@@ -13,7 +13,7 @@ Needs the `openssl` program.
 import hashlib, os, pathlib, subprocess, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SRC = ROOT / "test-vectors" / "vn-trust"
+SRC = pathlib.Path(os.environ.get("KYSO_SHARED", ROOT.parent / "shared")) / "vn-trust"
 OUT_DIR = ROOT / "src" / "vn" / "bundle"
 OUT_RS = ROOT / "src" / "vn" / "bundle.rs"
 DATE = os.environ.get("BUNDLE_DATE", "2026-11-23")

@@ -3,7 +3,7 @@
 // Signing uses aws-lc-rs (never the `rsa` crate): these tests need the default provider.
 #![cfg(feature = "aws-lc")]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use kyso::cms::{self, Content, SignError, SignOptions, SignerError, SoftwareSigner, VerifyOptions};
@@ -377,7 +377,7 @@ fn signer_certificate_is_checked_before_signing() {
 
 #[test]
 fn public_cms_vectors() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/cms");
+    let Some(dir) = kyso_testpki::shared::vectors("cms") else { return };
     let read = |p: &str| std::fs::read(dir.join(p)).unwrap();
     let mut carl = TrustStore::new();
     carl.add_anchor(c(&read("rfc4134/CarlRSASelf.cer")), Hierarchy::Custom("rfc4134".into()));

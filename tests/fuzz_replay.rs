@@ -1,5 +1,5 @@
 //! Every fuzz corpus file and every minimised crash in `fuzz/corpus/<target>/` and
-//! `fuzz/regressions/<target>/`, plus seeds from test-vectors/, through the fuzz targets'
+//! `fuzz/regressions/<target>/`, plus seeds from ../shared (the public vectors), through the fuzz targets'
 //! bodies: a regression guard that runs on stable in every `cargo test`.
 #![cfg(feature = "aws-lc")]
 
@@ -39,14 +39,19 @@ fn corpora_and_regressions_replay_cleanly() {
     }
     // Seeds straight from the vectors, through every target (a CRL fed to the CMS parser too).
     let mut seeds = Vec::new();
+    let shared = kyso_testpki::shared::root();
+    let have_shared = kyso_testpki::shared::vectors("").is_some();
     for d in [
-        "test-vectors/cms",
-        "test-vectors/crl",
-        "test-vectors/ocsp",
-        "test-vectors/tsp",
-        "test-vectors/vn-trust/raw-p7b",
-    ] {
-        seeds.extend(files(&root.join(d)).into_iter().filter(|p| {
+        "vectors/cms",
+        "vectors/crl",
+        "vectors/ocsp",
+        "vectors/tsp",
+        "vn-trust/raw-p7b",
+    ]
+    .into_iter()
+    .filter(|_| have_shared)
+    {
+        seeds.extend(files(&shared.join(d)).into_iter().filter(|p| {
             !matches!(
                 p.extension().and_then(|e| e.to_str()),
                 Some("md" | "json" | "tsv" | "py" | "txt")

@@ -9,7 +9,7 @@ use kyso::{input, InputError, InputFormat};
 use serde_json::Value;
 
 fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/vn-trust")
+    kyso_testpki::shared::root().join("vn-trust")
 }
 
 fn sha256_hex(b: &[u8]) -> String {
@@ -64,6 +64,7 @@ fn openssl_certs(path: &Path) -> Vec<String> {
 
 #[test]
 fn every_raw_bundle_yields_what_openssl_finds() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     let mut files: Vec<_> = std::fs::read_dir(vectors().join("raw-p7b"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -90,6 +91,7 @@ fn every_raw_bundle_yields_what_openssl_finds() {
 
 #[test]
 fn unsorted_set_of_is_kept_in_stored_order() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     // VNPT-CA_SHA2.p7b stores the sub-CA before the root: a DER SET OF would sort them.
     let l = input::load(&std::fs::read(vectors().join("raw-p7b/VNPT-CA_SHA2.p7b")).unwrap()).unwrap();
     assert_eq!(l.format, InputFormat::Pkcs7Der);
@@ -101,6 +103,7 @@ fn unsorted_set_of_is_kept_in_stored_order() {
 
 #[test]
 fn every_vietnamese_ca_certificate_parses_and_matches_the_manifest() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     let manifest: Value = serde_json::from_slice(&std::fs::read(vectors().join("MANIFEST.json")).unwrap()).unwrap();
     let entries = manifest.as_array().unwrap();
     assert_eq!(entries.len(), 62);
@@ -163,6 +166,7 @@ fn one_cert() -> Vec<u8> {
 
 #[test]
 fn every_input_form() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     let der = one_cert();
     let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
     let wrapped: String = b64
@@ -201,6 +205,7 @@ fn every_input_form() {
 
 #[test]
 fn truncated_and_corrupted_input_is_a_typed_error_never_a_panic() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     let der = one_cert();
     for cut in 0..der.len() {
         let r = input::load(&der[..cut]);

@@ -1,13 +1,13 @@
 //! The Vietnam profile on real certificates: the embedded bundle, the hierarchy of every CA
-//! certificate in test-vectors/vn-trust, identities, and each quirk of VIETNAM-PKI.md.
+//! certificate in ../shared/vn-trust, identities, and each quirk of VIETNAM-PKI.md.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kyso::vn::{self, IdKind, Identity, Quirk};
 use kyso::{crypto, Certificate, Hierarchy, TrustStore};
 
 fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/vn-trust")
+    kyso_testpki::shared::root().join("vn-trust")
 }
 
 fn cert(rel: &str) -> Certificate {
@@ -27,6 +27,7 @@ const GOV_LEGACY: [&str; 6] = [
 
 #[test]
 fn bundle_loads_every_pinned_certificate() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     assert!(vn::bundle_rejected().is_empty(), "{:?}", vn::bundle_rejected());
     assert_eq!(vn::bundle().len(), 74, "77 files, 3 duplicates");
     let store = TrustStore::vietnam();
@@ -50,6 +51,7 @@ fn bundle_loads_every_pinned_certificate() {
 
 #[test]
 fn every_ca_certificate_is_placed_in_its_hierarchy() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     let store = TrustStore::vietnam();
     let mut counts = [0usize; 2];
     for folder in ["vgca", "neac-roots", "neac-subca", "legacy"] {
@@ -80,6 +82,7 @@ fn every_ca_certificate_is_placed_in_its_hierarchy() {
 
 #[test]
 fn identification_needs_a_real_signature() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     // A certificate that names VNPT-CA as issuer but is signed by another key is not placed.
     let store = TrustStore::vietnam();
     let real = cert("neac-subca/VNPT-CA-SHA2__20240830.pem");
@@ -97,6 +100,7 @@ fn quirk_numbers(rel: &str) -> Vec<u8> {
 
 #[test]
 fn each_quirk_is_detected_on_the_certificates_that_have_it() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     // 2: critical anyPolicy and critical CRL DP on the 2025 roots.
     let q = vn::quirks(&cert("neac-roots/VIETNAM-NATIONAL-ROOT-CA-RS__20251125.pem"));
     assert!(q.contains(&Quirk::CriticalCertificatePolicies));
@@ -120,6 +124,7 @@ fn each_quirk_is_detected_on_the_certificates_that_have_it() {
 
 #[test]
 fn quirk_8_ascii_g1_and_utf8_g2_names_are_distinct_and_compared_on_encoding() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     let g1 = cert("vgca/Co-quan-chung-thuc-so-Chinh-phu__20100325.pem");
     let g2 = cert("vgca/CA-phuc-vu-cac-co-quan-Nha-nuoc-G2__20180822.pem");
     let org = |c: &Certificate| {
@@ -146,6 +151,7 @@ fn quirk_8_ascii_g1_and_utf8_g2_names_are_distinct_and_compared_on_encoding() {
 
 #[test]
 fn identity_of_2026_ca_certificates_is_a_bare_tax_code() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
     let id = Identity::of(&cert("neac-subca/MISA-CA-RS__20260529.pem"));
     assert_eq!(id.tax_code(), Some("0101243150"));
     assert_eq!(id.ids[0].kind, IdKind::BareTaxCode);

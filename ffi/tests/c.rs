@@ -66,7 +66,7 @@ fn softhsm_module() -> &'static str {
 }
 
 /// Fixtures for the C and Python suites; returns (fixture dir, SOFTHSM2_CONF).
-fn fixtures() -> (PathBuf, PathBuf) {
+fn fixtures(vnpt: &Path) -> (PathBuf, PathBuf) {
     let pki = VietnamTestPki::build();
     let dir = std::env::temp_dir().join(format!("kyso-capi-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -80,8 +80,7 @@ fn fixtures() -> (PathBuf, PathBuf) {
     put("valid.p7s", &signature(&pki.company, &pki.pub_sub, true));
     put("attached.p7s", &signature(&pki.company, &pki.pub_sub, false));
     put("rogue.p7s", &signature(&pki.rogue_leaf, &pki.rogue_root, true));
-    let vnpt = ffi_dir().join("../test-vectors/vn-trust/raw-p7b/VNPT-CA_SHA2.p7b");
-    std::fs::copy(&vnpt, dir.join("vnpt-ca.p7b")).unwrap_or_else(|e| panic!("{}: {e}", vnpt.display()));
+    std::fs::copy(vnpt, dir.join("vnpt-ca.p7b")).unwrap_or_else(|e| panic!("{}: {e}", vnpt.display()));
     put("company.pem", pem("CERTIFICATE", &pki.company.cert).as_bytes());
     put("company.key", pem("PRIVATE KEY", pki.company.key.pkcs8()).as_bytes());
     put("sub.pem", pem("CERTIFICATE", &pki.pub_sub.cert).as_bytes());
@@ -137,8 +136,11 @@ fn gcc(lib: &Path, out: &Path, extra: &[&str], static_link: bool) {
 
 #[test]
 fn c_programs_plain_valgrind_asan_and_python() {
+    let Some(vnpt) = kyso_testpki::shared::vn_trust("raw-p7b/VNPT-CA_SHA2.p7b") else {
+        return;
+    };
     let lib = build_library();
-    let (dir, conf) = fixtures();
+    let (dir, conf) = fixtures(&vnpt);
     let module = softhsm_module();
     let plain = dir.join("test_kyso");
     gcc(&lib, &plain, &[], false);

@@ -6,6 +6,7 @@
 //! This crate does not depend on kyso: what it writes is read back by kyso's own parsers.
 
 pub mod der;
+pub mod shared;
 pub mod softhsm;
 
 use aws_lc_rs::rand::SystemRandom;
