@@ -12,12 +12,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kyso::batch::{self, FileVerifier, Job};
+use kyso::batch::{self, Job};
 use kyso::cms::{self, Content, SignOptions, SoftwareSigner, VerifyOptions};
-use kyso::path::PathOptions;
 use kyso::report::Indication;
-use kyso::revocation::{RevocationMode, RevocationOptions};
-use kyso::{crypto, Certificate, Hierarchy, Time, TrustStore};
+use kyso::revocation::RevocationMode;
+use kyso::{crypto, Certificate, Hierarchy, Policy, Time, TrustStore, Verifier, When};
 use kyso_testpki::VietnamTestPki;
 use openssl::cms::{CMSOptions, CmsContentInfo};
 use openssl::x509::store::X509StoreBuilder;
@@ -69,17 +68,16 @@ fn benches(c: &mut Criterion) {
     let mut store = TrustStore::new();
     store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
     let now = Time::now();
-    let mut vo = VerifyOptions::new(now);
-    vo.path = PathOptions::vietnam(now);
-    vo.path.revocation = RevocationOptions {
-        mode: RevocationMode::Off,
-        ..RevocationOptions::default()
+    let when = When {
+        at: None,
+        now: Some(now),
     };
-    let verifier = Arc::new(FileVerifier::new(store, Vec::new(), vo));
+    let policy = Policy::builder().revocation(RevocationMode::Off).build();
+    let verifier = Arc::new(Verifier::new(store, policy));
     let kyso_batch = |threads: usize| {
         let v = verifier.clone();
         let work: Arc<batch::Work<(String, bool)>> = Arc::new(move |_, job: &Job| {
-            let r = v.verify(job, None);
+            let r = batch::verify_file(&v, job, when);
             let ok = r.indication == Indication::TotalPassed;
             (serde_json::to_string(&r).unwrap(), ok)
         });
@@ -122,13 +120,15 @@ fn benches(c: &mut Criterion) {
 
     // The same work without the report and its JSON, to show what the report costs.
     let bare = {
-        let v = verifier.clone();
         let paths = &paths;
+        let store = verifier.store();
+        let mut vo = VerifyOptions::new(now);
+        vo.path = verifier.policy().path_options(now, Default::default());
         move || {
             let mut valid = 0;
             for p in paths {
                 let der = std::fs::read(p).unwrap();
-                let r = cms::verify(&der, None, &v.store, &[], &v.options, crypto::default_provider()).unwrap();
+                let r = cms::verify(&der, None, store, &[], &vo, crypto::default_provider()).unwrap();
                 valid += usize::from(r.verdict == kyso::path::Verdict::Valid);
             }
             valid

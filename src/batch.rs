@@ -14,11 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cert::Certificate;
-use crate::cms::{self, CmsError, SignedData, VerifyOptions, MAX_SIGNATURE_SIZE};
-use crate::crypto::{self, CryptoProvider};
+use crate::cms::MAX_SIGNATURE_SIZE;
 use crate::report::{Indication, Lang, Unreadable, ValidationReport};
-use crate::trust::TrustStore;
+use crate::verifier::{Content, Verifier, When};
 
 /// Extensions of detached signature files: `doc.pdf.p7s` signs `doc.pdf`.
 pub const SIGNATURE_EXTENSIONS: &[&str] = &["p7s", "p7m", "p7b", "pkcs7", "cms", "sig"];
@@ -97,86 +95,27 @@ pub fn jobs_from_list(text: &str, base: &Path) -> Vec<Job> {
         .collect()
 }
 
-/// Verifies one file at a time with fixed settings; shared by every worker.
-pub struct FileVerifier {
-    /// The anchors.
-    pub store: TrustStore,
-    /// Untrusted certificates that may complete paths.
-    pub pool: Vec<Certificate>,
-    /// The verification settings (their `now` is the batch's start).
-    pub options: VerifyOptions,
-    provider: &'static dyn CryptoProvider,
-}
-
-/// A step run on a parsed signature before it is verified, with its own copies of the pool
-/// and options (the CLI fetches missing certificates and revocation evidence here).
-pub type Prepare = dyn Fn(&SignedData, &mut Vec<Certificate>, &mut VerifyOptions) + Send + Sync;
-
-impl FileVerifier {
-    /// A verifier with the default crypto provider.
-    pub fn new(store: TrustStore, pool: Vec<Certificate>, options: VerifyOptions) -> FileVerifier {
-        FileVerifier {
-            store,
-            pool,
-            options,
-            provider: crypto::default_provider(),
+/// Verify one job with `verifier`: read the signature file (at most
+/// [`MAX_SIGNATURE_SIZE`]), stream the detached content from its file, and report. Every
+/// outcome is a report: an unreadable file, a file that is not a signature, or a detached
+/// signature without its content is INDETERMINATE with the reason.
+pub fn verify_file(verifier: &Verifier, job: &Job, when: When) -> ValidationReport {
+    let name = job.signature.display().to_string();
+    let content_name = job.content.as_ref().map(|c| c.display().to_string());
+    let bytes = match read_limited(&job.signature, MAX_SIGNATURE_SIZE) {
+        Ok(b) => b,
+        Err(e) => {
+            return ValidationReport::unreadable(Unreadable::Io, &e, when.now.unwrap_or_else(crate::Time::now))
+                .with_document(name, content_name)
         }
-    }
-
-    /// Verify one job. Every outcome is a report: an unreadable file, a file that is not a
-    /// signature, or a detached signature without its content is INDETERMINATE with the reason.
-    pub fn verify(&self, job: &Job, prepare: Option<&Prepare>) -> ValidationReport {
-        let name = job.signature.display().to_string();
-        let content_name = job.content.as_ref().map(|c| c.display().to_string());
-        let now = self.options.now;
-        let bytes = match read_limited(&job.signature, MAX_SIGNATURE_SIZE) {
-            Ok(b) => b,
-            Err(e) => return ValidationReport::unreadable(Unreadable::Io, &e, now).with_document(name, content_name),
-        };
-        let sd = match SignedData::from_bytes(&bytes) {
-            Ok(sd) => sd,
-            Err(e) => {
-                return ValidationReport::unreadable(Unreadable::Format, &e.to_string(), now)
-                    .with_document(name, content_name)
-            }
-        };
-        drop(bytes);
-        let mut owned = None;
-        if let Some(p) = prepare {
-            let mut pool = self.pool.clone();
-            let mut options = self.options.clone();
-            p(&sd, &mut pool, &mut options);
-            owned = Some((pool, options));
-        }
-        let (pool, options) = match &owned {
-            Some((p, o)) => (p.as_slice(), o),
-            None => (self.pool.as_slice(), &self.options),
-        };
-        let path = job.content.clone();
-        let mut reopen = move || -> std::io::Result<Box<dyn Read>> {
-            match &path {
-                Some(p) => Ok(Box::new(std::fs::File::open(p)?)),
-                None => Err(std::io::Error::other("no content")),
-            }
-        };
-        let content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn Read>>> =
-            if job.content.is_some() { Some(&mut reopen) } else { None };
-        match cms::verify_signed_data(sd, content, &self.store, pool, options, self.provider) {
-            Ok(r) => ValidationReport::from_cms(&r, options).with_document(name, content_name),
-            Err(CmsError::ContentMissing) => ValidationReport::unreadable(
-                Unreadable::ContentMissing,
-                "the signature is detached and no content file was found beside it",
-                now,
-            )
-            .with_document(name, content_name),
-            Err(e @ CmsError::Io(_)) => {
-                ValidationReport::unreadable(Unreadable::Io, &e.to_string(), now).with_document(name, content_name)
-            }
-            Err(e) => {
-                ValidationReport::unreadable(Unreadable::Format, &e.to_string(), now).with_document(name, content_name)
-            }
-        }
-    }
+    };
+    let content = match job.content.clone() {
+        Some(path) => Content::Stream(Box::new(move || -> std::io::Result<Box<dyn Read + 'static>> {
+            Ok(Box::new(std::fs::File::open(&path)?))
+        })),
+        None => Content::Attached,
+    };
+    verifier.report(&bytes, content, when).with_document(name, content_name)
 }
 
 /// Read a whole file of at most `limit` bytes.

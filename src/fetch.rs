@@ -109,14 +109,25 @@ impl std::fmt::Display for FetchError {
 impl std::error::Error for FetchError {}
 
 /// What [`Fetcher::gather`] tried and how it went, per URL.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FetchNote {
-    /// The URL.
-    pub url: String,
-    /// `ocsp`, `crl` or `ca_issuers`.
-    pub kind: &'static str,
-    /// `None` on success, else why it failed.
-    pub error: Option<String>,
+pub use crate::revocation::EvidenceNote as FetchNote;
+
+/// The HTTP fetcher as an [`EvidenceSource`](crate::revocation::EvidenceSource): issuer certificates from caIssuers, then OCSP
+/// responses or CRLs for the completed path, through the process's shared fetcher (so a CRL
+/// is downloaded once until its nextUpdate, however many signatures a batch verifies).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OnlineEvidence;
+
+impl crate::revocation::EvidenceSource for OnlineEvidence {
+    fn gather(
+        &self,
+        leaf: &Certificate,
+        pool: &mut Vec<Certificate>,
+        store: &crate::trust::TrustStore,
+        options: &crate::path::PathOptions,
+        evidence: &mut RevocationEvidence,
+    ) -> Vec<FetchNote> {
+        complete_and_gather(leaf, pool, store, options, evidence)
+    }
 }
 
 struct Cached {
@@ -132,7 +143,7 @@ pub struct Fetcher {
 }
 
 /// The process's fetcher with the default limits, shared by [`complete_and_gather`] and
-/// [`complete_and_gather_signers`] so their CRL cache serves every call.
+/// [`OnlineEvidence`] so their CRL cache serves every call.
 pub fn shared() -> &'static Fetcher {
     static SHARED: std::sync::OnceLock<Fetcher> = std::sync::OnceLock::new();
     SHARED.get_or_init(|| Fetcher::new(FetchLimits::default()))
@@ -401,7 +412,12 @@ impl HttpTsa {
 
 impl crate::cms::TimestampAuthority for HttpTsa {
     fn timestamp(&self, hash: HashAlgorithm, digest: &[u8], nonce: &[u8]) -> Result<Vec<u8>, crate::cms::SignError> {
-        let err = |e: String| crate::cms::SignError::Signer(format!("TSA {}: {e}", self.url));
+        let err = |reason: String| {
+            crate::cms::SignError::Timestamp(crate::cms::TimestampError::Unreachable {
+                url: self.url.clone(),
+                reason,
+            })
+        };
         supported(&self.url).map_err(|e| err(e.to_string()))?;
         let req = crate::tsp::request_der(hash, digest, Some(nonce));
         let resp = self
@@ -414,7 +430,8 @@ impl crate::cms::TimestampAuthority for HttpTsa {
             .fetcher
             .read(&self.url, resp, self.fetcher.limits.max_small_size)
             .map_err(|e| err(e.to_string()))?;
-        crate::tsp::token_from_response(&bytes).map_err(|e| err(e.to_string()))
+        crate::tsp::token_from_response(&bytes)
+            .map_err(|e| crate::cms::SignError::Timestamp(crate::cms::TimestampError::Response(e)))
     }
 }
 
@@ -479,29 +496,5 @@ pub fn complete_and_gather(
         evidence.ocsp.extend(fetched.ocsp);
         notes.extend(more);
     }
-    notes
-}
-
-/// The online step for a CMS signature: the signature's certificates join `pool`, then for
-/// each signer whose certificate is found, its path is completed from caIssuers and its CRLs
-/// and OCSP responses fetched, at the time its chain will be judged (`options.at`, else its
-/// signing time, else `options.now`). The evidence is added to `options.path.revocation`.
-pub fn complete_and_gather_signers(
-    sd: &crate::cms::SignedData,
-    pool: &mut Vec<Certificate>,
-    store: &crate::trust::TrustStore,
-    options: &mut crate::cms::VerifyOptions,
-) -> Vec<FetchNote> {
-    let mut notes = Vec::new();
-    pool.extend(sd.certificates.iter().cloned());
-    let mut evidence = (*options.path.revocation.evidence).clone();
-    for si in &sd.signers {
-        if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
-            let mut po = options.path.clone();
-            po.time = options.at.or(si.signing_time()).unwrap_or(options.now);
-            notes.extend(complete_and_gather(&cert, pool, store, &po, &mut evidence));
-        }
-    }
-    options.path.revocation.evidence = std::sync::Arc::new(evidence);
     notes
 }

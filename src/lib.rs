@@ -17,6 +17,7 @@ pub mod input;
 pub mod name;
 pub mod oid;
 pub mod path;
+pub mod policy;
 pub mod report;
 pub mod revocation;
 pub mod time;
@@ -24,14 +25,17 @@ pub mod time;
 pub mod token;
 pub mod trust;
 pub mod tsp;
+pub mod verifier;
 pub mod vn;
 
 pub use cert::Certificate;
 pub use error::{CertificateError, CryptoError, Error, InputError, LegacyReason};
 pub use input::{load, load_certificates, InputFormat};
 pub use name::Name;
+pub use policy::{Policy, PolicyBuilder, Profile};
 pub use time::Time;
 pub use trust::{Hierarchy, TrustAnchor, TrustStore};
+pub use verifier::{Content, Format, Verifier, VerifyError, When};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

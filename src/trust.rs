@@ -84,9 +84,10 @@ pub struct KnownIntermediate {
 
 /// Anchors and known intermediates.
 ///
-/// A store also remembers the CA-to-CA signatures it has seen verify (keyed by the SHA-256 of
-/// both certificates' DER), so that validating the thousandth document of a batch does not
-/// check the licensed CA's certificate against the root again. Only successes are kept, with
+/// A store also remembers the certificate signatures it has seen verify, CA to CA and CA to
+/// leaf (keyed by the SHA-256 of both certificates' DER), so that validating the thousandth
+/// invoice of a seller checks neither the licensed CA's certificate against the root nor the
+/// seller's against the licensed CA again. Only successes are kept, with
 /// the legacy properties they had; the algorithm policy of each validation still applies.
 /// Clones of a store share the cache.
 #[derive(Debug, Clone, Default)]
@@ -100,9 +101,10 @@ pub struct TrustStore {
 /// SHA-256 of a certificate and of the certificate whose key verified its signature.
 type SignaturePair = ([u8; 32], [u8; 32]);
 
-/// Most CA-to-CA signatures a store remembers; the cache is emptied when full. The Vietnamese
-/// hierarchies have under 100 CA certificates.
-const SIGNATURE_CACHE_LIMIT: usize = 4_096;
+/// Most verified certificate signatures (CA to CA, and CA to leaf) a store remembers; the
+/// cache is emptied when full. The Vietnamese hierarchies have under 100 CA certificates; the
+/// rest is room for the signers of a batch (about 100 bytes each, so 1.6 MB at most).
+const SIGNATURE_CACHE_LIMIT: usize = 16_384;
 
 /// How a certificate was placed in a hierarchy by [`TrustStore::identify`].
 #[derive(Debug, Clone)]
@@ -175,7 +177,7 @@ impl TrustStore {
         Ok(n)
     }
 
-    /// A CA-to-CA signature verified before (see the type's documentation).
+    /// A certificate signature verified before (see the type's documentation).
     pub(crate) fn cached_signature(&self, pair: &SignaturePair) -> Option<Verified> {
         self.signature_cache.lock().ok()?.get(pair).cloned()
     }

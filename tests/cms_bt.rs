@@ -80,9 +80,12 @@ impl TimestampAuthority for OpensslTsa {
             .output()
             .expect("the openssl program is required");
         if !out.status.success() {
-            return Err(SignError::Signer(String::from_utf8_lossy(&out.stderr).into()));
+            return Err(SignError::Timestamp(kyso::cms::TimestampError::External(
+                String::from_utf8_lossy(&out.stderr).into(),
+            )));
         }
-        kyso::tsp::token_from_response(&std::fs::read(&r).unwrap()).map_err(|e| SignError::Signer(e.to_string()))
+        kyso::tsp::token_from_response(&std::fs::read(&r).unwrap())
+            .map_err(|e| SignError::Timestamp(kyso::cms::TimestampError::Response(e)))
     }
 }
 
@@ -359,9 +362,7 @@ fn b_lt_carries_the_revocation_values_it_needs() {
     o.revocation_values = RevocationEvidence::default();
     assert_eq!(
         cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()),
-        Err(kyso::cms::SignError::Signer(
-            "B-LT needs the revocation values of the chain".into()
-        ))
+        Err(kyso::cms::SignError::NoRevocationValues)
     );
     o.level = Level::BT;
     let bt = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();

@@ -64,7 +64,9 @@ fn openssl_certs(path: &Path) -> Vec<String> {
 
 #[test]
 fn every_raw_bundle_yields_what_openssl_finds() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let mut files: Vec<_> = std::fs::read_dir(vectors().join("raw-p7b"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -91,7 +93,9 @@ fn every_raw_bundle_yields_what_openssl_finds() {
 
 #[test]
 fn unsorted_set_of_is_kept_in_stored_order() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     // VNPT-CA_SHA2.p7b stores the sub-CA before the root: a DER SET OF would sort them.
     let l = input::load(&std::fs::read(vectors().join("raw-p7b/VNPT-CA_SHA2.p7b")).unwrap()).unwrap();
     assert_eq!(l.format, InputFormat::Pkcs7Der);
@@ -103,7 +107,9 @@ fn unsorted_set_of_is_kept_in_stored_order() {
 
 #[test]
 fn every_vietnamese_ca_certificate_parses_and_matches_the_manifest() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let manifest: Value = serde_json::from_slice(&std::fs::read(vectors().join("MANIFEST.json")).unwrap()).unwrap();
     let entries = manifest.as_array().unwrap();
     assert_eq!(entries.len(), 62);
@@ -166,7 +172,9 @@ fn one_cert() -> Vec<u8> {
 
 #[test]
 fn every_input_form() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let der = one_cert();
     let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
     let wrapped: String = b64
@@ -205,7 +213,9 @@ fn every_input_form() {
 
 #[test]
 fn truncated_and_corrupted_input_is_a_typed_error_never_a_panic() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let der = one_cert();
     for cut in 0..der.len() {
         let r = input::load(&der[..cut]);

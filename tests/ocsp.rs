@@ -200,7 +200,9 @@ fn openssl_responder_answers_kyso_requests_and_kyso_verifies_them() {
 
 #[test]
 fn public_ocsp_vectors() {
-    let Some(dir) = kyso_testpki::shared::vectors("ocsp") else { return };
+    let Some(dir) = kyso_testpki::shared::vectors("ocsp") else {
+        return;
+    };
     let read = |rel: &str| std::fs::read(dir.join(rel)).unwrap();
     // A real DoD response: 20 single responses, 8 revoked, responder certificate embedded.
     let dod = OcspResponse::from_der(&read("rustcrypto-x509-ocsp/DODEMAILCA_63-resp.der")).unwrap();

@@ -35,7 +35,9 @@ fn oids(v: &Value) -> Vec<Oid> {
 
 #[test]
 fn pkits() {
-    let Some(_) = kyso_testpki::shared::vectors("pkits") else { return };
+    let Some(_) = kyso_testpki::shared::vectors("pkits") else {
+        return;
+    };
     let index: Value = serde_json::from_slice(&std::fs::read(dir().join("index.json")).unwrap()).unwrap();
     let policy_oids = &index["policy_oids"];
     let tests = index["tests"].as_array().unwrap();

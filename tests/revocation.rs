@@ -349,7 +349,9 @@ fn en_dash_crl_issuer_is_a_named_tolerance() {
 
 #[test]
 fn crl_parsing_vectors_and_truncation() {
-    let Some(dir) = kyso_testpki::shared::vectors("crl/pyca-custom") else { return };
+    let Some(dir) = kyso_testpki::shared::vectors("crl/pyca-custom") else {
+        return;
+    };
     let mut parsed = 0;
     for e in std::fs::read_dir(&dir).unwrap() {
         let p = e.unwrap().path();

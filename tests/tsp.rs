@@ -42,7 +42,9 @@ fn verify(sub: &str, file: &str, data: &[u8], pool_too: bool) -> Result<tsp::Tim
 
 #[test]
 fn manifest_verdicts() {
-    let Some(_) = kyso_testpki::shared::vectors("tsp") else { return };
+    let Some(_) = kyso_testpki::shared::vectors("tsp") else {
+        return;
+    };
     // sigstage: SHA-256/384/512 imprints of "hello" — valid.
     for f in ["response-sha256.tsr", "response-sha384.tsr", "response-sha512.tsr"] {
         let ts = verify("sigstage", f, b"hello", false).unwrap_or_else(|e| panic!("{f}: {e}"));
@@ -57,7 +59,7 @@ fn manifest_verdicts() {
     // A twiddled signature: invalid.
     assert!(matches!(
         verify("sigstage", "response-invalid-signature.tsr", b"hello", true),
-        Err(TspError::Signer(SignerError::Signature { .. }))
+        Err(TspError::Signer(SignerError::Signature(_)))
     ));
     // Other data: the imprint does not match.
     assert_eq!(
@@ -73,7 +75,8 @@ fn manifest_verdicts() {
     assert!(!ts.tsa.subject().display().contains("Spoofed"), "{}", ts.tsa.subject());
     // Another TSA run does not chain to this root.
     match verify("test_tsa", "other_response.tsr", b"hello", true) {
-        Err(TspError::Signer(SignerError::Chain { reason })) => {
+        Err(TspError::Signer(SignerError::Chain(e))) => {
+            let reason = e.describe();
             assert!(reason.contains("no path to a trusted anchor"), "{reason}")
         }
         other => panic!("{:?}", other.map(|t| t.info.gen_time)),
@@ -89,7 +92,9 @@ fn manifest_verdicts() {
 
 #[test]
 fn nonce_and_requests() {
-    let Some(_) = kyso_testpki::shared::vectors("tsp") else { return };
+    let Some(_) = kyso_testpki::shared::vectors("tsp") else {
+        return;
+    };
     let req = std::fs::read(dir().join("test_tsa/request.der")).unwrap();
     // The nonce of request.der: the 8-byte INTEGER after the imprint.
     let (store, pool) = chain("test_tsa");

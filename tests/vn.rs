@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
+use kyso::report::Indication;
 use kyso::vn::{self, IdKind, Identity, Quirk};
-use kyso::{crypto, Certificate, Hierarchy, TrustStore};
+use kyso::{crypto, Certificate, Hierarchy, Time, TrustStore};
 
 fn dir() -> PathBuf {
     kyso_testpki::shared::root().join("vn-trust")
@@ -27,7 +28,9 @@ const GOV_LEGACY: [&str; 6] = [
 
 #[test]
 fn bundle_loads_every_pinned_certificate() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     assert!(vn::bundle_rejected().is_empty(), "{:?}", vn::bundle_rejected());
     assert_eq!(vn::bundle().len(), 74, "77 files, 3 duplicates");
     let store = TrustStore::vietnam();
@@ -51,7 +54,9 @@ fn bundle_loads_every_pinned_certificate() {
 
 #[test]
 fn every_ca_certificate_is_placed_in_its_hierarchy() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let store = TrustStore::vietnam();
     let mut counts = [0usize; 2];
     for folder in ["vgca", "neac-roots", "neac-subca", "legacy"] {
@@ -82,7 +87,9 @@ fn every_ca_certificate_is_placed_in_its_hierarchy() {
 
 #[test]
 fn identification_needs_a_real_signature() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     // A certificate that names VNPT-CA as issuer but is signed by another key is not placed.
     let store = TrustStore::vietnam();
     let real = cert("neac-subca/VNPT-CA-SHA2__20240830.pem");
@@ -100,7 +107,9 @@ fn quirk_numbers(rel: &str) -> Vec<u8> {
 
 #[test]
 fn each_quirk_is_detected_on_the_certificates_that_have_it() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     // 2: critical anyPolicy and critical CRL DP on the 2025 roots.
     let q = vn::quirks(&cert("neac-roots/VIETNAM-NATIONAL-ROOT-CA-RS__20251125.pem"));
     assert!(q.contains(&Quirk::CriticalCertificatePolicies));
@@ -124,7 +133,9 @@ fn each_quirk_is_detected_on_the_certificates_that_have_it() {
 
 #[test]
 fn quirk_8_ascii_g1_and_utf8_g2_names_are_distinct_and_compared_on_encoding() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let g1 = cert("vgca/Co-quan-chung-thuc-so-Chinh-phu__20100325.pem");
     let g2 = cert("vgca/CA-phuc-vu-cac-co-quan-Nha-nuoc-G2__20180822.pem");
     let org = |c: &Certificate| {
@@ -151,7 +162,9 @@ fn quirk_8_ascii_g1_and_utf8_g2_names_are_distinct_and_compared_on_encoding() {
 
 #[test]
 fn identity_of_2026_ca_certificates_is_a_bare_tax_code() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let id = Identity::of(&cert("neac-subca/MISA-CA-RS__20260529.pem"));
     assert_eq!(id.tax_code(), Some("0101243150"));
     assert_eq!(id.ids[0].kind, IdKind::BareTaxCode);
@@ -162,4 +175,78 @@ fn identity_of_2026_ca_certificates_is_a_bare_tax_code() {
     assert_eq!(id.country.as_deref(), Some("VN"));
     let mk = Identity::of(&cert("neac-subca/MK-CA-SmartCA__20251225.pem"));
     assert_eq!(mk.state.as_deref(), Some("Phú Thọ"));
+}
+
+/// Every CA certificate of both hierarchies through the Verifier at a time inside its validity:
+/// under `Policy::vietnam()` each validates (legacy algorithms allowed, the TSA certificates
+/// with any key usage); under `Policy::strict()` exactly those that break an RFC 5280 rule or
+/// need a tolerance are refused, each for its named reason.
+#[test]
+fn every_ca_certificate_validates_under_the_vietnam_policy_and_strict_names_what_it_refuses() {
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
+    let store = TrustStore::vietnam();
+    let base = |p: kyso::Policy| {
+        p.to_builder()
+            .legacy_algorithms(true)
+            .leaf_key_usage(kyso::path::LeafKeyUsage::Any)
+            .revocation(kyso::revocation::RevocationMode::Off)
+            .build()
+    };
+    let vietnam = kyso::Verifier::new(store.clone(), base(kyso::Policy::vietnam()));
+    let strict = kyso::Verifier::new(store, base(kyso::Policy::strict()));
+    let mut refused = Vec::new();
+    let mut checked = 0;
+    for folder in ["vgca", "neac-roots", "neac-subca", "legacy"] {
+        let mut files: Vec<_> = std::fs::read_dir(dir().join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pem"))
+            .collect();
+        files.sort();
+        for p in files {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let c = cert(&format!("{folder}/{name}"));
+            // A day after it was issued, when its issuer was valid too.
+            let at = Time(c.not_before().0 + 86_400);
+            let when = kyso::When {
+                at: Some(at),
+                now: Some(at),
+            };
+            let v = vietnam.verify_chain(&c, &[], when);
+            assert_eq!(v.indication, Indication::TotalPassed, "{name}: {:?}", v.reason);
+            checked += 1;
+            let s = strict.verify_chain(&c, &[], when);
+            if s.indication != Indication::TotalPassed {
+                refused.push(format!("{name}: {}", s.reason.map(|m| m.en).unwrap_or_default()));
+            }
+        }
+    }
+    assert_eq!(checked, 77);
+    // Only the six TSA certificates of quirks 4 and 5; no CA certificate of either hierarchy
+    // breaks an RFC 5280 §4 profile rule, so Policy::vietnam() enforces all of them.
+    let names: Vec<&str> = refused.iter().map(|r| r.split(':').next().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "FPT-Certification-Authority-Timestamping__20230607.pem",
+            "Intrust-Time-Stamping-Authority__20240709.pem",
+            "Time-Stamp-CA2__20241008.pem",
+            "VNPAY-CA-TSA__20240508.pem",
+            "VNPT-Certification-Timestamping-Authority__20230825.pem",
+            "Viettel-CA-Timestamping__20240523.pem",
+        ],
+        "{refused:#?}"
+    );
+    assert!(
+        refused[0].contains("critical extension 1.3.6.1.5.5.7.1.1"),
+        "{refused:#?}"
+    );
+    assert!(
+        refused[1..]
+            .iter()
+            .all(|r| r.contains("keyCertSign without being a CA")),
+        "{refused:#?}"
+    );
 }

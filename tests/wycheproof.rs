@@ -106,7 +106,9 @@ fn run_file(provider: &dyn crypto::CryptoProvider, path: &std::path::Path, c: &m
 
 #[test]
 fn wycheproof_all_vectors_all_providers() {
-    let Some(dir) = kyso_testpki::shared::vectors("wycheproof/testvectors_v1") else { return };
+    let Some(dir) = kyso_testpki::shared::vectors("wycheproof/testvectors_v1") else {
+        return;
+    };
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     assert_eq!(files.len(), 34, "expected 34 Wycheproof files");

@@ -72,7 +72,7 @@ impl Demo {
         let chain = s.chain.as_ref();
         let reason = s.error.as_ref().map(|e| match e {
             SignerError::DigestMismatch => "the document does not match the signed digest".to_string(),
-            SignerError::Chain { reason } => reason.clone(),
+            SignerError::Chain(e) => e.describe(),
             other => format!("{other:?}"),
         });
         let verdict = verdict_text(r.verdict);

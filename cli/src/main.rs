@@ -3,6 +3,7 @@
 
 mod chain;
 mod demo;
+mod options;
 mod sign;
 mod token;
 mod verify;

@@ -9,7 +9,7 @@ use kyso::crypto;
 use kyso::path::PathOptions;
 use kyso::{Certificate, Time};
 
-use crate::chain::{read_certs, trust_store};
+use crate::options::{read_certs, trust_store};
 use crate::token::TokenArgs;
 
 #[derive(Args)]

@@ -5,22 +5,18 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use kyso::batch::{self, FileVerifier, Job, Prepare, Summary};
-use kyso::cms::VerifyOptions;
-use kyso::crypto::AlgorithmPolicy;
-use kyso::path::PathOptions;
+use kyso::batch::{self, Job, Summary};
 use kyso::report::{Indication, Lang, ValidationReport};
-use kyso::revocation::RevocationMode;
-use kyso::Time;
+use kyso::{Verifier, When};
 
-use crate::chain::{evidence, read_certs, trust_store, EvidenceArgs};
+use crate::options::{PolicyArgs, TrustArgs};
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The CMS signature (.p7s, DER, BER or PEM).
+    /// The signed file (CMS / CAdES: .p7s, .p7m, DER, BER or PEM).
     #[arg(required_unless_present = "batch", conflicts_with = "batch")]
     sig: Option<PathBuf>,
     /// The content, for a detached signature (default: the signature's name without its
@@ -48,23 +44,10 @@ pub struct VerifyArgs {
     /// one sub-folder per file).
     #[arg(long, value_name = "DIR")]
     evidence: Option<PathBuf>,
-    /// Trust both Vietnamese hierarchies (the default when no --anchor is given).
-    #[arg(long)]
-    vietnam: bool,
-    /// Files of anchors.
-    #[arg(long = "anchor", value_name = "FILE")]
-    anchors: Vec<PathBuf>,
-    /// Files of untrusted certificates that may complete paths.
-    #[arg(long = "pool", value_name = "FILE")]
-    pool: Vec<PathBuf>,
-    /// Judge the chains at this time (default: each signer's time-stamp or signing time).
-    #[arg(long, value_name = "RFC3339")]
-    at: Option<String>,
-    /// Accept SHA-1 and RSA keys of 1024–2047 bits (reported as legacy).
-    #[arg(long)]
-    legacy: bool,
     #[command(flatten)]
-    revocation: EvidenceArgs,
+    trust: TrustArgs,
+    #[command(flatten)]
+    policy: PolicyArgs,
     /// Print the report as JSON (schema kyso.report/1).
     #[arg(long)]
     json: bool,
@@ -92,7 +75,8 @@ pub fn language(arg: Option<LangArg>) -> Lang {
     }
 }
 
-fn exit(i: Indication) -> ExitCode {
+/// The exit status of an indication: 0 valid, 1 invalid, 2 indeterminate.
+pub fn exit(i: Indication) -> ExitCode {
     match i {
         Indication::TotalPassed => ExitCode::SUCCESS,
         Indication::TotalFailed => ExitCode::from(1),
@@ -100,37 +84,44 @@ fn exit(i: Indication) -> ExitCode {
     }
 }
 
-fn verifier(a: &VerifyArgs) -> Result<FileVerifier, String> {
-    let vietnam = a.vietnam || a.anchors.is_empty();
-    let store = trust_store(&a.anchors, vietnam)?;
-    let mut pool = Vec::new();
-    for p in &a.pool {
-        pool.extend(read_certs(p)?);
+/// Keep the evidence when asked, then print the report as JSON or as text in `lang`.
+pub fn print(
+    report: &mut ValidationReport,
+    json: bool,
+    lang: Option<LangArg>,
+    evidence: Option<&Path>,
+) -> Result<(), String> {
+    let lang = language(lang);
+    if let Some(dir) = evidence {
+        report
+            .save_evidence(dir)
+            .map_err(|e| format!("--evidence {}: {e}", dir.display()))?;
     }
-    let now = Time::now();
-    let mut o = VerifyOptions::new(now);
-    o.path = if vietnam {
-        PathOptions::vietnam(now)
-    } else {
-        PathOptions::at(now)
-    };
-    if a.legacy {
-        o.path.algorithms = AlgorithmPolicy::LEGACY;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+        return Ok(());
     }
-    o.at = match &a.at {
-        Some(t) => Some(Time::parse_rfc3339(t).ok_or_else(|| format!("--at {t}: not an RFC 3339 time"))?),
-        None => None,
-    };
-    o.path.revocation = evidence(&a.revocation)?;
-    Ok(FileVerifier::new(store, pool, o))
+    for n in &report.fetched {
+        if let Some(e) = &n.error {
+            println!("{} {} {e}", lang_pick(lang, "Fetch failed", "Không tải được"), n.kind);
+        }
+    }
+    print!("{}", kyso::report::render(report, lang));
+    if let Some(dir) = evidence {
+        println!(
+            "\n{} {}",
+            lang_pick(lang, "Evidence kept in", "Đã lưu bằng chứng tại"),
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
-    let lang = language(a.lang);
-    let v = verifier(&a)?;
-    let online = a.revocation.online && v.options.path.revocation.mode != RevocationMode::Off;
+    let verifier = crate::options::verifier(&a.trust, &a.policy, crate::options::policy(&a.policy).build())?;
+    let when = crate::options::when(&a.policy)?;
     if let Some(list) = &a.batch {
-        return run_batch(&a, list, v, online, lang);
+        return run_batch(&a, list, verifier, when, language(a.lang));
     }
     let Some(sig) = a.sig.clone() else {
         return Err("give a signature file or --batch".into());
@@ -139,49 +130,8 @@ pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         content: a.content.clone().or_else(|| batch::detached_content_of(&sig)),
         signature: sig,
     };
-    let notes = Arc::new(Mutex::new(Vec::new()));
-    let prepare: Option<Box<Prepare>> = if online {
-        let sink = notes.clone();
-        let store = v.store.clone();
-        Some(Box::new(
-            move |sd: &kyso::cms::SignedData, pool: &mut Vec<kyso::Certificate>, o: &mut VerifyOptions| {
-                let n = kyso::fetch::complete_and_gather_signers(sd, pool, &store, o);
-                if let Ok(mut s) = sink.lock() {
-                    s.extend(n);
-                }
-            },
-        ))
-    } else {
-        None
-    };
-    let mut report = v.verify(&job, prepare.as_deref());
-    if let Some(dir) = &a.evidence {
-        report
-            .save_evidence(dir)
-            .map_err(|e| format!("--evidence {}: {e}", dir.display()))?;
-    }
-    let notes = notes.lock().map(|n| n.clone()).unwrap_or_default();
-    if a.json {
-        let mut j = serde_json::to_value(&report).map_err(|e| e.to_string())?;
-        if online {
-            j["fetched"] = serde_json::to_value(&notes).map_err(|e| e.to_string())?;
-        }
-        println!("{}", serde_json::to_string_pretty(&j).map_err(|e| e.to_string())?);
-    } else {
-        for n in &notes {
-            if let Some(e) = &n.error {
-                println!("{} {} {e}", lang_pick(lang, "Fetch failed", "Không tải được"), n.kind);
-            }
-        }
-        print!("{}", kyso::report::render(&report, lang));
-        if let Some(dir) = &a.evidence {
-            println!(
-                "\n{} {}",
-                lang_pick(lang, "Evidence kept in", "Đã lưu bằng chứng tại"),
-                dir.display()
-            );
-        }
-    }
+    let mut report = batch::verify_file(&verifier, &job, when);
+    print(&mut report, a.json, a.lang, a.evidence.as_deref())?;
     Ok(exit(report.indication))
 }
 
@@ -206,7 +156,7 @@ fn read_jobs(list: &Path) -> Result<Vec<Job>, String> {
     Ok(batch::jobs_from_list(&text, base))
 }
 
-fn run_batch(a: &VerifyArgs, list: &Path, v: FileVerifier, online: bool, lang: Lang) -> Result<ExitCode, String> {
+fn run_batch(a: &VerifyArgs, list: &Path, v: Verifier, when: When, lang: Lang) -> Result<ExitCode, String> {
     let jobs = Arc::new(read_jobs(list)?);
     let threads = a
         .jobs
@@ -239,24 +189,13 @@ fn run_batch(a: &VerifyArgs, list: &Path, v: FileVerifier, online: bool, lang: L
     } else {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let store = v.store.clone();
     let evidence_dir = a.evidence.clone();
     let verifier = Arc::new(v);
     // Workers verify, keep evidence, serialise and count; this thread only writes lines.
     let work: Arc<batch::Work<(String, Summary)>> = {
         let verifier = verifier.clone();
         Arc::new(move |index: usize, job: &Job| {
-            let prepare: Option<Box<Prepare>> = if online {
-                let store = store.clone();
-                Some(Box::new(
-                    move |sd: &kyso::cms::SignedData, pool: &mut Vec<kyso::Certificate>, o: &mut VerifyOptions| {
-                        kyso::fetch::complete_and_gather_signers(sd, pool, &store, o);
-                    },
-                ))
-            } else {
-                None
-            };
-            let mut report = verifier.verify(job, prepare.as_deref());
+            let mut report = batch::verify_file(&verifier, job, when);
             if let Some(dir) = &evidence_dir {
                 let name = job
                     .signature

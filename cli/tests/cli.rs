@@ -48,7 +48,9 @@ fn demo_verifies_both_hierarchies_and_rejects_the_bad_cases() {
 
 #[test]
 fn cert_show_names_the_right_hierarchy_for_every_vietnamese_ca_certificate() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let gov_legacy = [
         "BCA_BIN.pem",
         "BNG_BIN.pem",
@@ -94,7 +96,9 @@ fn cert_show_names_the_right_hierarchy_for_every_vietnamese_ca_certificate() {
 
 #[test]
 fn cert_show_text_and_errors() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let f = vn_trust().join("raw-p7b/vnrca-rs.p7b");
     let (code, out, _) = kyso(&["cert", "show", f.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -129,7 +133,9 @@ fn trust_list_prints_every_pinned_certificate() {
 
 #[test]
 fn chain_verify_exit_status_and_json() {
-    let Some(_) = kyso_testpki::shared::vn_trust("") else { return };
+    let Some(_) = kyso_testpki::shared::vn_trust("") else {
+        return;
+    };
     let p7b = vn_trust().join("raw-p7b/VNPT-CA_SHA2.p7b");
     let (code, out, err) = kyso(&[
         "chain",

@@ -98,7 +98,7 @@ static void test_trust_stores(void) {
     CHECK(kyso_verify_chain(vn, vnpt, len, NULL, 0, 1795000000 /* 2026-11 */, &r) == KYSO_OK);
     CHECK(kyso_report_verdict(r) == KYSO_VALID);
     char *json = json_of(r);
-    CHECK(strstr(json, "\"schema\": \"kyso.chain/1\"") != NULL);
+    CHECK(strstr(json, "\"schema\": \"kyso.report/1\"") != NULL);
     CHECK(strstr(json, "\"hierarchy\": \"public\"") != NULL);
     free(json);
     kyso_report_free(r);
@@ -139,7 +139,7 @@ static void test_verdicts(kyso_trust_store *ts) {
     uint8_t *doc = slurp("doc.txt", &doc_len);
     char *json = NULL;
     CHECK(verify(ts, "valid.p7s", doc, doc_len, &json) == KYSO_VALID);
-    CHECK(strstr(json, "\"schema\": \"kyso.cms/1\"") != NULL);
+    CHECK(strstr(json, "\"schema\": \"kyso.report/1\"") != NULL);
     CHECK(strstr(json, "0109999999") != NULL); /* the company's MST */
     free(json);
     CHECK(verify(ts, "attached.p7s", NULL, 0, NULL) == KYSO_VALID);

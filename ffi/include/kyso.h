@@ -88,6 +88,12 @@
 // An internal fault (a panic caught at the boundary). Please report it.
 #define KYSO_ERR_INTERNAL 20
 
+// The input is of a format this version of kyso recognises but does not verify yet.
+#define KYSO_ERR_UNSUPPORTED 21
+
+// The time-stamping authority failed or gave a time-stamp that does not fit (B-T signing).
+#define KYSO_ERR_TIMESTAMP 22
+
 // The signature or chain is valid.
 #define KYSO_VALID 0
 
@@ -124,6 +130,16 @@
 // Verify flag: fetch CRLs and OCSP responses over HTTP for each signer's path.
 #define KYSO_VERIFY_ONLINE 8
 
+// Verify flag: the strict policy (RFC 5280 as written) instead of the Vietnam one (RFC 5280
+// with the named tolerances real Vietnamese certificates need).
+#define KYSO_VERIFY_STRICT 16
+
+// Evidence kind: a CRL (DER or PEM), for kyso_verifier_add_evidence.
+#define KYSO_EVIDENCE_CRL 1
+
+// Evidence kind: an OCSP response (DER), for kyso_verifier_add_evidence.
+#define KYSO_EVIDENCE_OCSP 2
+
 // Sign flag: the signature leaves the content out (detached).
 #define KYSO_SIGN_DETACHED 1
 
@@ -133,11 +149,17 @@
 // Sign flag: sign even when the certificate fails the pre-signing check.
 #define KYSO_SIGN_FORCE 4
 
-// The result of a verification: a verdict and the JSON report. Opaque.
+// The result of a verification: its kyso.report/1 report. Opaque.
 typedef struct kyso_report kyso_report;
 
 // A set of trusted anchors and known intermediates. Opaque.
 typedef struct kyso_trust_store kyso_trust_store;
+
+// A verifier: a trust store (shared, with its cache of verified CA signatures), a policy
+// chosen by KYSO_VERIFY_* flags, and revocation evidence given by the caller (CRLs, OCSP
+// responses), reused by every verification made with it. Opaque; one verifier may be used
+// from several threads at once.
+typedef struct kyso_verifier kyso_verifier;
 
 #ifdef __cplusplus
 extern "C" {
@@ -260,6 +282,59 @@ uint32_t kyso_verify_cms_ex(const struct kyso_trust_store *ts,
                             uint32_t flags,
                             struct kyso_report **out);
 
+// A new verifier over `ts` (which may be freed afterwards: the verifier keeps its own
+// reference) with `flags` (KYSO_VERIFY_*). Free it with kyso_verifier_free.
+//
+// # Safety
+// `ts` NULL or a live store; `out` NULL or writable.
+uint32_t kyso_verifier_new(const struct kyso_trust_store *ts,
+                           uint32_t flags,
+                           struct kyso_verifier **out);
+
+// Add revocation evidence to `v`: a CRL (DER or PEM; complete or delta) when `kind` is
+// KYSO_EVIDENCE_CRL, a DER OCSP response when KYSO_EVIDENCE_OCSP.
+//
+// # Safety
+// `v` NULL or a live verifier not used by another thread during the call; `data` NULL or
+// `len` readable bytes.
+uint32_t kyso_verifier_add_evidence(struct kyso_verifier *v,
+                                    uint32_t kind,
+                                    const uint8_t *data,
+                                    size_t len);
+
+// Verify a signed input with `v`: as kyso_verify_cms, under the verifier's policy and
+// evidence. The format is detected (CMS / CAdES today; an XML or PDF input is
+// KYSO_ERR_UNSUPPORTED until kyso verifies them).
+//
+// # Safety
+// `v` NULL or a live verifier; buffers NULL or valid for their lengths; `out` writable.
+uint32_t kyso_verifier_verify(const struct kyso_verifier *v,
+                              const uint8_t *sig,
+                              size_t sig_len,
+                              const uint8_t *content,
+                              size_t content_len,
+                              int64_t at_unix,
+                              struct kyso_report **out);
+
+// Validate a certificate's path with `v`: as kyso_verify_chain, under the verifier's policy
+// and evidence.
+//
+// # Safety
+// As kyso_verifier_verify.
+uint32_t kyso_verifier_verify_chain(const struct kyso_verifier *v,
+                                    const uint8_t *leaf,
+                                    size_t leaf_len,
+                                    const uint8_t *pool,
+                                    size_t pool_len,
+                                    int64_t at_unix,
+                                    struct kyso_report **out);
+
+// Free a verifier (NULL is ignored).
+//
+// # Safety
+// `v` NULL or a verifier from kyso_verifier_new, not used afterwards.
+void kyso_verifier_free(struct kyso_verifier *v);
+
 // The report's verdict: KYSO_VALID, KYSO_INVALID or KYSO_INDETERMINATE (KYSO_INDETERMINATE
 // for a NULL report).
 //
@@ -267,18 +342,19 @@ uint32_t kyso_verify_cms_ex(const struct kyso_trust_store *ts,
 // `r` must be NULL or a live report.
 uint32_t kyso_report_verdict(const struct kyso_report *r);
 
-// Copy the report's JSON (UTF-8, NUL-terminated) into `buf`. `*written` receives the bytes
-// needed including the NUL, on success and on KYSO_ERR_BUFFER_TOO_SMALL; call with `buf`
-// NULL and `len` 0 to ask for the size.
+// Copy the report's JSON (schema kyso.report/1, the same document `kyso verify --json` and
+// `kyso chain verify --json` print; UTF-8, NUL-terminated) into `buf`. `*written` receives
+// the bytes needed including the NUL, on success and on KYSO_ERR_BUFFER_TOO_SMALL; call with
+// `buf` NULL and `len` 0 to ask for the size. (Before 0.2 this gave the technical schemas
+// kyso.cms/1 and kyso.chain/1; they are gone.)
 //
 // # Safety
 // `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
 uint32_t kyso_report_json(const struct kyso_report *r, char *buf, size_t len, size_t *written);
 
-// Copy the validation report (schema kyso.report/1: ETSI-style indication and
-// sub-indication, and per signature the fields Circular 15/2025 lists, every message in
-// English and Vietnamese) as JSON (UTF-8, NUL-terminated) into `buf`. Sizes as
-// kyso_report_json.
+// The same as kyso_report_json (kept for callers written against 0.1): the validation
+// report (schema kyso.report/1: ETSI-style indication and sub-indication, and per signature
+// the fields Circular 15/2025 lists, every message in English and Vietnamese) as JSON.
 //
 // # Safety
 // `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.

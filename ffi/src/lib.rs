@@ -10,13 +10,12 @@ use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use kyso::cms::{self, Content, SignError, SignOptions, Signer, SoftwareSigner, VerifyOptions};
-use kyso::crypto::{self, AlgorithmPolicy};
-use kyso::path::{PathOptions, Verdict};
-use kyso::report::{ChainReport, CmsReport, Lang, ValidationReport};
+use kyso::cms::{self, Content, SignError, SignOptions, Signer, SoftwareSigner};
+use kyso::crypto;
+use kyso::report::{Indication, Lang, ValidationReport};
 use kyso::revocation::RevocationMode;
 use kyso::token::{Module, Pin, TokenError, TokenSigner};
-use kyso::{load_certificates, Certificate, Hierarchy, Time, TrustStore};
+use kyso::{load_certificates, Certificate, Hierarchy, Policy, Profile, Time, TrustStore, Verifier, VerifyError, When};
 
 /// Success.
 pub const KYSO_OK: u32 = 0;
@@ -60,6 +59,10 @@ pub const KYSO_ERR_PKCS11: u32 = 18;
 pub const KYSO_ERR_IO: u32 = 19;
 /// An internal fault (a panic caught at the boundary). Please report it.
 pub const KYSO_ERR_INTERNAL: u32 = 20;
+/// The input is of a format this version of kyso recognises but does not verify yet.
+pub const KYSO_ERR_UNSUPPORTED: u32 = 21;
+/// The time-stamping authority failed or gave a time-stamp that does not fit (B-T signing).
+pub const KYSO_ERR_TIMESTAMP: u32 = 22;
 
 /// The signature or chain is valid.
 pub const KYSO_VALID: u32 = 0;
@@ -88,6 +91,14 @@ pub const KYSO_VERIFY_NO_REVOCATION: u32 = 2;
 pub const KYSO_VERIFY_LEGACY: u32 = 4;
 /// Verify flag: fetch CRLs and OCSP responses over HTTP for each signer's path.
 pub const KYSO_VERIFY_ONLINE: u32 = 8;
+/// Verify flag: the strict policy (RFC 5280 as written) instead of the Vietnam one (RFC 5280
+/// with the named tolerances real Vietnamese certificates need).
+pub const KYSO_VERIFY_STRICT: u32 = 16;
+
+/// Evidence kind: a CRL (DER or PEM), for kyso_verifier_add_evidence.
+pub const KYSO_EVIDENCE_CRL: u32 = 1;
+/// Evidence kind: an OCSP response (DER), for kyso_verifier_add_evidence.
+pub const KYSO_EVIDENCE_OCSP: u32 = 2;
 
 /// Sign flag: the signature leaves the content out (detached).
 pub const KYSO_SIGN_DETACHED: u32 = 1;
@@ -98,39 +109,18 @@ pub const KYSO_SIGN_FORCE: u32 = 4;
 
 /// A set of trusted anchors and known intermediates. Opaque.
 pub struct kyso_trust_store {
-    store: TrustStore,
+    /// Shared with the verifiers each call builds (and their cache of CA signatures); a
+    /// change copies it first.
+    store: Arc<TrustStore>,
 }
 
-/// The result of a verification: a verdict and the JSON report. Opaque.
+/// The result of a verification: its kyso.report/1 report. Opaque.
 pub struct kyso_report {
     verdict: u32,
-    data: ReportData,
-    /// Built on the first kyso_report_json call: a caller that wants only the verdict does
-    /// not pay for the report.
+    report: ValidationReport,
+    /// Built on the first JSON call: a caller that wants only the verdict does not pay for
+    /// the JSON.
     json: std::sync::OnceLock<Result<String, String>>,
-}
-
-enum ReportData {
-    Cms(cms::CmsResult, VerifyOptions),
-    Chain(Box<Certificate>, kyso::path::ChainResult, PathOptions),
-}
-
-impl ReportData {
-    /// The kyso.report/1 report (for a chain, judged and reported at its validation time).
-    fn validation(&self) -> ValidationReport {
-        match self {
-            ReportData::Cms(r, o) => ValidationReport::from_cms(r, o),
-            ReportData::Chain(leaf, r, o) => ValidationReport::from_chain(leaf, r, o, o.time),
-        }
-    }
-
-    fn json(&self) -> Result<String, String> {
-        let r = match self {
-            ReportData::Cms(r, o) => serde_json::to_string_pretty(&CmsReport::new(r, o)),
-            ReportData::Chain(leaf, r, o) => serde_json::to_string_pretty(&ChainReport::new(leaf, r, o)),
-        };
-        r.map_err(|e| e.to_string())
-    }
 }
 
 thread_local! {
@@ -162,23 +152,23 @@ unsafe fn bytes<'a>(p: *const u8, len: usize, optional: bool) -> Result<Option<&
     Ok(Some(unsafe { std::slice::from_raw_parts(p, len) }))
 }
 
-/// A verify call's store, required input and optional input.
-type VerifyInputs<'a> = (&'a kyso_trust_store, &'a [u8], Option<&'a [u8]>);
+/// A verify call's handle (store or verifier), required input and optional input.
+type VerifyInputs<'a, T> = (&'a T, &'a [u8], Option<&'a [u8]>);
 
 /// The common start of the verify calls: the store, `out` non-NULL, a required input and an
 /// optional one (NULL with length 0 for none).
 ///
 /// # Safety
 /// `ts` NULL or a live store; each buffer NULL or valid for its length.
-unsafe fn verify_inputs<'a>(
-    ts: *const kyso_trust_store,
+unsafe fn verify_inputs<'a, T>(
+    ts: *const T,
     out: *mut *mut kyso_report,
     required: (*const u8, usize),
     optional: (*const u8, usize),
-) -> Result<VerifyInputs<'a>, u32> {
-    // SAFETY: the caller gives a live store or NULL.
+) -> Result<VerifyInputs<'a, T>, u32> {
+    // SAFETY: the caller gives a live handle or NULL.
     let Some(ts) = (unsafe { ts.as_ref() }) else {
-        return Err(fail(KYSO_ERR_NULL_POINTER, "trust store is NULL"));
+        return Err(fail(KYSO_ERR_NULL_POINTER, "trust store or verifier is NULL"));
     };
     if out.is_null() {
         return Err(fail(KYSO_ERR_NULL_POINTER, "out is NULL"));
@@ -220,14 +210,6 @@ fn hierarchy(h: u32) -> Result<Hierarchy, u32> {
     }
 }
 
-fn verdict(v: Verdict) -> u32 {
-    match v {
-        Verdict::Valid => KYSO_VALID,
-        Verdict::Invalid => KYSO_INVALID,
-        Verdict::Indeterminate => KYSO_INDETERMINATE,
-    }
-}
-
 fn time_or_now(at_unix: i64) -> Result<Option<Time>, u32> {
     if at_unix == 0 {
         return Ok(None);
@@ -241,9 +223,11 @@ fn sign_error(e: SignError) -> u32 {
     let code = match &e {
         SignError::WrongPassword => KYSO_ERR_WRONG_PASSWORD,
         SignError::Key(_) => KYSO_ERR_KEY,
-        SignError::CertificateRefused(_) => KYSO_ERR_CERTIFICATE_REFUSED,
-        SignError::Io(_) => KYSO_ERR_IO,
+        SignError::CertificateRefused { .. } => KYSO_ERR_CERTIFICATE_REFUSED,
+        SignError::Io { .. } => KYSO_ERR_IO,
         SignError::Token(t) => return token_error(t.clone()),
+        SignError::NoTimestampAuthority | SignError::Timestamp(_) => KYSO_ERR_TIMESTAMP,
+        SignError::NoRevocationValues => KYSO_ERR_INVALID_ARGUMENT,
         _ => KYSO_ERR_SIGNER,
     };
     fail(code, e)
@@ -303,6 +287,8 @@ fn message(code: u32) -> &'static str {
         KYSO_ERR_PKCS11 => "PKCS#11 error",
         KYSO_ERR_IO => "reading the content failed",
         KYSO_ERR_INTERNAL => "internal fault",
+        KYSO_ERR_UNSUPPORTED => "a format this version of kyso does not verify yet",
+        KYSO_ERR_TIMESTAMP => "the time-stamping authority failed",
         _ => "unknown result code",
     }
 }
@@ -346,7 +332,7 @@ fn new_store(store: TrustStore, out: *mut *mut kyso_trust_store) -> u32 {
     if out.is_null() {
         return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
     }
-    let b = Box::into_raw(Box::new(kyso_trust_store { store }));
+    let b = Box::into_raw(Box::new(kyso_trust_store { store: Arc::new(store) }));
     // SAFETY: checked non-NULL above.
     unsafe { *out = b };
     KYSO_OK
@@ -449,7 +435,7 @@ unsafe fn with_store_input(
         Ok(h) => h,
         Err(c) => return c,
     };
-    match add(&mut ts.store, data, h) {
+    match add(Arc::make_mut(&mut ts.store), data, h) {
         Ok(()) => KYSO_OK,
         Err(e) => fail(KYSO_ERR_BAD_INPUT, e),
     }
@@ -467,10 +453,15 @@ pub unsafe extern "C" fn kyso_trust_store_free(ts: *mut kyso_trust_store) {
     }
 }
 
-fn give_report(verdict: u32, data: ReportData, out: *mut *mut kyso_report) -> u32 {
+fn give_report(report: ValidationReport, out: *mut *mut kyso_report) -> u32 {
+    let verdict = match report.indication {
+        Indication::TotalPassed => KYSO_VALID,
+        Indication::TotalFailed => KYSO_INVALID,
+        Indication::Indeterminate => KYSO_INDETERMINATE,
+    };
     let b = Box::into_raw(Box::new(kyso_report {
         verdict,
-        data,
+        report,
         json: std::sync::OnceLock::new(),
     }));
     // SAFETY: `out` was checked non-NULL by the caller.
@@ -521,57 +512,106 @@ pub unsafe extern "C" fn kyso_verify_chain_ex(
             Ok(v) => v,
             Err(c) => return c,
         };
-        let mut certs = match load_certificates(leaf) {
-            Ok(c) if !c.is_empty() => c,
-            Ok(_) => return fail(KYSO_ERR_BAD_INPUT, "no certificate in leaf"),
-            Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
-        };
-        let leaf = certs.remove(0);
-        let mut pool_certs: Vec<Certificate> = certs;
-        if let Some(p) = pool.filter(|p| !p.is_empty()) {
-            match load_certificates(p) {
-                Ok(c) => pool_certs.extend(c),
-                Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
-            }
+        match verifier(ts, flags) {
+            Ok(v) => chain_with(&v, leaf, pool, at_unix, out),
+            Err(c) => c,
         }
-        let now = Time::now();
-        let at = match time_or_now(at_unix) {
-            Ok(t) => t.unwrap_or(now),
-            Err(c) => return c,
-        };
-        let mut o = PathOptions::vietnam(at);
-        if let Err(c) = apply_flags(&mut o, flags) {
-            return c;
-        }
-        let provider = crypto::default_provider();
-        if flags & KYSO_VERIFY_ONLINE != 0 && o.revocation.mode != RevocationMode::Off {
-            let mut ev = (*o.revocation.evidence).clone();
-            kyso::fetch::complete_and_gather(&leaf, &mut pool_certs, &ts.store, &o, &mut ev);
-            o.revocation.evidence = Arc::new(ev);
-        }
-        let r = kyso::path::verify_chain(&leaf, &pool_certs, &ts.store, &o, provider);
-        give_report(verdict(r.verdict), ReportData::Chain(Box::new(leaf), r, o), out)
     })
 }
 
-fn apply_flags(o: &mut PathOptions, flags: u32) -> Result<(), u32> {
-    let known = KYSO_VERIFY_HARD_FAIL | KYSO_VERIFY_NO_REVOCATION | KYSO_VERIFY_LEGACY | KYSO_VERIFY_ONLINE;
+/// Validate `leaf`'s path with `v` (the first certificate of `leaf`; the rest, and `pool`,
+/// may complete the path).
+fn chain_with(v: &Verifier, leaf: &[u8], pool: Option<&[u8]>, at_unix: i64, out: *mut *mut kyso_report) -> u32 {
+    let mut certs = match load_certificates(leaf) {
+        Ok(c) if !c.is_empty() => c,
+        Ok(_) => return fail(KYSO_ERR_BAD_INPUT, "no certificate in leaf"),
+        Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+    };
+    let leaf = certs.remove(0);
+    let mut pool_certs: Vec<Certificate> = certs;
+    if let Some(p) = pool.filter(|p| !p.is_empty()) {
+        match load_certificates(p) {
+            Ok(c) => pool_certs.extend(c),
+            Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+        }
+    }
+    let when = match when(at_unix) {
+        Ok(w) => w,
+        Err(c) => return c,
+    };
+    give_report(v.verify_chain(&leaf, &pool_certs, when), out)
+}
+
+/// Verify `sig` with `v`; `content` the detached content, if any.
+fn cms_with(v: &Verifier, sig: &[u8], content: Option<&[u8]>, at_unix: i64, out: *mut *mut kyso_report) -> u32 {
+    let when = match when(at_unix) {
+        Ok(w) => w,
+        Err(c) => return c,
+    };
+    let content = match content {
+        Some(c) => kyso::Content::Bytes(c),
+        None => kyso::Content::Attached,
+    };
+    match v.verify_at(sig, content, when) {
+        Ok(r) => give_report(r, out),
+        Err(e) => {
+            let code = match &e {
+                VerifyError::ContentMissing => KYSO_ERR_CONTENT_MISSING,
+                VerifyError::Content { .. } => KYSO_ERR_IO,
+                VerifyError::Unsupported { .. } => KYSO_ERR_UNSUPPORTED,
+                VerifyError::TooLarge { .. } => KYSO_ERR_BAD_INPUT,
+                _ => KYSO_ERR_BAD_SIGNATURE,
+            };
+            fail(code, e)
+        }
+    }
+}
+
+/// The times of a call: `at_unix` (0: each signature's own time), now from the clock.
+fn when(at_unix: i64) -> Result<When, u32> {
+    Ok(When {
+        at: time_or_now(at_unix)?,
+        now: Some(Time::now()),
+    })
+}
+
+/// The Verifier the flags describe: the Vietnam (or, with KYSO_VERIFY_STRICT, the strict)
+/// policy with the revocation and algorithm flags, the HTTP fetcher as an evidence source
+/// with KYSO_VERIFY_ONLINE.
+fn verifier(ts: &kyso_trust_store, flags: u32) -> Result<Verifier, u32> {
+    let known = KYSO_VERIFY_HARD_FAIL
+        | KYSO_VERIFY_NO_REVOCATION
+        | KYSO_VERIFY_LEGACY
+        | KYSO_VERIFY_ONLINE
+        | KYSO_VERIFY_STRICT;
     if flags & !known != 0
         || flags & (KYSO_VERIFY_HARD_FAIL | KYSO_VERIFY_NO_REVOCATION)
             == (KYSO_VERIFY_HARD_FAIL | KYSO_VERIFY_NO_REVOCATION)
     {
         return Err(fail(KYSO_ERR_INVALID_ARGUMENT, format!("bad verify flags {flags:#x}")));
     }
-    if flags & KYSO_VERIFY_HARD_FAIL != 0 {
-        o.revocation.mode = RevocationMode::Hard;
+    let profile = if flags & KYSO_VERIFY_STRICT != 0 {
+        Profile::Strict
+    } else {
+        Profile::Vietnam
+    };
+    let revocation = if flags & KYSO_VERIFY_HARD_FAIL != 0 {
+        RevocationMode::Hard
+    } else if flags & KYSO_VERIFY_NO_REVOCATION != 0 {
+        RevocationMode::Off
+    } else {
+        RevocationMode::Soft
+    };
+    let policy = Policy::of(profile)
+        .to_builder()
+        .legacy_algorithms(flags & KYSO_VERIFY_LEGACY != 0)
+        .revocation(revocation)
+        .build();
+    let mut v = Verifier::with_shared_store(ts.store.clone(), policy);
+    if flags & KYSO_VERIFY_ONLINE != 0 {
+        v = v.with_source(kyso::fetch::OnlineEvidence);
     }
-    if flags & KYSO_VERIFY_NO_REVOCATION != 0 {
-        o.revocation.mode = RevocationMode::Off;
-    }
-    if flags & KYSO_VERIFY_LEGACY != 0 {
-        o.algorithms = AlgorithmPolicy::LEGACY;
-    }
-    Ok(())
+    Ok(v)
 }
 
 /// Verify every signer of a CMS / CAdES signature: content digest, signature, ESS binding,
@@ -620,39 +660,150 @@ pub unsafe extern "C" fn kyso_verify_cms_ex(
             Ok(v) => v,
             Err(c) => return c,
         };
-        let now = Time::now();
-        let mut o = VerifyOptions::new(now);
-        o.at = match time_or_now(at_unix) {
-            Ok(t) => t,
-            Err(c) => return c,
-        };
-        if let Err(c) = apply_flags(&mut o.path, flags) {
-            return c;
-        }
-        let provider = crypto::default_provider();
-        let sd = match cms::SignedData::from_bytes(sig) {
-            Ok(sd) => sd,
-            Err(e) => return fail(KYSO_ERR_BAD_SIGNATURE, e),
-        };
-        let mut pool = Vec::new();
-        if flags & KYSO_VERIFY_ONLINE != 0 && o.path.revocation.mode != RevocationMode::Off {
-            kyso::fetch::complete_and_gather_signers(&sd, &mut pool, &ts.store, &mut o);
-        }
-        let result = match content {
-            Some(c) => {
-                let mut reopen =
-                    move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(c))) };
-                cms::verify_signed_data(sd, Some(&mut reopen), &ts.store, &pool, &o, provider)
-            }
-            None => cms::verify_signed_data(sd, None, &ts.store, &pool, &o, provider),
-        };
-        match result {
-            Ok(r) => give_report(verdict(r.verdict), ReportData::Cms(r, o), out),
-            Err(e @ cms::CmsError::ContentMissing) => fail(KYSO_ERR_CONTENT_MISSING, e),
-            Err(e @ cms::CmsError::Io(_)) => fail(KYSO_ERR_IO, e),
-            Err(e) => fail(KYSO_ERR_BAD_SIGNATURE, e),
+        match verifier(ts, flags) {
+            Ok(v) => cms_with(&v, sig, content, at_unix, out),
+            Err(c) => c,
         }
     })
+}
+
+/// A verifier: a trust store (shared, with its cache of verified CA signatures), a policy
+/// chosen by KYSO_VERIFY_* flags, and revocation evidence given by the caller (CRLs, OCSP
+/// responses), reused by every verification made with it. Opaque; one verifier may be used
+/// from several threads at once.
+pub struct kyso_verifier {
+    verifier: Verifier,
+}
+
+/// A new verifier over `ts` (which may be freed afterwards: the verifier keeps its own
+/// reference) with `flags` (KYSO_VERIFY_*). Free it with kyso_verifier_free.
+///
+/// # Safety
+/// `ts` NULL or a live store; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verifier_new(
+    ts: *const kyso_trust_store,
+    flags: u32,
+    out: *mut *mut kyso_verifier,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live store or NULL.
+        let Some(ts) = (unsafe { ts.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "trust store is NULL");
+        };
+        if out.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        match verifier(ts, flags) {
+            Ok(verifier) => {
+                // SAFETY: `out` is non-NULL and writable per the contract.
+                unsafe { *out = Box::into_raw(Box::new(kyso_verifier { verifier })) };
+                KYSO_OK
+            }
+            Err(c) => c,
+        }
+    })
+}
+
+/// Add revocation evidence to `v`: a CRL (DER or PEM; complete or delta) when `kind` is
+/// KYSO_EVIDENCE_CRL, a DER OCSP response when KYSO_EVIDENCE_OCSP.
+///
+/// # Safety
+/// `v` NULL or a live verifier not used by another thread during the call; `data` NULL or
+/// `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verifier_add_evidence(
+    v: *mut kyso_verifier,
+    kind: u32,
+    data: *const u8,
+    len: usize,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live verifier or NULL.
+        let Some(v) = (unsafe { v.as_mut() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "verifier is NULL");
+        };
+        // SAFETY: per the contract.
+        let data = match unsafe { bytes(data, len, false) } {
+            Ok(Some(d)) => d,
+            Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "data is NULL"),
+            Err(c) => return c,
+        };
+        let evidence = match kind {
+            KYSO_EVIDENCE_CRL => match kyso::revocation::Crl::from_bytes(data) {
+                Ok(crl) => kyso::revocation::RevocationEvidence::from_crls(vec![crl]),
+                Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+            },
+            KYSO_EVIDENCE_OCSP => match kyso::revocation::OcspResponse::from_der(data) {
+                Ok(r) => kyso::revocation::RevocationEvidence::default().with_ocsp(vec![r]),
+                Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+            },
+            other => return fail(KYSO_ERR_INVALID_ARGUMENT, format!("unknown evidence kind {other}")),
+        };
+        v.verifier = v.verifier.clone().with_evidence(evidence);
+        KYSO_OK
+    })
+}
+
+/// Verify a signed input with `v`: as kyso_verify_cms, under the verifier's policy and
+/// evidence. The format is detected (CMS / CAdES today; an XML or PDF input is
+/// KYSO_ERR_UNSUPPORTED until kyso verifies them).
+///
+/// # Safety
+/// `v` NULL or a live verifier; buffers NULL or valid for their lengths; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verifier_verify(
+    v: *const kyso_verifier,
+    sig: *const u8,
+    sig_len: usize,
+    content: *const u8,
+    content_len: usize,
+    at_unix: i64,
+    out: *mut *mut kyso_report,
+) -> u32 {
+    guard(|| {
+        // SAFETY: per the contract.
+        match unsafe { verify_inputs(v, out, (sig, sig_len), (content, content_len)) } {
+            Ok((v, sig, content)) => cms_with(&v.verifier, sig, content, at_unix, out),
+            Err(c) => c,
+        }
+    })
+}
+
+/// Validate a certificate's path with `v`: as kyso_verify_chain, under the verifier's policy
+/// and evidence.
+///
+/// # Safety
+/// As kyso_verifier_verify.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verifier_verify_chain(
+    v: *const kyso_verifier,
+    leaf: *const u8,
+    leaf_len: usize,
+    pool: *const u8,
+    pool_len: usize,
+    at_unix: i64,
+    out: *mut *mut kyso_report,
+) -> u32 {
+    guard(|| {
+        // SAFETY: per the contract.
+        match unsafe { verify_inputs(v, out, (leaf, leaf_len), (pool, pool_len)) } {
+            Ok((v, leaf, pool)) => chain_with(&v.verifier, leaf, pool, at_unix, out),
+            Err(c) => c,
+        }
+    })
+}
+
+/// Free a verifier (NULL is ignored).
+///
+/// # Safety
+/// `v` NULL or a verifier from kyso_verifier_new, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verifier_free(v: *mut kyso_verifier) {
+    if !v.is_null() {
+        // SAFETY: it came from Box::into_raw in kyso_verifier_new.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(v) })));
+    }
 }
 
 /// The report's verdict: KYSO_VALID, KYSO_INVALID or KYSO_INDETERMINATE (KYSO_INDETERMINATE
@@ -669,9 +820,11 @@ pub unsafe extern "C" fn kyso_report_verdict(r: *const kyso_report) -> u32 {
     }
 }
 
-/// Copy the report's JSON (UTF-8, NUL-terminated) into `buf`. `*written` receives the bytes
-/// needed including the NUL, on success and on KYSO_ERR_BUFFER_TOO_SMALL; call with `buf`
-/// NULL and `len` 0 to ask for the size.
+/// Copy the report's JSON (schema kyso.report/1, the same document `kyso verify --json` and
+/// `kyso chain verify --json` print; UTF-8, NUL-terminated) into `buf`. `*written` receives
+/// the bytes needed including the NUL, on success and on KYSO_ERR_BUFFER_TOO_SMALL; call with
+/// `buf` NULL and `len` 0 to ask for the size. (Before 0.2 this gave the technical schemas
+/// kyso.cms/1 and kyso.chain/1; they are gone.)
 ///
 /// # Safety
 /// `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
@@ -684,8 +837,15 @@ pub unsafe extern "C" fn kyso_report_json(
 ) -> u32 {
     guard(|| {
         // SAFETY: as this function's contract.
-        unsafe { report_out(r, buf, len, written, |r| r.json.get_or_init(|| r.data.json()).clone()) }
+        unsafe { report_out(r, buf, len, written, report_json) }
     })
+}
+
+/// The report's kyso.report/1 JSON, made once.
+fn report_json(r: &kyso_report) -> Result<String, String> {
+    r.json
+        .get_or_init(|| serde_json::to_string_pretty(&r.report).map_err(|e| e.to_string()))
+        .clone()
 }
 
 /// The report-to-text calls: check the pointers, make the text, copy it out as `out_text`.
@@ -728,10 +888,9 @@ unsafe fn out_text(text: &str, buf: *mut c_char, len: usize, written: *mut usize
     KYSO_OK
 }
 
-/// Copy the validation report (schema kyso.report/1: ETSI-style indication and
-/// sub-indication, and per signature the fields Circular 15/2025 lists, every message in
-/// English and Vietnamese) as JSON (UTF-8, NUL-terminated) into `buf`. Sizes as
-/// kyso_report_json.
+/// The same as kyso_report_json (kept for callers written against 0.1): the validation
+/// report (schema kyso.report/1: ETSI-style indication and sub-indication, and per signature
+/// the fields Circular 15/2025 lists, every message in English and Vietnamese) as JSON.
 ///
 /// # Safety
 /// `r` must be NULL or a live report; `buf` NULL or `len` writable bytes; `written` writable.
@@ -744,11 +903,7 @@ pub unsafe extern "C" fn kyso_report_validation_json(
 ) -> u32 {
     guard(|| {
         // SAFETY: as this function's contract.
-        unsafe {
-            report_out(r, buf, len, written, |r| {
-                serde_json::to_string_pretty(&r.data.validation()).map_err(|e| e.to_string())
-            })
-        }
+        unsafe { report_out(r, buf, len, written, report_json) }
     })
 }
 
@@ -778,11 +933,7 @@ pub unsafe extern "C" fn kyso_report_text(
             }
         };
         // SAFETY: as this function's contract.
-        unsafe {
-            report_out(r, buf, len, written, |r| {
-                Ok(kyso::report::render(&r.data.validation(), lang))
-            })
-        }
+        unsafe { report_out(r, buf, len, written, |r| Ok(kyso::report::render(&r.report, lang))) }
     })
 }
 
@@ -813,7 +964,7 @@ fn sign_with(
     o.force = flags & KYSO_SIGN_FORCE != 0;
     o.chain = chain;
     if let Some(ts) = check {
-        o.check_against = Some((ts.store.clone(), PathOptions::vietnam(now)));
+        o.check_against = Some(((*ts.store).clone(), kyso::path::PathOptions::vietnam(now)));
     }
     match cms::sign(Content::Bytes(content), signer, &o, crypto::default_provider()) {
         Ok(sig) => {

@@ -111,13 +111,13 @@ fn fixtures(vnpt: &Path) -> (PathBuf, PathBuf) {
     (dir, conf)
 }
 
-fn gcc(lib: &Path, out: &Path, extra: &[&str], static_link: bool) {
+fn gcc(lib: &Path, source: &str, out: &Path, extra: &[&str], static_link: bool) {
     let mut c = Command::new("gcc");
     c.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-pthread"])
         .args(extra)
         .arg("-I")
         .arg(ffi_dir().join("include"))
-        .arg(ffi_dir().join("c/test_kyso.c"))
+        .arg(ffi_dir().join("c").join(source))
         .arg("-o")
         .arg(out);
     if static_link {
@@ -143,19 +143,20 @@ fn c_programs_plain_valgrind_asan_and_python() {
     let (dir, conf) = fixtures(&vnpt);
     let module = softhsm_module();
     let plain = dir.join("test_kyso");
-    gcc(&lib, &plain, &[], false);
+    gcc(&lib, "test_kyso.c", &plain, &[], false);
     let out = run(Command::new(&plain).arg(&dir).arg(module).env("SOFTHSM2_CONF", &conf));
     assert!(out.contains("all checks passed"), "{out}");
 
     // Static library, as an embedding C program links it.
     let stat = dir.join("test_kyso_static");
-    gcc(&lib, &stat, &[], true);
+    gcc(&lib, "test_kyso.c", &stat, &[], true);
     run(Command::new(&stat).arg(&dir).arg(module).env("SOFTHSM2_CONF", &conf));
 
     // AddressSanitizer (with LeakSanitizer) on the C side of every call.
     let asan = dir.join("test_kyso_asan");
     gcc(
         &lib,
+        "test_kyso.c",
         &asan,
         &["-fsanitize=address,undefined", "-fno-omit-frame-pointer"],
         false,
@@ -210,5 +211,322 @@ fn c_programs_plain_valgrind_asan_and_python() {
         String::from_utf8_lossy(&py.stdout),
         String::from_utf8_lossy(&py.stderr)
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The kyso CLI, built in this workspace's target directory.
+fn build_cli(lib: &Path) -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let st = Command::new(cargo)
+        .args(["build", "-q", "-p", "kyso-cli"])
+        .current_dir(ffi_dir())
+        .status()
+        .expect("cargo");
+    assert!(st.success(), "cargo build -p kyso-cli failed");
+    lib.join("kyso")
+}
+
+/// The report without what differs from one run to the next (when it ran) or from one layer
+/// to another by design (the file names the CLI reports, where evidence was read from).
+fn normalised(mut v: serde_json::Value) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("validation_time");
+                m.remove("document");
+                m.remove("origin");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    v
+}
+
+/// One table of inputs — valid in each hierarchy, tampered, revoked, untrusted, legacy (SHA-1,
+/// refused and then accepted), expired, and the strict profile — through the Rust Verifier,
+/// `kyso verify --json`, a C program on `kyso_verifier` and Python's `kyso.Verifier`: the
+/// same kyso.report/1 from each, and the verdict the case expects.
+#[test]
+fn one_table_through_rust_cli_c_and_python_gives_one_report() {
+    use kyso::report::Indication;
+    use kyso::revocation::{Crl, RevocationEvidence};
+    use kyso::{Hierarchy, Policy, Profile, TrustStore, Verifier, When};
+    use kyso_testpki::der::unix;
+    use kyso_testpki::{issue, issue_crl, ku, name, CertSpec, CrlSpec, Revoked, TestKey};
+
+    let lib = build_library();
+    let cli = build_cli(&lib);
+    let pki = VietnamTestPki::build();
+    let dir = std::env::temp_dir().join(format!("kyso-parity-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |n: &str| dir.join(n);
+    let put = |n: &str, b: &[u8]| std::fs::write(dir.join(n), b).unwrap();
+    // Both roots trusted as the caller's own ("custom", as the CLI names anchors from custom.pem).
+    put(
+        "custom.pem",
+        (pem("CERTIFICATE", &pki.pub_root.cert) + &pem("CERTIFICATE", &pki.gov_root.cert)).as_bytes(),
+    );
+    put("doc.txt", DOC);
+    put("tampered.txt", &[DOC, b" (sua)"].concat());
+    put("public.p7s", &signature(&pki.company, &pki.pub_sub, true));
+    put("government.p7s", &signature(&pki.officer, &pki.gov_sub, false));
+    put("rogue.p7s", &signature(&pki.rogue_leaf, &pki.rogue_root, true));
+    // A signer under the licensed CA whose certificate the CA's CRL revokes.
+    let key = TestKey::load("leaf-c");
+    let revoked = Entity {
+        label: "revoked",
+        cert: issue(
+            &CertSpec {
+                serial: 0x2009,
+                subject: name(&[("C", "VN"), ("CN", "Trần Thị Bình"), ("UID", "CCCD:079199000123")]),
+                not_before: unix(2025, 1, 1),
+                not_after: unix(2035, 1, 1),
+                key_usage: Some(ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION),
+                ..CertSpec::default()
+            },
+            &key,
+            Some((&pki.pub_sub.subject, &pki.pub_sub.key)),
+        ),
+        subject: Vec::new(),
+        key,
+    };
+    put("revoked.p7s", &signature(&revoked, &pki.pub_sub, true));
+    let now = Time::now().0;
+    put(
+        "sub.crl",
+        &issue_crl(
+            &CrlSpec {
+                this_update: now - 3600,
+                next_update: Some(now + 7 * 86_400),
+                number: 7,
+                revoked: vec![Revoked {
+                    serial: 0x2009,
+                    date: now - 86_400,
+                    reason: Some(1),
+                }],
+                ..CrlSpec::default()
+            },
+            (&pki.pub_sub.subject, &pki.pub_sub.key),
+        ),
+    );
+    // SHA-1, signed by OpenSSL with the company's key.
+    put("company.pem", pem("CERTIFICATE", &pki.company.cert).as_bytes());
+    put("company.key", pem("PRIVATE KEY", pki.company.key.pkcs8()).as_bytes());
+    put("sub.pem", pem("CERTIFICATE", &pki.pub_sub.cert).as_bytes());
+    run(Command::new("openssl")
+        .args(["cms", "-sign", "-binary", "-md", "sha1", "-outform", "DER", "-in"])
+        .arg(path("doc.txt"))
+        .arg("-signer")
+        .arg(path("company.pem"))
+        .arg("-inkey")
+        .arg(path("company.key"))
+        .arg("-certfile")
+        .arg(path("sub.pem"))
+        .arg("-out")
+        .arg(path("sha1.p7s")));
+    let c_prog = dir.join("report_json");
+    gcc(&lib, "report_json.c", &c_prog, &[], false);
+
+    const LEGACY: u32 = 4;
+    const STRICT: u32 = 16;
+    let expired_at = unix(2036, 1, 1);
+    /// (case, signature, content, at, flags, with the CRL, expected indication)
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, i64, u32, bool, Indication);
+    let cases: &[Case] = &[
+        (
+            "public hierarchy",
+            "public.p7s",
+            Some("doc.txt"),
+            0,
+            0,
+            false,
+            Indication::TotalPassed,
+        ),
+        (
+            "government hierarchy, attached",
+            "government.p7s",
+            None,
+            0,
+            0,
+            false,
+            Indication::TotalPassed,
+        ),
+        (
+            "tampered content",
+            "public.p7s",
+            Some("tampered.txt"),
+            0,
+            0,
+            false,
+            Indication::TotalFailed,
+        ),
+        (
+            "revoked signer",
+            "revoked.p7s",
+            Some("doc.txt"),
+            0,
+            0,
+            true,
+            Indication::TotalFailed,
+        ),
+        (
+            "untrusted look-alike root",
+            "rogue.p7s",
+            Some("doc.txt"),
+            0,
+            0,
+            false,
+            Indication::Indeterminate,
+        ),
+        (
+            "SHA-1, refused",
+            "sha1.p7s",
+            Some("doc.txt"),
+            0,
+            0,
+            false,
+            Indication::Indeterminate,
+        ),
+        (
+            "SHA-1, legacy allowed",
+            "sha1.p7s",
+            Some("doc.txt"),
+            0,
+            LEGACY,
+            false,
+            Indication::TotalPassed,
+        ),
+        (
+            "expired at the time asked",
+            "public.p7s",
+            Some("doc.txt"),
+            expired_at,
+            0,
+            false,
+            Indication::TotalFailed,
+        ),
+        (
+            "strict profile",
+            "public.p7s",
+            Some("doc.txt"),
+            0,
+            STRICT,
+            false,
+            Indication::TotalPassed,
+        ),
+    ];
+    let mut store = TrustStore::new();
+    store.add_anchor(
+        Certificate::from_der(&pki.pub_root.cert).unwrap(),
+        Hierarchy::Custom("custom".into()),
+    );
+    store.add_anchor(
+        Certificate::from_der(&pki.gov_root.cert).unwrap(),
+        Hierarchy::Custom("custom".into()),
+    );
+    let crl = Crl::from_bytes(&std::fs::read(path("sub.crl")).unwrap()).unwrap();
+    for &(case, sig, content, at, flags, with_crl, expected) in cases {
+        let at_time = (at != 0).then_some(Time(at));
+        // Rust.
+        let profile = if flags & STRICT != 0 {
+            Profile::Strict
+        } else {
+            Profile::Vietnam
+        };
+        let policy = Policy::of(profile)
+            .to_builder()
+            .legacy_algorithms(flags & LEGACY != 0)
+            .build();
+        let mut v = Verifier::new(store.clone(), policy);
+        if with_crl {
+            v = v.with_evidence(RevocationEvidence::from_crls(vec![crl.clone()]));
+        }
+        let sig_bytes = std::fs::read(path(sig)).unwrap();
+        let content_bytes = content.map(|c| std::fs::read(path(c)).unwrap());
+        let rust = v
+            .verify_at(
+                &sig_bytes,
+                match &content_bytes {
+                    Some(b) => kyso::Content::Bytes(b),
+                    None => kyso::Content::Attached,
+                },
+                When { at: at_time, now: None },
+            )
+            .unwrap();
+        assert_eq!(rust.indication, expected, "{case}: {:?}", rust.reason);
+        let rust = normalised(serde_json::to_value(&rust).unwrap());
+        // The CLI.
+        let mut cmd = Command::new(&cli);
+        cmd.args(["verify", "--json", "--anchor"])
+            .arg(path("custom.pem"))
+            .arg(path(sig));
+        if let Some(c) = content {
+            cmd.arg("--content").arg(path(c));
+        }
+        if let Some(t) = at_time {
+            cmd.args(["--at", &t.to_string()]);
+        }
+        if flags & LEGACY != 0 {
+            cmd.arg("--legacy");
+        }
+        if flags & STRICT != 0 {
+            cmd.args(["--profile", "strict"]);
+        }
+        if with_crl {
+            cmd.arg("--crl").arg(path("sub.crl"));
+        }
+        let out = cmd.output().unwrap();
+        let cli_json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{case}: CLI: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(
+            normalised(cli_json),
+            rust,
+            "{case}: the CLI's report differs from Rust's"
+        );
+        // C.
+        let mut cmd = Command::new(&c_prog);
+        cmd.arg(path("custom.pem"))
+            .arg(path(sig))
+            .arg(content.map_or_else(|| "-".into(), path))
+            .arg(at.to_string())
+            .arg(flags.to_string());
+        if with_crl {
+            cmd.arg(path("sub.crl"));
+        }
+        let c_json: serde_json::Value = serde_json::from_str(&run(&mut cmd)).unwrap();
+        assert_eq!(
+            normalised(c_json),
+            rust,
+            "{case}: the C API's report differs from Rust's"
+        );
+        // Python.
+        let script = r#"
+import json, pathlib, sys
+import kyso
+anchors, sig, content, at, flags, crl = sys.argv[1:7]
+read = lambda p: pathlib.Path(p).read_bytes()
+store = kyso.TrustStore().add(read(anchors), kyso.CUSTOM)
+v = kyso.Verifier(store, flags=int(flags), crls=[read(crl)] if crl != "-" else [])
+r = v.verify(read(sig), None if content == "-" else read(content), at=int(at) or None)
+print(json.dumps(r.to_dict()))
+"#;
+        let mut cmd = Command::new("python3");
+        cmd.arg("-c")
+            .arg(script)
+            .arg(path("custom.pem"))
+            .arg(path(sig))
+            .arg(content.map_or_else(|| "-".into(), path))
+            .arg(at.to_string())
+            .arg(flags.to_string())
+            .arg(if with_crl { path("sub.crl") } else { "-".into() })
+            .env("KYSO_LIBRARY", lib.join("libkyso.so"))
+            .env("PYTHONPATH", ffi_dir().join("../bindings/python"));
+        let py_json: serde_json::Value = serde_json::from_str(&run(&mut cmd)).unwrap();
+        assert_eq!(normalised(py_json), rust, "{case}: Python's report differs from Rust's");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -29,7 +29,10 @@
 mod pkcs12;
 mod sign;
 
-pub use sign::{sign, Content, Level, SignError, SignOptions, Signer, SoftwareSigner, TimestampAuthority};
+pub use sign::{
+    sign, Content, KeyError, Level, SignError, SignOptions, Signer, SignerFailure, SoftwareSigner, TimestampAuthority,
+    TimestampError,
+};
 
 use std::io::Read;
 
@@ -117,7 +120,27 @@ pub enum CmsError {
     /// The content is detached and was not given.
     ContentMissing,
     /// Reading the detached content failed.
-    Io(String),
+    Io {
+        /// The kind of failure, as the operating system or reader reported it.
+        kind: std::io::ErrorKind,
+        /// Its text.
+        detail: String,
+    },
+    /// A detached content signed without signed attributes (so read into memory) is larger
+    /// than [`MAX_SIGNATURE_SIZE`].
+    ContentTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+impl From<std::io::Error> for CmsError {
+    fn from(e: std::io::Error) -> Self {
+        CmsError::Io {
+            kind: e.kind(),
+            detail: e.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for CmsError {
@@ -125,7 +148,11 @@ impl std::fmt::Display for CmsError {
         match self {
             CmsError::Malformed(e) => write!(f, "not a CMS SignedData: {e}"),
             CmsError::ContentMissing => write!(f, "the signature is detached and no content was given"),
-            CmsError::Io(e) => write!(f, "reading the content: {e}"),
+            CmsError::Io { detail, .. } => write!(f, "reading the content: {detail}"),
+            CmsError::ContentTooLarge { limit } => write!(
+                f,
+                "the detached content is signed without signed attributes and is over the {limit}-byte limit for that"
+            ),
         }
     }
 }
@@ -374,8 +401,7 @@ impl SignerInfo {
 }
 
 /// Why one signer is not valid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignerError {
     /// The signer's certificate is not in the CMS nor in the pool.
@@ -390,16 +416,10 @@ pub enum SignerError {
     },
     /// signingCertificate(V2) does not name the signer's certificate.
     SigningCertificateMismatch,
-    /// The signature does not verify, or its algorithm is refused.
-    Signature {
-        /// Why.
-        reason: String,
-    },
+    /// The signature does not verify, or its algorithm or key is refused or unsupported.
+    Signature(CryptoError),
     /// The signer's certificate path is not valid at the time judged.
-    Chain {
-        /// The path error.
-        reason: String,
-    },
+    Chain(crate::path::PathError),
 }
 
 impl std::fmt::Display for SignerError {
@@ -411,8 +431,8 @@ impl std::fmt::Display for SignerError {
             SignerError::SigningCertificateMismatch => {
                 f.write_str("signingCertificate names another certificate than the signer's")
             }
-            SignerError::Signature { reason } => write!(f, "signature: {reason}"),
-            SignerError::Chain { reason } => write!(f, "certificate path: {reason}"),
+            SignerError::Signature(e) => write!(f, "signature: {e}"),
+            SignerError::Chain(e) => write!(f, "certificate path: {}", e.describe()),
         }
     }
 }
@@ -539,6 +559,10 @@ pub struct CmsResult {
     pub signers: Vec<SignerResult>,
 }
 
+/// Opens a detached content afresh: it is read once per distinct digest algorithm. The
+/// reader may borrow what the closure borrows (a slice in memory, a file handle).
+pub type Reopen<'a> = dyn FnMut() -> std::io::Result<Box<dyn Read + 'a>> + 'a;
+
 /// How a CMS signature is verified.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
@@ -578,7 +602,7 @@ fn digest_content(
             let mut h = provider.hasher(hash);
             let mut buf = vec![0u8; 1 << 16];
             loop {
-                let n = r.read(&mut buf).map_err(|e| CmsError::Io(e.to_string()))?;
+                let n = r.read(&mut buf).map_err(CmsError::from)?;
                 if n == 0 {
                     break;
                 }
@@ -597,7 +621,7 @@ fn digest_content(
 /// read once per distinct digest algorithm, so pass a fresh reader via `reopen`.
 pub fn verify(
     sig: &[u8],
-    content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn Read>>>,
+    content: Option<&mut Reopen<'_>>,
     store: &TrustStore,
     pool: &[Certificate],
     options: &VerifyOptions,
@@ -610,7 +634,7 @@ pub fn verify(
 /// e.g. to fetch revocation evidence), so it is not parsed twice.
 pub fn verify_signed_data(
     mut sd: SignedData,
-    mut content: Option<&mut dyn FnMut() -> std::io::Result<Box<dyn Read>>>,
+    mut content: Option<&mut Reopen<'_>>,
     store: &TrustStore,
     pool: &[Certificate],
     options: &VerifyOptions,
@@ -620,15 +644,15 @@ pub fn verify_signed_data(
     // read into memory, up to MAX_SIGNATURE_SIZE (such signatures are rare and small).
     if sd.content.is_none() && sd.signers.iter().any(|s| s.signed_attrs.is_none()) {
         if let Some(open) = content.as_mut() {
-            let r = open().map_err(|e| CmsError::Io(e.to_string()))?;
+            let r = open().map_err(CmsError::from)?;
             let mut buf = Vec::new();
             r.take(MAX_SIGNATURE_SIZE as u64 + 1)
                 .read_to_end(&mut buf)
-                .map_err(|e| CmsError::Io(e.to_string()))?;
+                .map_err(CmsError::from)?;
             if buf.len() > MAX_SIGNATURE_SIZE {
-                return Err(CmsError::Io(format!(
-                    "detached content over {MAX_SIGNATURE_SIZE} bytes signed without signed attributes"
-                )));
+                return Err(CmsError::ContentTooLarge {
+                    limit: MAX_SIGNATURE_SIZE,
+                });
             }
             sd.content = Some(buf);
             content = None;
@@ -665,7 +689,7 @@ pub fn verify_signed_data(
             None => {
                 let d = match content.as_mut() {
                     Some(open) => {
-                        let mut r = open().map_err(|e| CmsError::Io(e.to_string()))?;
+                        let mut r = open().map_err(CmsError::from)?;
                         digest_content(&sd, Some(&mut *r), si.digest, provider)?
                     }
                     None => digest_content(&sd, None, si.digest, provider)?,
@@ -928,50 +952,31 @@ fn verify_one(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8],
     };
     let alg = match &si.signature_algorithm {
         Ok(a) => *a,
-        Err(e) => {
-            return fail(
-                r,
-                SignerError::Signature { reason: e.to_string() },
-                Verdict::Indeterminate,
-            )
-        }
+        Err(e) => return fail(r, SignerError::Signature(e.clone()), Verdict::Indeterminate),
     };
     let key = match cert.public_key() {
         Ok(k) => k,
-        Err(e) => {
-            return fail(
-                r,
-                SignerError::Signature { reason: e.to_string() },
-                Verdict::Indeterminate,
-            )
-        }
+        Err(e) => return fail(r, SignerError::Signature(e.clone()), Verdict::Indeterminate),
     };
     match crypto::verify_signature(provider, options.path.algorithms, &alg, key, &signed, &si.signature) {
         Ok(v) => r.signature = Some(v),
         Err(CryptoError::BadSignature) => {
-            let reason = CryptoError::BadSignature.to_string();
             let digest_only = si.signed_attrs.is_none();
             let e = if digest_only {
                 SignerError::DigestMismatch
             } else {
-                SignerError::Signature { reason }
+                SignerError::Signature(CryptoError::BadSignature)
             };
             return fail(r, e, Verdict::Invalid);
         }
-        Err(e) => {
-            return fail(
-                r,
-                SignerError::Signature { reason: e.to_string() },
-                Verdict::Indeterminate,
-            )
-        }
+        Err(e) => return fail(r, SignerError::Signature(e.clone()), Verdict::Indeterminate),
     }
     let mut po = options.path.clone();
     po.time = judged_at;
     let chain = path::verify_chain(&cert, pool, store, &po, provider);
     r.verdict = chain.verdict;
     if let Some(e) = &chain.error {
-        r.error = Some(SignerError::Chain { reason: e.describe() });
+        r.error = Some(SignerError::Chain(e.clone()));
     }
     r.chain = Some(chain);
     r

@@ -18,7 +18,7 @@ use crate::cert::Certificate;
 use crate::crypto::{split_algorithm_identifier, CryptoProvider, HashAlgorithm};
 use crate::error::InputError;
 
-use super::sign::SignError;
+use super::sign::{KeyError, SignError};
 
 const PBES2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
 const PBE_SHA1_3DES: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03];
@@ -38,11 +38,11 @@ const MAX_ITERATIONS: u32 = 10_000_000;
 pub(crate) const MAX_PKCS12_SIZE: usize = 16 << 20;
 
 fn bad(what: &'static str) -> SignError {
-    SignError::Key(format!("PKCS#12: {what}"))
+    SignError::Key(KeyError::Pkcs12 { what })
 }
 
 fn input(e: InputError) -> SignError {
-    SignError::Key(format!("PKCS#12: {e}"))
+    SignError::Key(KeyError::Pkcs12Input(e))
 }
 
 fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, SignError> {
@@ -132,7 +132,8 @@ fn decrypt(provider: &dyn CryptoProvider, alg: &[u8], data: &[u8], password: &st
     let (oid, params) = split_algorithm_identifier(alg).map_err(input)?;
     if oid == PBES2 {
         use pkcs5::der::Decode;
-        let scheme = pkcs5::EncryptionScheme::from_der(alg).map_err(|e| bad_owned(format!("PBES2 parameters: {e}")))?;
+        let scheme =
+            pkcs5::EncryptionScheme::from_der(alg).map_err(|e| unsupported(format!("PBES2 parameters ({e})")))?;
         return scheme
             .decrypt(password.as_bytes(), data)
             .map_err(|_| SignError::WrongPassword);
@@ -157,7 +158,7 @@ fn decrypt(provider: &dyn CryptoProvider, alg: &[u8], data: &[u8], password: &st
     } else if oid == PBE_SHA1_RC2_128 {
         128
     } else {
-        return Err(bad_owned(format!("unsupported encryption {}", crate::oid::dotted(oid))));
+        return Err(unsupported(format!("encryption {}", crate::oid::dotted(oid))));
     };
     let key = kdf(provider, HashAlgorithm::Sha1, &pw, &salt, 1, iterations, rc2_bits / 8);
     let iv = kdf(provider, HashAlgorithm::Sha1, &pw, &salt, 2, iterations, 8);
@@ -166,8 +167,8 @@ fn decrypt(provider: &dyn CryptoProvider, alg: &[u8], data: &[u8], password: &st
     d.decrypt_padded_vec::<Pkcs7>(data).map_err(wrong)
 }
 
-fn bad_owned(what: String) -> SignError {
-    SignError::Key(format!("PKCS#12: {what}"))
+fn unsupported(scheme: String) -> SignError {
+    SignError::Key(KeyError::Pkcs12Unsupported { scheme })
 }
 
 /// The MAC of the PFX (RFC 7292 §4): HMAC with a key from the PKCS#12 KDF (id 3).
@@ -305,7 +306,7 @@ fn bags(
                         .ok_or_else(|| bad("certValue"))?
                         .map_err(input)?,
                 )?;
-                certs.push(Certificate::from_der(&der).map_err(|e| bad_owned(e.to_string()))?);
+                certs.push(Certificate::from_der(&der).map_err(|e| SignError::Key(KeyError::Pkcs12Certificate(e)))?);
             }
         }
     }

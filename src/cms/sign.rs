@@ -16,20 +16,151 @@ use crate::trust::TrustStore;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignError {
-    /// The key could not be used (wrong format, unsupported type, key and certificate differ).
-    Key(String),
+    /// The key could not be used.
+    Key(KeyError),
     /// The signer (software key, token, service) failed.
-    Signer(String),
+    Signer(SignerFailure),
     /// The signer's certificate fails the pre-signing check (Circular 15/2025: validity, key
     /// usage, chain to a trusted anchor); pass `SignOptions::force` to sign anyway.
-    CertificateRefused(String),
+    CertificateRefused {
+        /// Why its path is not valid (`None`: no path error, yet not valid).
+        error: Option<crate::path::PathError>,
+    },
     /// Reading the content failed.
-    Io(String),
+    Io {
+        /// The kind of failure.
+        kind: std::io::ErrorKind,
+        /// Its text.
+        detail: String,
+    },
     /// The PKCS#12 password is wrong (its MAC or its encryption does not check out).
     WrongPassword,
+    /// B-T or B-LT was asked without a time-stamping authority.
+    NoTimestampAuthority,
+    /// The time-stamping authority failed, or its answer does not fit the request.
+    Timestamp(TimestampError),
+    /// B-LT was asked without the revocation values of the chain.
+    NoRevocationValues,
     /// A PKCS#11 token failed: removed, logged out, or the module refused.
     #[cfg(feature = "pkcs11")]
     Token(crate::token::TokenError),
+}
+
+/// Why a key could not be used for signing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The private key does not belong to the certificate.
+    DoesNotMatchCertificate,
+    /// Not a PKCS#8 RSA, P-256 or P-384 private key.
+    Unsupported,
+    /// RSA-PSS was asked of a key that is not RSA.
+    PssNeedsRsa,
+    /// The certificate's public key cannot be used.
+    CertificateKey(crate::error::CryptoError),
+    /// No certificate of the PKCS#12 file matches its private key.
+    NoMatchingCertificate,
+    /// The PKCS#12 file is malformed: the part named.
+    Pkcs12 {
+        /// What is wrong.
+        what: &'static str,
+    },
+    /// The PKCS#12 file could not be read (size, depth, encoding).
+    Pkcs12Input(crate::error::InputError),
+    /// The PKCS#12 file uses an encryption or PBES2 parameters kyso does not read.
+    Pkcs12Unsupported {
+        /// The scheme or its parameters, as found.
+        scheme: String,
+    },
+    /// A certificate inside the PKCS#12 file does not parse.
+    Pkcs12Certificate(crate::error::CertificateError),
+}
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyError::DoesNotMatchCertificate => write!(f, "the key does not match the certificate"),
+            KeyError::Unsupported => write!(f, "not a PKCS#8 RSA, P-256 or P-384 private key"),
+            KeyError::PssNeedsRsa => write!(f, "RSA-PSS needs an RSA key"),
+            KeyError::CertificateKey(e) => write!(f, "the certificate's key: {e}"),
+            KeyError::NoMatchingCertificate => write!(f, "PKCS#12: no certificate matches the private key"),
+            KeyError::Pkcs12 { what } => write!(f, "PKCS#12: {what}"),
+            KeyError::Pkcs12Input(e) => write!(f, "PKCS#12: {e}"),
+            KeyError::Pkcs12Unsupported { scheme } => write!(f, "PKCS#12: unsupported {scheme}"),
+            KeyError::Pkcs12Certificate(e) => write!(f, "PKCS#12: {e}"),
+        }
+    }
+}
+
+/// How a signer failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignerFailure {
+    /// The software key refused to sign.
+    SoftwareKey,
+    /// Software signing needs the `aws-lc` feature.
+    NoSoftwareProvider,
+    /// The signature the signer produced does not verify under the certificate's key.
+    BadSignatureProduced(crate::error::CryptoError),
+    /// A token signer's state was poisoned by a panic in another thread.
+    Poisoned,
+    /// A signer outside kyso (a remote service, an application's own [`Signer`]) failed, as it
+    /// says.
+    External(String),
+}
+
+impl std::fmt::Display for SignerFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignerFailure::SoftwareKey => write!(f, "signing failed"),
+            SignerFailure::NoSoftwareProvider => write!(f, "software signing needs the aws-lc feature"),
+            SignerFailure::BadSignatureProduced(e) => write!(f, "the signature produced does not verify: {e}"),
+            SignerFailure::Poisoned => write!(f, "the token signer's state is poisoned"),
+            SignerFailure::External(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// How a time-stamping authority failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimestampError {
+    /// The TSA could not be reached or answered with an error (HTTP).
+    Unreachable {
+        /// The TSA's URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The TSA's answer is not a granted time-stamp, or does not cover the request.
+    Response(crate::tsp::TspError),
+    /// A time-stamping authority outside kyso failed, as it says.
+    External(String),
+}
+
+impl std::fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimestampError::Unreachable { url, reason } => write!(f, "TSA {url}: {reason}"),
+            TimestampError::Response(e) => write!(f, "{e}"),
+            TimestampError::External(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<KeyError> for SignError {
+    fn from(e: KeyError) -> Self {
+        SignError::Key(e)
+    }
+}
+
+impl From<std::io::Error> for SignError {
+    fn from(e: std::io::Error) -> Self {
+        SignError::Io {
+            kind: e.kind(),
+            detail: e.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for SignError {
@@ -37,9 +168,15 @@ impl std::fmt::Display for SignError {
         match self {
             SignError::Key(e) => write!(f, "signing key: {e}"),
             SignError::Signer(e) => write!(f, "signer: {e}"),
-            SignError::CertificateRefused(e) => write!(f, "the signer's certificate is not acceptable: {e}"),
-            SignError::Io(e) => write!(f, "reading the content: {e}"),
+            SignError::CertificateRefused { error } => match error {
+                Some(e) => write!(f, "the signer's certificate is not acceptable: {}", e.describe()),
+                None => write!(f, "the signer's certificate is not acceptable: not valid"),
+            },
+            SignError::Io { detail, .. } => write!(f, "reading the content: {detail}"),
             SignError::WrongPassword => write!(f, "PKCS#12: wrong password"),
+            SignError::NoTimestampAuthority => write!(f, "B-T needs a time-stamping authority"),
+            SignError::Timestamp(e) => write!(f, "time-stamp: {e}"),
+            SignError::NoRevocationValues => write!(f, "B-LT needs the revocation values of the chain"),
             #[cfg(feature = "pkcs11")]
             SignError::Token(e) => write!(f, "token: {e}"),
         }
@@ -119,7 +256,7 @@ impl SoftwareSigner {
             .to_vec();
         if let Ok(k) = RsaKeyPair::from_pkcs8(&der) {
             if k.public_key().as_ref() != cert_key.as_slice() {
-                return Err(SignError::Key("the key does not match the certificate".into()));
+                return Err(KeyError::DoesNotMatchCertificate.into());
             }
             return Ok(SoftwareSigner {
                 cert,
@@ -135,7 +272,7 @@ impl SoftwareSigner {
         ] {
             if let Ok(k) = EcdsaKeyPair::from_pkcs8(alg, &der) {
                 if k.public_key().as_ref() != cert_key.as_slice() {
-                    return Err(SignError::Key("the key does not match the certificate".into()));
+                    return Err(KeyError::DoesNotMatchCertificate.into());
                 }
                 return Ok(SoftwareSigner {
                     cert,
@@ -144,7 +281,7 @@ impl SoftwareSigner {
                 });
             }
         }
-        Err(SignError::Key("not a PKCS#8 RSA, P-256 or P-384 private key".into()))
+        Err(KeyError::Unsupported.into())
     }
 
     /// A signer from a PKCS#12 file (.p12, .pfx): its private key and the certificate whose key
@@ -153,7 +290,7 @@ impl SoftwareSigner {
     pub fn from_pkcs12(p12: &[u8], password: &str) -> Result<(SoftwareSigner, Vec<Certificate>), SignError> {
         let provider = crypto::default_provider();
         let (key, certs) = super::pkcs12::open(p12, password, provider)?;
-        let mut last = SignError::Key("PKCS#12: no certificate matches the private key".into());
+        let mut last = SignError::Key(KeyError::NoMatchingCertificate);
         for (i, cert) in certs.iter().enumerate() {
             match SoftwareSigner::from_pkcs8(&key, cert.clone()) {
                 Ok(s) => {
@@ -182,7 +319,7 @@ impl SoftwareSigner {
                 };
                 Ok(self)
             }
-            _ => Err(SignError::Key("RSA-PSS needs an RSA key".into())),
+            _ => Err(KeyError::PssNeedsRsa.into()),
         }
     }
 }
@@ -202,7 +339,7 @@ impl Signer for SoftwareSigner {
             use aws_lc_rs::rand::SystemRandom;
             use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RSA_PSS_SHA256};
             let rng = SystemRandom::new();
-            let err = |_| SignError::Signer("signing failed".into());
+            let err = |_| SignError::Signer(SignerFailure::SoftwareKey);
             match &self.key {
                 SoftwareKey::Rsa(k) => {
                     let mut sig = vec![0u8; k.public_modulus_len()];
@@ -219,7 +356,7 @@ impl Signer for SoftwareSigner {
         #[cfg(not(feature = "aws-lc"))]
         {
             let _ = data;
-            Err(SignError::Signer("software signing needs the aws-lc feature".into()))
+            Err(SignError::Signer(SignerFailure::NoSoftwareProvider))
         }
     }
 }
@@ -346,8 +483,7 @@ pub fn sign(
         po.time = options.signing_time;
         let r = path::verify_chain(cert, &options.chain, store, &po, provider);
         if r.verdict != Verdict::Valid && !options.force {
-            let why = r.error.map(|e| e.describe()).unwrap_or_else(|| "not valid".into());
-            return Err(SignError::CertificateRefused(why));
+            return Err(SignError::CertificateRefused { error: r.error });
         }
     }
     let alg = signer.algorithm();
@@ -359,7 +495,7 @@ pub fn sign(
             let mut buf = vec![0u8; 1 << 16];
             let mut kept = Vec::new();
             loop {
-                let n = r.read(&mut buf).map_err(|e| SignError::Io(e.to_string()))?;
+                let n = r.read(&mut buf).map_err(SignError::from)?;
                 if n == 0 {
                     break;
                 }
@@ -393,7 +529,7 @@ pub fn sign(
     let signed_attrs = encode_tlv(tag::SET, &attrs.concat());
     let signature = signer.sign(&signed_attrs)?;
     // Check what the signer produced before handing it out.
-    let key = cert.public_key().map_err(|e| SignError::Key(e.to_string()))?;
+    let key = cert.public_key().map_err(|e| KeyError::CertificateKey(e.clone()))?;
     crypto::verify_signature(
         provider,
         crypto::AlgorithmPolicy::LEGACY,
@@ -402,7 +538,7 @@ pub fn sign(
         &signed_attrs,
         &signature,
     )
-    .map_err(|e| SignError::Signer(format!("the signature produced does not verify: {e}")))?;
+    .map_err(|e| SignError::Signer(SignerFailure::BadSignatureProduced(e)))?;
     let mut signed_attrs_implicit = signed_attrs;
     if let Some(first) = signed_attrs_implicit.first_mut() {
         *first = 0xA0;
@@ -418,10 +554,7 @@ pub fn sign(
     ];
     if matches!(options.level, Level::BT | Level::BLT) {
         // ETSI EN 319 122-1 §5.3: a signature time-stamp over the signature value.
-        let tsa = options
-            .tsa
-            .as_ref()
-            .ok_or_else(|| SignError::Signer("B-T needs a time-stamping authority".into()))?;
+        let tsa = options.tsa.as_ref().ok_or(SignError::NoTimestampAuthority)?;
         let imprint = provider.digest(HashAlgorithm::Sha256, &signature);
         let nonce = provider.digest(
             HashAlgorithm::Sha256,
@@ -430,7 +563,7 @@ pub fn sign(
         let nonce = nonce.get(..8).unwrap_or(&[]).to_vec();
         let token = tsa.timestamp(HashAlgorithm::Sha256, &imprint, &nonce)?;
         crate::tsp::check_received(&token, &imprint, &nonce)
-            .map_err(|e| SignError::Signer(format!("time-stamp: {e}")))?;
+            .map_err(|e| SignError::Timestamp(TimestampError::Response(e)))?;
         let unsigned = attribute(oid::AA_TIMESTAMP_TOKEN, token);
         signer_info.push(encode_tlv(0xA1, &unsigned));
     }
@@ -454,9 +587,7 @@ pub fn sign(
     if options.level == Level::BLT {
         let ev = &options.revocation_values;
         if ev.crls.is_empty() && ev.ocsp.is_empty() {
-            return Err(SignError::Signer(
-                "B-LT needs the revocation values of the chain".into(),
-            ));
+            return Err(SignError::NoRevocationValues);
         }
         // RevocationInfoChoices: CRLs as they are, OCSP responses as RFC 5940 `other`.
         let mut values: Vec<u8> = Vec::new();

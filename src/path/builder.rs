@@ -53,15 +53,16 @@ pub(super) struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// Verify `child`'s signature with `issuer`'s key, once per pair in this search; a CA
-    /// certificate's signature, once per trust store (see [`TrustStore`]'s cache).
+    /// Verify `child`'s signature with `issuer`'s key, once per pair in this search, and once
+    /// per trust store across searches (see [`TrustStore`]'s cache): a batch of thousands of
+    /// invoices from one seller checks the seller certificate's signature once.
     pub fn signature(&mut self, child: &Certificate, issuer: &Certificate) -> Result<Verified, CryptoError> {
         let key = (*child.sha256(), *issuer.sha256());
         if let Some(r) = self.signature_cache.get(&key) {
             return r.clone();
         }
         let policy = self.options.algorithms;
-        if child.is_ca() {
+        {
             if let Some(v) = self.store.cached_signature(&key) {
                 // Verified before, perhaps under another policy: the policy still decides.
                 return match v.legacy.first() {
@@ -74,7 +75,7 @@ impl Search<'_> {
         }
         self.signature_checks += 1;
         let r = child.verify_signed_by(issuer, self.provider, policy);
-        if let (Ok(v), true) = (&r, child.is_ca()) {
+        if let Ok(v) = &r {
             self.store.cache_signature(key, v.clone());
         }
         self.signature_cache.insert(key, r.clone());

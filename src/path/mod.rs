@@ -9,6 +9,7 @@
 mod builder;
 mod names;
 mod policy;
+mod profile;
 mod validate;
 
 use serde::Serialize;
@@ -22,6 +23,7 @@ use crate::trust::{Hierarchy, TrustStore};
 
 pub use builder::Budget;
 pub use policy::PolicySettings;
+pub use profile::{ProfileChecks, ProfileViolation};
 
 /// What the leaf's keyUsage must allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,6 +56,8 @@ pub struct PathOptions {
     pub model: TimeModel,
     /// Which real-world deviations are accepted (and reported).
     pub tolerances: Tolerances,
+    /// Which RFC 5280 §4 certificate-profile rules are checked besides §6.1.
+    pub profile: ProfileChecks,
     /// Revocation mode and evidence.
     pub revocation: crate::revocation::RevocationOptions,
     /// Limits on the search.
@@ -148,6 +152,8 @@ pub enum CheckKind {
     ExtendedKeyUsage,
     /// Critical extensions all processed.
     CriticalExtensions,
+    /// The RFC 5280 §4 certificate-profile rules the policy checks.
+    Profile,
 }
 
 /// The outcome of a [`Check`].
@@ -176,6 +182,7 @@ impl PathOptions {
             policy: PolicySettings::default(),
             model: TimeModel::Shell,
             tolerances: Tolerances::NONE,
+            profile: ProfileChecks::NONE,
             revocation: crate::revocation::RevocationOptions::default(),
             budget: Budget::default(),
         }
@@ -323,6 +330,13 @@ pub enum PathError {
         /// The extension, dotted.
         oid: String,
     },
+    /// The certificate breaks an RFC 5280 §4 profile rule the policy checks.
+    Profile {
+        /// Certificate index.
+        index: usize,
+        /// The rule.
+        violation: ProfileViolation,
+    },
 }
 
 impl PathError {
@@ -343,7 +357,7 @@ impl PathError {
             PathError::NoValidPolicy { .. }
             | PathError::PolicyMapsAnyPolicy { .. }
             | PathError::NameConstraint { .. } => 5,
-            PathError::UnknownCriticalExtension { .. } => 6,
+            PathError::UnknownCriticalExtension { .. } | PathError::Profile { .. } => 6,
             PathError::Expired { .. } | PathError::NotYetValid { .. } => 7,
         }
     }
@@ -403,6 +417,7 @@ impl PathError {
             PathError::UnknownCriticalExtension { index, oid } => {
                 format!("certificate #{index}: critical extension {oid} that kyso does not process")
             }
+            PathError::Profile { index, violation } => format!("certificate #{index}: {}", violation.describe_en()),
         }
     }
 }
@@ -480,6 +495,7 @@ impl PathError {
             PathError::UnknownCriticalExtension { index, oid } => {
                 format!("chứng thư #{index}: trường mở rộng critical {oid} mà kyso không xử lý")
             }
+            PathError::Profile { index, violation } => format!("chứng thư #{index}: {}", violation.describe_vi()),
         }
     }
 }

@@ -3,6 +3,7 @@
 use super::builder::Search;
 use super::names;
 use super::policy::{PolicyFailure, PolicyState};
+use super::profile::{self, ProfileChecks};
 use super::{crypto_error, Check, CheckKind, CheckOutcome, LeafKeyUsage, PathError, TimeModel};
 use crate::cert::Certificate;
 use crate::error::{CryptoError, LegacyReason};
@@ -102,6 +103,12 @@ pub(super) fn validate(path: &[Certificate], s: &mut Search<'_>, log: &mut Log) 
         .map_or(usize::MAX, |p| p as usize);
     let mut policy = PolicyState::new(&options.policy, n);
     let mut constraints: Vec<&NameConstraints> = Vec::new();
+    // RFC 5937 §2: the anchor's own name constraints apply to the whole path.
+    if options.profile.anchor_name_constraints && n > 0 {
+        if let Some(nc) = &anchor.extensions().name_constraints {
+            constraints.push(nc);
+        }
+    }
     for idx in (0..anchor_index).rev() {
         let i = n - idx; // RFC numbering: 1 under the anchor, n for the leaf
         let cert = &path[idx];
@@ -210,6 +217,31 @@ pub(super) fn validate(path: &[Certificate], s: &mut Search<'_>, log: &mut Log) 
             }
         }
     };
+    // RFC 5280 §4 profile rules, on every certificate of the path (anchor included), once the
+    // path has passed §6.1: a candidate that does not link up reports that, not its profile.
+    for (idx, cert) in path.iter().enumerate() {
+        let role = match idx {
+            0 if n > 0 => profile::Role::Leaf,
+            i if i == anchor_index => profile::Role::Anchor,
+            _ => profile::Role::Intermediate,
+        };
+        if options.profile == ProfileChecks::NONE {
+            break;
+        }
+        let r = profile::check(cert, role, options.profile)
+            .map_err(|violation| PathError::Profile { index: idx, violation });
+        log.run(idx, CheckKind::Profile, r)?;
+    }
+    if options.profile.anchor_critical_extensions && n > 0 {
+        if let Some(oid) = anchor.extensions().unknown_critical().first() {
+            let e = PathError::UnknownCriticalExtension {
+                index: anchor_index,
+                oid: oid.dotted(),
+            };
+            log.push(anchor_index, CheckKind::CriticalExtensions, CheckOutcome::Failed, None);
+            return Err(e);
+        }
+    }
     check_leaf_usage(leaf, options, log)?;
     let mut revocation = std::mem::take(&mut log.revocation);
     revocation.reverse();

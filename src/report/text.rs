@@ -162,6 +162,7 @@ fn check_name(c: CheckName, lang: Lang) -> &'static str {
             CheckKind::KeyUsage => lang.pick("key usage", "mục đích sử dụng khóa"),
             CheckKind::ExtendedKeyUsage => lang.pick("extended key usage", "mục đích sử dụng khóa mở rộng"),
             CheckKind::CriticalExtensions => lang.pick("critical extensions", "các trường mở rộng critical"),
+            CheckKind::Profile => lang.pick("RFC 5280 certificate profile", "cấu trúc chứng thư theo RFC 5280"),
         },
     }
 }

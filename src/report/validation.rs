@@ -152,7 +152,8 @@ impl SubIndication {
             | PathError::NoValidPolicy { .. }
             | PathError::PolicyMapsAnyPolicy { .. }
             | PathError::NameConstraint { .. }
-            | PathError::UnknownCriticalExtension { .. } => SubIndication::ChainConstraintsFailure,
+            | PathError::UnknownCriticalExtension { .. }
+            | PathError::Profile { .. } => SubIndication::ChainConstraintsFailure,
         }
     }
 }
@@ -313,6 +314,7 @@ impl CheckName {
                 CheckKind::KeyUsage => "key_usage",
                 CheckKind::ExtendedKeyUsage => "extended_key_usage",
                 CheckKind::CriticalExtensions => "critical_extensions",
+                CheckKind::Profile => "certificate_profile",
             },
         }
     }
@@ -416,6 +418,9 @@ pub struct PolicyInfo {
     pub time_model: TimeModel,
     /// The time the caller fixed for judging, if any.
     pub judged_at: Option<Time>,
+    /// `vietnam` (the named Vietnamese tolerances), `strict` (RFC 5280 as written) or
+    /// `custom`.
+    pub profile: &'static str,
 }
 
 /// One signature (or, for a certificate report, the certificate) and everything found about it.
@@ -493,6 +498,10 @@ pub struct ValidationReport {
     pub signatures: Vec<SignatureReport>,
     /// Every certificate, CRL and OCSP response relied on, once each.
     pub evidence: Vec<EvidenceItem>,
+    /// What the evidence sources tried before the validation (URLs fetched, and how it
+    /// went); absent when none was asked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fetched: Vec<crate::revocation::EvidenceNote>,
 }
 
 /// What makes a file unverifiable, for [`ValidationReport::unreadable`].
@@ -527,6 +536,7 @@ impl ValidationReport {
             content_type: Some(r.content_type.dotted()),
             signatures,
             evidence: evidence.items,
+            fetched: Vec::new(),
         };
         if report.signatures.is_empty() {
             report.sub_indication = Some(SubIndication::FormatFailure);
@@ -572,6 +582,7 @@ impl ValidationReport {
             content_type: None,
             signatures: vec![s],
             evidence: evidence.items,
+            fetched: Vec::new(),
         }
     }
 
@@ -607,7 +618,19 @@ impl ValidationReport {
             content_type: None,
             signatures: Vec::new(),
             evidence: Vec::new(),
+            fetched: Vec::new(),
         }
+    }
+
+    /// The report of an input the [`crate::Verifier`] could not verify at all.
+    pub fn from_error(e: &crate::verifier::VerifyError, now: Time) -> ValidationReport {
+        use crate::verifier::VerifyError;
+        let what = match e {
+            VerifyError::ContentMissing => Unreadable::ContentMissing,
+            VerifyError::Content { .. } => Unreadable::Io,
+            _ => Unreadable::Format,
+        };
+        ValidationReport::unreadable(what, &e.to_string(), now)
     }
 
     /// Name the file the report is about.
@@ -702,6 +725,14 @@ fn policy_info(p: &PathOptions, judged_at: Option<Time>) -> PolicyInfo {
         legacy_algorithms: p.algorithms.allow_legacy,
         time_model: p.model,
         judged_at,
+        profile: if p.tolerances == crate::path::Tolerances::VIETNAM && p.profile == crate::path::ProfileChecks::VIETNAM
+        {
+            "vietnam"
+        } else if p.tolerances == crate::path::Tolerances::NONE && p.profile == crate::path::ProfileChecks::RFC5280 {
+            "strict"
+        } else {
+            "custom"
+        },
     }
 }
 
@@ -988,8 +1019,8 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
         Some(SignerError::BadAttributes { .. }) => 1,
         Some(SignerError::DigestMismatch) => 2,
         Some(SignerError::SigningCertificateMismatch) => 3,
-        Some(SignerError::Signature { .. }) => 4,
-        Some(SignerError::Chain { .. }) | None => 5,
+        Some(SignerError::Signature(_)) => 4,
+        Some(SignerError::Chain(_)) | None => 5,
     };
     let at = |n: usize| match n.cmp(&stage) {
         std::cmp::Ordering::Less => Passed,
@@ -1056,30 +1087,24 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
                 "thuộc tính signingCertificate trỏ tới một chứng thư khác với chứng thư của người ký",
             )),
         ),
-        Some(SignerError::Signature { reason }) if r.verdict == Verdict::Invalid => (
+        Some(SignerError::Signature(reason)) if r.verdict == Verdict::Invalid => (
             Some(SubIndication::SigCryptoFailure),
             Some(Message::new(
                 format!("the signature value does not verify under the signer's key ({reason})"),
                 "giá trị chữ ký không khớp với khóa công khai trong chứng thư của người ký",
             )),
         ),
-        Some(SignerError::Signature { reason }) => (
+        Some(SignerError::Signature(reason)) => (
             Some(SubIndication::CryptoConstraintsFailure),
             Some(Message::new(
                 format!("the signature's algorithm or key is not accepted: {reason}"),
                 format!("thuật toán chữ ký hoặc khóa không được chấp nhận: {reason}"),
             )),
         ),
-        Some(SignerError::Chain { reason }) => match r.chain.as_ref().and_then(|c| c.error.as_ref()) {
-            Some(pe) => (
-                Some(SubIndication::of_path_error(pe)),
-                Some(Message::new(pe.describe(), pe.describe_vi())),
-            ),
-            None => (
-                Some(SubIndication::CertificateChainGeneralFailure),
-                Some(Message::new(reason.clone(), reason.clone())),
-            ),
-        },
+        Some(SignerError::Chain(pe)) => (
+            Some(SubIndication::of_path_error(pe)),
+            Some(Message::new(pe.describe(), pe.describe_vi())),
+        ),
     };
     s.sub_indication = sub;
     s.reason = reason;

@@ -64,6 +64,73 @@ impl RevocationEvidence {
     }
 }
 
+/// What an [`EvidenceSource`] tried and how it went, per URL (or per file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceNote {
+    /// The URL.
+    pub url: String,
+    /// `ocsp`, `crl` or `ca_issuers`.
+    pub kind: &'static str,
+    /// `None` on success, else why it failed.
+    pub error: Option<String>,
+}
+
+/// Where a [`crate::Verifier`] gets the certificates and revocation evidence a validation may
+/// need beyond what the signature carries: evidence given by the caller
+/// ([`RevocationEvidence`] itself is a source), and, with feature `net`, the HTTP fetcher
+/// with its CRL cache (`fetch::OnlineEvidence`). The validation core never calls a source;
+/// the Verifier does, before it validates.
+pub trait EvidenceSource: Send + Sync {
+    /// Add to `pool` the issuer certificates and to `evidence` the CRLs and OCSP responses
+    /// that validating `leaf` under `options` (at `options.time`) may need; say what was
+    /// tried. Failures are notes, never errors: the revocation mode decides what missing
+    /// evidence means.
+    fn gather(
+        &self,
+        leaf: &Certificate,
+        pool: &mut Vec<Certificate>,
+        store: &crate::trust::TrustStore,
+        options: &crate::path::PathOptions,
+        evidence: &mut RevocationEvidence,
+    ) -> Vec<EvidenceNote>;
+}
+
+/// Evidence given by the caller (files, or values kept from an earlier validation).
+impl EvidenceSource for RevocationEvidence {
+    fn gather(
+        &self,
+        _leaf: &Certificate,
+        _pool: &mut Vec<Certificate>,
+        _store: &crate::trust::TrustStore,
+        _options: &crate::path::PathOptions,
+        evidence: &mut RevocationEvidence,
+    ) -> Vec<EvidenceNote> {
+        evidence.merge(self);
+        Vec::new()
+    }
+}
+
+impl RevocationEvidence {
+    /// Add every item of `other` not already here.
+    pub fn merge(&mut self, other: &RevocationEvidence) {
+        for c in &other.crls {
+            if !self.crls.iter().any(|x| Arc::ptr_eq(x, c)) {
+                self.crls.push(c.clone());
+            }
+        }
+        for o in &other.ocsp {
+            if !self.ocsp.iter().any(|x| Arc::ptr_eq(x, o)) {
+                self.ocsp.push(o.clone());
+            }
+        }
+        for r in &other.responder_certs {
+            if !self.responder_certs.contains(r) {
+                self.responder_certs.push(r.clone());
+            }
+        }
+    }
+}
+
 /// Revocation settings of a path validation.
 #[derive(Debug, Clone)]
 pub struct RevocationOptions {
@@ -89,7 +156,7 @@ pub enum CertStatus {
     /// Not revoked at the validation time, according to `source`.
     Good {
         /// The evidence that decided it.
-        source: EvidenceSource,
+        source: StatusSource,
     },
     /// Revoked (or on hold) at the validation time.
     Revoked {
@@ -98,7 +165,7 @@ pub enum CertStatus {
         /// The reason.
         reason: RevocationReason,
         /// The evidence.
-        source: EvidenceSource,
+        source: StatusSource,
     },
     /// No usable evidence covers the certificate (for every reason).
     Unknown {
@@ -216,7 +283,7 @@ impl Serialize for UnknownReason {
 
 /// Which evidence decided a status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EvidenceSource {
+pub struct StatusSource {
     /// `ocsp` or `crl`.
     pub kind: &'static str,
     /// The CRL issuer, or the OCSP responder.
@@ -299,7 +366,7 @@ pub(crate) fn crl_status(
         _ => &virtual_dp,
     };
     let mut reasons_mask: u16 = 0;
-    let mut decided_by: Option<EvidenceSource> = None;
+    let mut decided_by: Option<StatusSource> = None;
     for dp in dps {
         if reasons_mask == ALL_REASONS {
             break;
@@ -372,7 +439,7 @@ pub(crate) fn crl_status(
                 continue;
             }
             let usable = Usable { crl: complete, delta };
-            let source = EvidenceSource {
+            let source = StatusSource {
                 kind: "crl",
                 issuer: complete.issuer().display(),
                 this_update: complete.this_update(),
@@ -448,7 +515,7 @@ fn ocsp_status(
                 continue;
             }
         };
-        let source = EvidenceSource {
+        let source = StatusSource {
             kind: "ocsp",
             issuer: signer.subject().display(),
             this_update: single.this_update,

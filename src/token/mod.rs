@@ -670,11 +670,11 @@ impl Signer for TokenSigner {
         let session = self
             .session
             .lock()
-            .map_err(|_| SignError::Signer("token session poisoned".into()))?;
+            .map_err(|_| SignError::Signer(crate::cms::SignerFailure::Poisoned))?;
         let mut mode = self
             .mode
             .lock()
-            .map_err(|_| SignError::Signer("token state poisoned".into()))?;
+            .map_err(|_| SignError::Signer(crate::cms::SignerFailure::Poisoned))?;
         let first = self.sign_with(&session, *mode, data);
         let result = match first {
             // Tokens that cannot hash: CKM_RSA_PKCS over a DigestInfo, remembered.

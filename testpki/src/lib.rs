@@ -203,6 +203,19 @@ pub struct CertSpec {
     pub extra: Vec<(String, bool, Vec<u8>)>,
     /// Leave out subjectKeyIdentifier and authorityKeyIdentifier.
     pub no_key_ids: bool,
+    /// Leave out authorityKeyIdentifier alone.
+    pub no_aki: bool,
+    /// Leave out subjectKeyIdentifier alone.
+    pub no_ski: bool,
+    /// Mark authorityKeyIdentifier critical.
+    pub aki_critical: bool,
+    /// Mark basicConstraints non-critical.
+    pub basic_constraints_noncritical: bool,
+    /// The serial number's INTEGER content octets as written (zero, negative, over-long),
+    /// instead of `serial`.
+    pub serial_octets: Option<Vec<u8>>,
+    /// subjectAltName dNSName values (after the rfc822Name ones).
+    pub san_dns: Vec<String>,
 }
 
 fn ext(oid: &str, critical: bool, value: Vec<u8>) -> Vec<u8> {
@@ -227,7 +240,7 @@ pub fn issue(spec: &CertSpec, subject_key: &TestKey, issuer: Option<(&[u8], &Tes
         if let Some(p) = path_len {
             bc.push(der::int(u64::from(p)));
         }
-        exts.push(ext("2.5.29.19", true, der::seq(&bc)));
+        exts.push(ext("2.5.29.19", !spec.basic_constraints_noncritical, der::seq(&bc)));
     }
     if let Some(bits) = spec.key_usage {
         exts.push(ext("2.5.29.15", true, der::named_bits(bits)));
@@ -267,16 +280,23 @@ pub fn issue(spec: &CertSpec, subject_key: &TestKey, issuer: Option<(&[u8], &Tes
     if !aia.is_empty() {
         exts.push(ext("1.3.6.1.5.5.7.1.1", false, der::seq(&aia)));
     }
-    if !spec.san_email.is_empty() {
-        let names: Vec<Vec<u8>> = spec.san_email.iter().map(|e| der::ctx_prim(1, e.as_bytes())).collect();
+    if !spec.san_email.is_empty() || !spec.san_dns.is_empty() {
+        let names: Vec<Vec<u8>> = spec
+            .san_email
+            .iter()
+            .map(|e| der::ctx_prim(1, e.as_bytes()))
+            .chain(spec.san_dns.iter().map(|d| der::ctx_prim(2, d.as_bytes())))
+            .collect();
         exts.push(ext("2.5.29.17", false, der::seq(&names)));
     }
     if !spec.no_key_ids {
-        exts.push(ext("2.5.29.14", false, der::octets(&subject_key.key_id())));
-        if issuer.is_some() {
+        if !spec.no_ski {
+            exts.push(ext("2.5.29.14", false, der::octets(&subject_key.key_id())));
+        }
+        if issuer.is_some() && !spec.no_aki {
             exts.push(ext(
                 "2.5.29.35",
-                false,
+                spec.aki_critical,
                 der::seq(&[der::ctx_prim(0, &issuer_key.key_id())]),
             ));
         }
@@ -287,7 +307,10 @@ pub fn issue(spec: &CertSpec, subject_key: &TestKey, issuer: Option<(&[u8], &Tes
     let sig_alg = issuer_key.signature_algorithm();
     let mut tbs = vec![
         der::ctx(0, &der::int(2)),
-        der::uint(&spec.serial.to_be_bytes()),
+        match &spec.serial_octets {
+            Some(o) => der::tlv(0x02, o),
+            None => der::uint(&spec.serial.to_be_bytes()),
+        },
         sig_alg.clone(),
         issuer_name.to_vec(),
         der::seq(&[der::time(spec.not_before), der::time(spec.not_after)]),

@@ -13,16 +13,16 @@ import sys
 
 __all__ = [
     "TrustStore", "Report", "verify_cms", "verify_chain", "sign_cms_pkcs12", "sign_cms_pkcs11",
-    "version", "KysoError", "NullPointer", "InvalidArgument", "BadInput", "BadSignature",
+    "version", "Verifier", "KysoError", "NullPointer", "InvalidArgument", "BadInput", "BadSignature",
     "ContentMissing", "WrongPassword", "KeyError_", "CertificateRefused", "SignerError",
     "Pkcs11ModuleError", "NoToken", "WrongPin", "PinLocked", "PinFinalTry", "NoKey",
-    "TokenRemoved", "Pkcs11Error", "IoError", "InternalError",
-    "GOVERNMENT", "PUBLIC", "CUSTOM", "HARD_FAIL", "NO_REVOCATION", "LEGACY", "ONLINE",
+    "TokenRemoved", "Pkcs11Error", "IoError", "InternalError", "Unsupported", "TimestampError",
+    "GOVERNMENT", "PUBLIC", "CUSTOM", "HARD_FAIL", "NO_REVOCATION", "LEGACY", "ONLINE", "STRICT",
 ]
 
 # Hierarchies, verify flags and verdicts: the numbers of kyso.h.
 GOVERNMENT, PUBLIC, CUSTOM = 1, 2, 3
-HARD_FAIL, NO_REVOCATION, LEGACY, ONLINE = 1, 2, 4, 8
+HARD_FAIL, NO_REVOCATION, LEGACY, ONLINE, STRICT = 1, 2, 4, 8, 16
 _SIGN_DETACHED, _SIGN_PSS, _SIGN_FORCE = 1, 2, 4
 _VERDICTS = {0: "valid", 1: "invalid", 2: "indeterminate"}
 
@@ -63,6 +63,8 @@ TokenRemoved = _error("TokenRemoved", 17, "The token was removed.")
 Pkcs11Error = _error("Pkcs11Error", 18, "Another PKCS#11 error.")
 IoError = _error("IoError", 19, "Reading the content failed.")
 InternalError = _error("InternalError", 20, "An internal fault in libkyso.")
+Unsupported = _error("Unsupported", 21, "A format this version of kyso recognises but does not verify yet.")
+TimestampError = _error("TimestampError", 22, "The time-stamping authority failed.")
 _BY_CODE = {c.code: c for c in KysoError.__subclasses__()}
 
 
@@ -93,6 +95,12 @@ _SIGS = {
                              ctypes.c_int64, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)],
     "kyso_verify_cms_ex": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
                            ctypes.c_int64, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_verifier_new": [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_verifier_add_evidence": [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_char_p, _size],
+    "kyso_verifier_verify": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
+                             ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_verifier_verify_chain": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
+                                   ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)],
     "kyso_report_verdict": [ctypes.c_void_p],
     "kyso_report_json": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.POINTER(_size)],
     "kyso_report_validation_json": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.POINTER(_size)],
@@ -108,6 +116,7 @@ for _name, _args in _SIGS.items():
     getattr(_lib, _name).restype = ctypes.c_uint32
     getattr(_lib, _name).argtypes = _args
 for _name, _args in {"kyso_trust_store_free": [ctypes.c_void_p],
+                     "kyso_verifier_free": [ctypes.c_void_p],
                      "kyso_report_free": [ctypes.c_void_p],
                      "kyso_bytes_free": [_u8p, _size]}.items():
     getattr(_lib, _name).restype = None
@@ -175,6 +184,50 @@ class TrustStore:
         self.close()
 
 
+class Verifier:
+    """A trust store, a policy and revocation evidence, built once and used for many
+    verifications (its store's cache of verified certificate signatures is shared by all of
+    them). ``flags`` and ``profile`` as for ``verify_cms``; ``crls`` CRLs (DER or PEM) and
+    ``ocsp`` OCSP responses (DER) as bytes, used as revocation evidence by every call."""
+
+    def __init__(self, store, flags=0, profile="vietnam", crls=(), ocsp=()):
+        handle = ctypes.c_void_p()
+        _check(_lib.kyso_verifier_new(store._handle, _flags(flags, profile), ctypes.byref(handle)))
+        self._handle = handle
+        for kind, items in ((1, crls), (2, ocsp)):
+            for item in items:
+                item = _bytes(item, "evidence")
+                _check(_lib.kyso_verifier_add_evidence(self._handle, kind, item, len(item)))
+
+    def verify(self, signature, content=None, at=None):
+        """Verify a signed input (CMS / CAdES today); ``content`` for a detached signature;
+        ``at`` (datetime or Unix seconds) judges the chains then."""
+        signature = _bytes(signature, "signature")
+        c = _bytes(content, "content") if content is not None else None
+        out = ctypes.c_void_p()
+        _check(_lib.kyso_verifier_verify(self._handle, signature, len(signature), c,
+                                         len(c) if c else 0, _at(at), ctypes.byref(out)))
+        return Report(out)
+
+    def verify_chain(self, certificate, pool=None, at=None):
+        """Validate a certificate's path; ``pool`` bytes of untrusted certificates."""
+        certificate = _bytes(certificate, "certificate")
+        p = _bytes(pool, "pool") if pool is not None else None
+        out = ctypes.c_void_p()
+        _check(_lib.kyso_verifier_verify_chain(self._handle, certificate, len(certificate), p,
+                                               len(p) if p else 0, _at(at), ctypes.byref(out)))
+        return Report(out)
+
+    def close(self):
+        """Free the verifier now (also done when it is garbage-collected)."""
+        if getattr(self, "_handle", None):
+            _lib.kyso_verifier_free(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        self.close()
+
+
 class Report:
     """A verification result: ``verdict`` ("valid", "invalid", "indeterminate") and the JSON
     report (``to_dict()``), the same document as ``kyso verify --json``."""
@@ -196,7 +249,8 @@ class Report:
             _lib.kyso_report_free(handle)
 
     def to_dict(self):
-        """The technical report as a dict (schema kyso.cms/1 or kyso.chain/1)."""
+        """The report as a dict (schema kyso.report/1, the same document as ``kyso verify
+        --json``); the same as ``validation()``."""
         return json.loads(self.json)
 
     def validation(self):
@@ -229,10 +283,18 @@ def _at(at):
     return int(at)
 
 
-def verify_cms(store, signature, content=None, at=None, flags=0):
+def _flags(flags, profile):
+    if profile not in ("vietnam", "strict"):
+        raise ValueError(f"profile {profile!r}: use 'vietnam' or 'strict'")
+    return flags | (STRICT if profile == "strict" else 0)
+
+
+def verify_cms(store, signature, content=None, at=None, flags=0, profile="vietnam"):
     """Verify a CMS / CAdES signature; ``content`` for a detached one. ``at`` (datetime or
     Unix seconds) judges the chains then, instead of at each signing time. ``flags``:
-    HARD_FAIL, NO_REVOCATION, LEGACY, ONLINE."""
+    HARD_FAIL, NO_REVOCATION, LEGACY, ONLINE, STRICT. ``profile``: "vietnam" (the named
+    Vietnamese tolerances, the default) or "strict" (RFC 5280 as written)."""
+    flags = _flags(flags, profile)
     signature = _bytes(signature, "signature")
     out = ctypes.c_void_p()
     if content is None:
@@ -245,8 +307,10 @@ def verify_cms(store, signature, content=None, at=None, flags=0):
     return Report(out)
 
 
-def verify_chain(store, certificate, pool=None, at=None, flags=0):
-    """Validate a certificate's path (RFC 5280); ``pool`` bytes of untrusted certificates."""
+def verify_chain(store, certificate, pool=None, at=None, flags=0, profile="vietnam"):
+    """Validate a certificate's path (RFC 5280); ``pool`` bytes of untrusted certificates;
+    ``flags`` and ``profile`` as for ``verify_cms``."""
+    flags = _flags(flags, profile)
     certificate = _bytes(certificate, "certificate")
     p = _bytes(pool, "pool") if pool is not None else None
     out = ctypes.c_void_p()

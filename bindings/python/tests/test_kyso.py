@@ -31,7 +31,7 @@ def test_vietnam_store_places_a_real_vnpt_certificate():
     report = kyso.verify_chain(kyso.TrustStore.vietnam(), read("vnpt-ca.p7b"),
                                at=datetime.datetime(2026, 11, 20, tzinfo=datetime.timezone.utc))
     assert report.valid
-    assert report.to_dict()["hierarchy"] == "public"
+    assert report.to_dict()["signatures"][0]["hierarchy"] == "public"
 
 
 def test_three_verdicts(store):
@@ -39,8 +39,8 @@ def test_three_verdicts(store):
     r = kyso.verify_cms(store, read("valid.p7s"), content=doc)
     assert r.verdict == "valid"
     d = r.to_dict()
-    assert d["schema"] == "kyso.cms/1"
-    assert d["signers"][0]["identity"]["ids"][0]["value"] == "0109999999"
+    assert d["schema"] == "kyso.report/1"
+    assert d["signatures"][0]["identity"]["ids"][0]["value"] == "0109999999"
     v = r.validation()
     assert v["schema"] == "kyso.report/1"
     assert v["indication"] == "TOTAL_PASSED"

@@ -1,0 +1,361 @@
+//! The one entry point every outer layer calls: a [`Verifier`] holds a trust store, a
+//! [`Policy`], a crypto provider and its evidence sources; [`Verifier::verify`] detects the
+//! format of a signed input, verifies every signature in it and returns the one
+//! [`ValidationReport`]; [`Verifier::verify_chain`] does the same for a certificate.
+//!
+//! The CLI, the C API and the Python binding build a Verifier from their options and call it;
+//! none of them repeats the sequence policy → evidence → verify → report.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use crate::cert::Certificate;
+use crate::cms::{self, CmsError, SignedData, VerifyOptions};
+use crate::crypto::{self, CryptoProvider};
+use crate::policy::Policy;
+use crate::report::ValidationReport;
+use crate::revocation::{EvidenceNote, EvidenceSource, RevocationEvidence, RevocationMode};
+use crate::time::Time;
+use crate::trust::TrustStore;
+
+/// The formats [`Verifier::verify`] recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Format {
+    /// CMS / PKCS#7 SignedData, CAdES (DER, BER or PEM).
+    Cms,
+    /// An XML document (XML-DSig, XAdES).
+    Xml,
+    /// A PDF document (PAdES).
+    Pdf,
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Cms => "CMS",
+            Format::Xml => "XML",
+            Format::Pdf => "PDF",
+        })
+    }
+}
+
+impl Format {
+    /// What `input` looks like: XML when it starts (after a byte-order mark and white space)
+    /// with `<`, PDF when `%PDF-` appears in its first kilobyte (as readers accept), CMS
+    /// otherwise (the CMS reader then decides).
+    pub fn detect(input: &[u8]) -> Format {
+        let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+        let first = body.iter().position(|b| !b.is_ascii_whitespace());
+        if first.and_then(|i| body.get(i)) == Some(&b'<') {
+            return Format::Xml;
+        }
+        let head = input.get(..input.len().min(1024)).unwrap_or(input);
+        if head.windows(5).any(|w| w == b"%PDF-") {
+            return Format::Pdf;
+        }
+        Format::Cms
+    }
+}
+
+/// Why an input could not be verified at all (a verification that ran is a report, whatever
+/// its verdict).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The input is of a format this version of kyso recognises but does not verify yet.
+    Unsupported {
+        /// The format.
+        format: Format,
+    },
+    /// The input is not a well-formed signature of its format.
+    Malformed {
+        /// The format.
+        format: Format,
+        /// Why, as the format's reader says.
+        detail: String,
+    },
+    /// The signature is detached and no content was given.
+    ContentMissing,
+    /// The content could not be read.
+    Content {
+        /// The kind of failure.
+        kind: std::io::ErrorKind,
+        /// Its text.
+        detail: String,
+    },
+    /// The content is over a limit.
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+impl std::fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VerifyError::Unsupported { format } => {
+                write!(f, "{format} signatures are not verified by this version of kyso")
+            }
+            VerifyError::Malformed { format, detail } => write!(f, "not a well-formed {format} signature: {detail}"),
+            VerifyError::ContentMissing => write!(f, "the signature is detached and no content was given"),
+            VerifyError::Content { detail, .. } => write!(f, "reading the content: {detail}"),
+            VerifyError::TooLarge { limit } => write!(f, "the content is over the {limit}-byte limit"),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+impl From<CmsError> for VerifyError {
+    fn from(e: CmsError) -> Self {
+        match e {
+            CmsError::ContentMissing => VerifyError::ContentMissing,
+            CmsError::Io { kind, detail } => VerifyError::Content { kind, detail },
+            CmsError::ContentTooLarge { limit } => VerifyError::TooLarge { limit },
+            other => VerifyError::Malformed {
+                format: Format::Cms,
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+pub use crate::cms::Reopen;
+
+/// The signed content of a detached signature.
+pub enum Content<'a> {
+    /// None given: the content is inside the signature (or missing).
+    Attached,
+    /// In memory.
+    Bytes(&'a [u8]),
+    /// Streamed, from a source that can be opened again (a file).
+    Stream(Box<Reopen<'a>>),
+}
+
+/// The times of one verification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct When {
+    /// Judge every chain at this time; `None`: each signature at its time-stamp or signing
+    /// time (the Vietnamese rule), else at `now`.
+    pub at: Option<Time>,
+    /// The present time; `None`: the system clock.
+    pub now: Option<Time>,
+}
+
+/// Verifies signatures under one trust store and one policy. Build it once and share it
+/// (it is `Send + Sync`): every call reuses the store's verified CA signatures.
+#[derive(Clone)]
+pub struct Verifier {
+    store: Arc<TrustStore>,
+    pool: Vec<Certificate>,
+    policy: Policy,
+    provider: &'static dyn CryptoProvider,
+    given: Arc<RevocationEvidence>,
+    sources: Vec<Arc<dyn EvidenceSource>>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("anchors", &self.store.anchors().len())
+            .field("pool", &self.pool.len())
+            .field("policy", &self.policy)
+            .field("sources", &self.sources.len())
+            .finish()
+    }
+}
+
+impl Verifier {
+    /// A verifier over `store` under `policy`, with the default crypto provider, no untrusted
+    /// certificates beyond those a signature carries, and no evidence beyond what it carries.
+    pub fn new(store: TrustStore, policy: Policy) -> Verifier {
+        Verifier::with_shared_store(Arc::new(store), policy)
+    }
+
+    /// [`Verifier::new`] over a store shared with other verifiers (and its cache of verified
+    /// CA signatures with them).
+    pub fn with_shared_store(store: Arc<TrustStore>, policy: Policy) -> Verifier {
+        Verifier {
+            store,
+            pool: Vec::new(),
+            policy,
+            provider: crypto::default_provider(),
+            given: Arc::new(RevocationEvidence::default()),
+            sources: Vec::new(),
+        }
+    }
+
+    /// Both Vietnamese hierarchies under [`Policy::vietnam`].
+    pub fn vietnam() -> Verifier {
+        Verifier::new(TrustStore::vietnam(), Policy::vietnam())
+    }
+
+    /// Untrusted certificates that may complete paths.
+    #[must_use]
+    pub fn with_pool(mut self, certs: impl IntoIterator<Item = Certificate>) -> Verifier {
+        self.pool.extend(certs);
+        self
+    }
+
+    /// Revocation evidence given by the caller (CRLs, OCSP responses), used by every call.
+    #[must_use]
+    pub fn with_evidence(mut self, evidence: RevocationEvidence) -> Verifier {
+        Arc::make_mut(&mut self.given).merge(&evidence);
+        self
+    }
+
+    /// A source asked, before each validation, for what the path may need (the HTTP fetcher,
+    /// a cache, a repository of evidence). Sources are asked in the order added, unless the
+    /// policy turns revocation off.
+    #[must_use]
+    pub fn with_source(mut self, source: impl EvidenceSource + 'static) -> Verifier {
+        self.sources.push(Arc::new(source));
+        self
+    }
+
+    /// Another crypto provider.
+    #[must_use]
+    pub fn with_provider(mut self, provider: &'static dyn CryptoProvider) -> Verifier {
+        self.provider = provider;
+        self
+    }
+
+    /// The trust store.
+    pub fn store(&self) -> &TrustStore {
+        &self.store
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Verify every signature of `input` (its format detected) now, each chain judged at its
+    /// signature's time. See [`Verifier::verify_at`].
+    pub fn verify(&self, input: &[u8], content: Content<'_>) -> Result<ValidationReport, VerifyError> {
+        self.verify_at(input, content, When::default())
+    }
+
+    /// Verify every signature of `input`: detect the format, check each signature's
+    /// integrity, validate each signer's chain against the store under the policy at the time
+    /// `when` says, with the evidence the signature carries, the caller gave and the sources
+    /// find. An input that is not a signature, or whose content is missing, is an error; a
+    /// verification that ran is a report, whatever its verdict.
+    pub fn verify_at(&self, input: &[u8], content: Content<'_>, when: When) -> Result<ValidationReport, VerifyError> {
+        match Format::detect(input) {
+            Format::Cms => self.verify_cms(SignedData::from_bytes(input)?, content, when),
+            format => Err(VerifyError::Unsupported { format }),
+        }
+    }
+
+    /// As [`Verifier::verify_at`], every failure turned into an INDETERMINATE report that says
+    /// why (what a batch or a command line wants: one report per file, always).
+    pub fn report(&self, input: &[u8], content: Content<'_>, when: When) -> ValidationReport {
+        match self.verify_at(input, content, when) {
+            Ok(r) => r,
+            Err(e) => ValidationReport::from_error(&e, when.now.unwrap_or_else(Time::now)),
+        }
+    }
+
+    /// [`Verifier::verify_at`] on a CMS SignedData already parsed.
+    pub fn verify_cms(
+        &self,
+        sd: SignedData,
+        content: Content<'_>,
+        when: When,
+    ) -> Result<ValidationReport, VerifyError> {
+        let now = when.now.unwrap_or_else(Time::now);
+        let mut options = VerifyOptions {
+            path: self.policy.path_options(now, self.given.clone()),
+            at: when.at,
+            now,
+            timestamps: self.policy.timestamps(),
+        };
+        let mut notes = Vec::new();
+        let mut gathered_pool = None;
+        if self.gathers() {
+            let mut pool = self.pool.clone();
+            pool.extend(sd.certificates.iter().cloned());
+            let mut evidence = (*self.given).clone();
+            for si in &sd.signers {
+                if let Some(cert) = pool.iter().find(|c| si.names(c)).cloned() {
+                    let mut po = options.path.clone();
+                    po.time = when.at.or(si.signing_time()).unwrap_or(now);
+                    notes.extend(self.gather(&cert, &mut pool, &po, &mut evidence));
+                }
+            }
+            options.path.revocation.evidence = Arc::new(evidence);
+            gathered_pool = Some(pool);
+        }
+        let pool = gathered_pool.as_deref().unwrap_or(&self.pool);
+        let r = match content {
+            Content::Attached => cms::verify_signed_data(sd, None, &self.store, pool, &options, self.provider),
+            Content::Bytes(b) => {
+                let mut reopen = move || -> std::io::Result<Box<dyn Read + '_>> { Ok(Box::new(b)) };
+                cms::verify_signed_data(sd, Some(&mut reopen), &self.store, pool, &options, self.provider)
+            }
+            Content::Stream(mut open) => {
+                cms::verify_signed_data(sd, Some(&mut *open), &self.store, pool, &options, self.provider)
+            }
+        }?;
+        let mut report = ValidationReport::from_cms(&r, &options);
+        report.fetched = notes;
+        Ok(report)
+    }
+
+    /// Validate `leaf`'s path (RFC 5280) with `extra` untrusted certificates at `when.at`
+    /// (default: now), and report it.
+    pub fn verify_chain(&self, leaf: &Certificate, extra: &[Certificate], when: When) -> ValidationReport {
+        let now = when.now.unwrap_or_else(Time::now);
+        let time = when.at.unwrap_or(now);
+        let mut options = self.policy.path_options(time, self.given.clone());
+        let mut pool: Vec<Certificate> = self.pool.iter().chain(extra).cloned().collect();
+        let mut notes = Vec::new();
+        if self.gathers() {
+            let mut evidence = (*self.given).clone();
+            notes = self.gather(leaf, &mut pool, &options, &mut evidence);
+            options.revocation.evidence = Arc::new(evidence);
+        }
+        let r = crate::path::verify_chain(leaf, &pool, &self.store, &options, self.provider);
+        let mut report = ValidationReport::from_chain(leaf, &r, &options, now);
+        report.fetched = notes;
+        report
+    }
+
+    fn gathers(&self) -> bool {
+        !self.sources.is_empty() && self.policy.revocation() != RevocationMode::Off
+    }
+
+    fn gather(
+        &self,
+        leaf: &Certificate,
+        pool: &mut Vec<Certificate>,
+        options: &crate::path::PathOptions,
+        evidence: &mut RevocationEvidence,
+    ) -> Vec<EvidenceNote> {
+        let mut notes = Vec::new();
+        for s in &self.sources {
+            notes.extend(s.gather(leaf, pool, &self.store, options, evidence));
+        }
+        notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_apart() {
+        assert_eq!(
+            Format::detect(b"\xEF\xBB\xBF  <?xml version=\"1.0\"?><HDon/>"),
+            Format::Xml
+        );
+        assert_eq!(Format::detect(b"%PDF-1.7\n..."), Format::Pdf);
+        assert_eq!(Format::detect(b"\x30\x80\x06\x09"), Format::Cms);
+        assert_eq!(Format::detect(b"-----BEGIN CMS-----"), Format::Cms);
+        assert_eq!(Format::detect(b""), Format::Cms);
+    }
+}
