@@ -30,7 +30,8 @@ pub(crate) mod tag {
     pub const CONTEXT_0: u8 = 0xA0;
 }
 
-/// One element: its tag byte, its whole encoding, and its contents.
+/// One element: its tag byte, its whole encoding, its contents, and where it stands in the
+/// input the parser was given (so every error names an absolute offset).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Tlv<'a> {
     /// The identifier octet (only low tag numbers are supported; see [`read_tlv`]).
@@ -41,6 +42,42 @@ pub(crate) struct Tlv<'a> {
     pub contents: &'a [u8],
     /// Whether the length was encoded in the indefinite form.
     pub indefinite: bool,
+    /// Absolute offset of the identifier octet.
+    pub offset: usize,
+    /// Length of the identifier and length octets.
+    pub header: usize,
+}
+
+impl<'a> Tlv<'a> {
+    /// Absolute offset of the contents.
+    pub fn contents_offset(&self) -> usize {
+        self.offset + self.header
+    }
+
+    /// The elements inside this constructed element, with absolute offsets.
+    pub fn children(&self) -> Children<'a> {
+        Children::new(self.contents, self.contents_offset())
+    }
+
+    /// This element, when its tag is `want`; else `what` is malformed here.
+    pub fn expect(self, want: u8, what: &'static str) -> Result<Tlv<'a>, InputError> {
+        if self.tag == want {
+            Ok(self)
+        } else {
+            Err(InputError::Malformed {
+                what,
+                offset: self.offset,
+            })
+        }
+    }
+
+    /// `what` is malformed at this element.
+    pub fn malformed(&self, what: &'static str) -> InputError {
+        InputError::Malformed {
+            what,
+            offset: self.offset,
+        }
+    }
 }
 
 fn truncated(offset: usize) -> InputError {
@@ -94,6 +131,8 @@ fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, u
                     raw,
                     contents,
                     indefinite: false,
+                    offset: base,
+                    header,
                 },
                 end,
             ))
@@ -121,6 +160,8 @@ fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, u
                             raw,
                             contents,
                             indefinite: true,
+                            offset: base,
+                            header,
                         },
                         pos + 2,
                     ));
@@ -133,6 +174,7 @@ fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, u
 }
 
 /// Iterates over the elements in `contents` (the inside of a constructed element).
+#[derive(Clone)]
 pub(crate) struct Children<'a> {
     rest: &'a [u8],
     offset: usize,
@@ -142,6 +184,20 @@ impl<'a> Children<'a> {
     /// Children of the contents of a constructed element starting at absolute `offset`.
     pub fn new(contents: &'a [u8], offset: usize) -> Self {
         Children { rest: contents, offset }
+    }
+}
+
+impl<'a> Children<'a> {
+    /// The next element, which the structure requires: its absence is `what` missing at the
+    /// offset where it was expected.
+    pub fn required(&mut self, what: &'static str) -> Result<Tlv<'a>, InputError> {
+        match self.next() {
+            Some(r) => r,
+            None => Err(InputError::Malformed {
+                what,
+                offset: self.offset,
+            }),
+        }
     }
 }
 
@@ -173,15 +229,6 @@ pub(crate) fn read_exact(input: &[u8]) -> Result<Tlv<'_>, InputError> {
         return Err(InputError::TrailingData { offset: used });
     }
     Ok(tlv)
-}
-
-/// Expect an element with tag `want`.
-pub(crate) fn expect<'a>(tlv: Tlv<'a>, want: u8, what: &'static str, offset: usize) -> Result<Tlv<'a>, InputError> {
-    if tlv.tag == want {
-        Ok(tlv)
-    } else {
-        Err(InputError::Malformed { what, offset })
-    }
 }
 
 /// Encode a DER length.

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::asn1::{self, tag, Children};
+use crate::asn1::{self, tag};
 use crate::crypto::{self, AlgorithmPolicy, CryptoProvider, HashAlgorithm, PublicKey, SignatureAlgorithm, Verified};
 use crate::error::{CertificateError, CryptoError};
 use crate::ext::{BasicConstraints, Extensions, KeyUsage};
@@ -82,7 +82,7 @@ impl Certificate {
         if outer.tag != tag::SEQUENCE || outer.indefinite {
             return Err(parse_err("not a DER SEQUENCE"));
         }
-        let mut kids = Children::new(outer.contents, 0);
+        let mut kids = outer.children();
         let mut next = |what: &str| match kids.next() {
             Some(Ok(t)) => Ok(t),
             Some(Err(e)) => Err(parse_err(e)),
@@ -102,7 +102,7 @@ impl Certificate {
         };
         // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
         let inner_alg = {
-            let mut t = Children::new(tbs.contents, 0);
+            let mut t = tbs.children();
             let mut first = t
                 .next()
                 .and_then(Result::ok)

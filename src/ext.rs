@@ -123,12 +123,10 @@ impl GeneralName {
         })
     }
 
-    /// Decode `GeneralNames ::= SEQUENCE OF GeneralName` given the contents of the SEQUENCE
-    /// (or of an IMPLICIT tag standing for it).
-    pub(crate) fn sequence_from_contents(contents: &[u8]) -> Result<Vec<Self>, crate::error::InputError> {
-        crate::asn1::Children::new(contents, 0)
-            .map(|t| GeneralName::from_tlv(t?))
-            .collect()
+    /// Decode `GeneralNames ::= SEQUENCE OF GeneralName` inside `seq` (the SEQUENCE, or an
+    /// IMPLICIT tag standing for it).
+    pub(crate) fn sequence_from_tlv(seq: crate::asn1::Tlv<'_>) -> Result<Vec<Self>, crate::error::InputError> {
+        seq.children().map(|t| GeneralName::from_tlv(t?)).collect()
     }
 
     /// Whether two names are the same (directory names per RFC 5280 §7.1, the others
@@ -147,16 +145,13 @@ impl GeneralName {
 pub(crate) fn distribution_point_name(
     tlv: crate::asn1::Tlv<'_>,
 ) -> Result<DistributionPointName, crate::error::InputError> {
-    use crate::asn1::Children;
     match tlv.tag {
-        0xA0 => Ok(DistributionPointName::FullName(GeneralName::sequence_from_contents(
-            tlv.contents,
-        )?)),
+        0xA0 => Ok(DistributionPointName::FullName(GeneralName::sequence_from_tlv(tlv)?)),
         0xA1 => {
             let mut attrs = Vec::new();
-            for atv in Children::new(tlv.contents, 0) {
+            for atv in tlv.children() {
                 let atv = atv?;
-                let mut k = Children::new(atv.contents, 0);
+                let mut k = atv.children();
                 let (Some(t), Some(v)) = (k.next().transpose()?, k.next().transpose()?) else {
                     return Err(crate::error::InputError::Malformed {
                         what: "nameRelativeToCRLIssuer attribute",
@@ -187,22 +182,22 @@ pub(crate) fn distribution_point_name(
 ///      cRLIssuer               [2]     GeneralNames OPTIONAL }
 /// ```
 fn distribution_points_der(value: &[u8]) -> Result<Vec<DistributionPoint>, crate::error::InputError> {
-    use crate::asn1::{self, tag, Children};
-    let seq = asn1::expect(asn1::read_exact(value)?, tag::SEQUENCE, "CRLDistributionPoints", 0)?;
+    use crate::asn1::{self, tag};
+    let seq = asn1::read_exact(value)?.expect(tag::SEQUENCE, "CRLDistributionPoints")?;
     let mut out = Vec::new();
-    for dp in Children::new(seq.contents, 0) {
-        let dp = asn1::expect(dp?, tag::SEQUENCE, "DistributionPoint", 0)?;
+    for dp in seq.children() {
+        let dp = dp?.expect(tag::SEQUENCE, "DistributionPoint")?;
         let mut point = DistributionPoint {
             name: None,
             reasons: None,
             crl_issuer: None,
         };
-        for f in Children::new(dp.contents, 0) {
+        for f in dp.children() {
             let f = f?;
             match f.tag {
                 0xA0 => point.name = Some(distribution_point_name(asn1::read_exact(f.contents)?)?),
                 0x81 => point.reasons = Some(crate::revocation::crl::reason_flags(f.contents)),
-                0xA2 => point.crl_issuer = Some(GeneralName::sequence_from_contents(f.contents)?),
+                0xA2 => point.crl_issuer = Some(GeneralName::sequence_from_tlv(f)?),
                 _ => {
                     return Err(crate::error::InputError::Malformed {
                         what: "DistributionPoint field",
@@ -639,11 +634,11 @@ impl Extensions {
 
 /// `SEQUENCE OF OBJECT IDENTIFIER` (extKeyUsage).
 fn decode_oid_sequence(der: &[u8]) -> Result<Vec<Oid>, crate::error::InputError> {
-    use crate::asn1::{self, tag, Children};
-    let seq = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "SEQUENCE OF OID", 0)?;
-    Children::new(seq.contents, 0)
+    use crate::asn1::{self, tag};
+    let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "SEQUENCE OF OID")?;
+    seq.children()
         .map(|k| {
-            let k = asn1::expect(k?, tag::OID, "OID", 0)?;
+            let k = k?.expect(tag::OID, "OID")?;
             Ok(Oid::from_der_contents(k.contents))
         })
         .collect()

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
 
-use crate::asn1::{self, tag, Children, Tlv};
+use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
 use crate::error::InputError;
 use crate::oid;
@@ -127,7 +127,7 @@ fn binary(der: &[u8], out: &mut Loaded) -> Result<InputFormat, InputError> {
             return Err(InputError::TrailingData { offset: used });
         }
     }
-    let first = Children::new(top.contents, 0).next().transpose()?;
+    let first = top.children().next().transpose()?;
     match first {
         Some(t) if t.tag == tag::OID => {
             pkcs7(top, t.contents, out)?;
@@ -176,7 +176,7 @@ fn pkcs7(top: Tlv<'_>, content_type: &[u8], out: &mut Loaded) -> Result<(), Inpu
         });
     }
     out.ber |= top.indefinite;
-    let mut kids = Children::new(top.contents, 0);
+    let mut kids = top.children();
     kids.next();
     let explicit = kids
         .next()
@@ -187,20 +187,17 @@ fn pkcs7(top: Tlv<'_>, content_type: &[u8], out: &mut Loaded) -> Result<(), Inpu
             offset: 0,
         })?;
     out.ber |= explicit.indefinite;
-    let signed_data = asn1::expect(
-        Children::new(explicit.contents, 0)
-            .next()
-            .transpose()?
-            .ok_or(InputError::Malformed {
-                what: "empty [0] content",
-                offset: 0,
-            })?,
-        tag::SEQUENCE,
-        "SignedData is not a SEQUENCE",
-        0,
-    )?;
+    let signed_data = explicit
+        .children()
+        .next()
+        .transpose()?
+        .ok_or(InputError::Malformed {
+            what: "empty [0] content",
+            offset: 0,
+        })?
+        .expect(tag::SEQUENCE, "SignedData is not a SEQUENCE")?;
     out.ber |= signed_data.indefinite;
-    for field in Children::new(signed_data.contents, 0) {
+    for field in signed_data.children() {
         let field = field?;
         out.ber |= field.indefinite;
         if field.tag != tag::CONTEXT_0 {
@@ -208,7 +205,7 @@ fn pkcs7(top: Tlv<'_>, content_type: &[u8], out: &mut Loaded) -> Result<(), Inpu
         }
         // CertificateChoices: a plain Certificate is a SEQUENCE; attribute and other
         // certificates ([1], [2], [3]) and obsolete extended certificates ([0]) are skipped.
-        for choice in Children::new(field.contents, 0) {
+        for choice in field.children() {
             let choice = choice?;
             if choice.tag == tag::SEQUENCE {
                 push(out, choice.raw)?;
@@ -312,7 +309,7 @@ fn pem(text: &[u8], out: &mut Loaded) -> Result<(), InputError> {
             "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => {
                 let der = decode_base64(body.as_bytes(), start_line)?;
                 let (top, _) = asn1::read_tlv(&der, 0)?;
-                let first = Children::new(top.contents, 0).next().transpose()?;
+                let first = top.children().next().transpose()?;
                 match first {
                     Some(t) if t.tag == tag::OID => pkcs7(top, t.contents, out)?,
                     _ => {

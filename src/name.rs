@@ -22,7 +22,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::asn1::{self, tag, Children};
+use crate::asn1::{self, tag};
 use crate::error::InputError;
 use crate::oid::{self, Oid};
 
@@ -73,14 +73,14 @@ const MAX_RDNS: usize = 256;
 impl Name {
     /// Decode a DER Name (the whole SEQUENCE).
     pub fn from_der(der: &[u8]) -> Result<Self, InputError> {
-        let seq = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "Name is not a SEQUENCE", 0)?;
+        let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "Name is not a SEQUENCE")?;
         let mut rdns = Vec::new();
-        for rdn in Children::new(seq.contents, 0) {
-            let rdn = asn1::expect(rdn?, tag::SET, "RDN is not a SET", 0)?;
+        for rdn in seq.children() {
+            let rdn = rdn?.expect(tag::SET, "RDN is not a SET")?;
             let mut attrs = Vec::new();
-            for atv in Children::new(rdn.contents, 0) {
-                let atv = asn1::expect(atv?, tag::SEQUENCE, "AttributeTypeAndValue", 0)?;
-                let mut kids = Children::new(atv.contents, 0);
+            for atv in rdn.children() {
+                let atv = atv?.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
+                let mut kids = atv.children();
                 let t = match kids.next() {
                     Some(Ok(t)) if t.tag == tag::OID => t,
                     _ => {

@@ -30,7 +30,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use crate::asn1::{self, encode_tlv, tag, Children, Tlv};
+use crate::asn1::{self, encode_tlv, tag};
 use crate::cert::Certificate;
 use crate::cms::{self, CmsError, SignedData, VerifyOptions};
 use crate::crypto::{split_algorithm_identifier, CryptoProvider, HashAlgorithm};
@@ -118,21 +118,17 @@ fn bad(what: &'static str) -> InputError {
     InputError::Malformed { what, offset: 0 }
 }
 
-fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
-    it.next().ok_or(bad(what))?
-}
-
 /// The token of a TimeStampResp (a granted one), or why there is none.
 pub fn token_from_response(der: &[u8]) -> Result<Vec<u8>, TspError> {
-    let resp = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "TimeStampResp", 0)?;
-    let mut k = Children::new(resp.contents, 0);
-    let info = asn1::expect(next(&mut k, "status")?, tag::SEQUENCE, "PKIStatusInfo", 0)?;
-    let mut i = Children::new(info.contents, 0);
-    let status = asn1::expect(next(&mut i, "status")?, tag::INTEGER, "status", 0)?;
+    let resp = asn1::read_exact(der)?.expect(tag::SEQUENCE, "TimeStampResp")?;
+    let mut k = resp.children();
+    let info = k.required("status")?.expect(tag::SEQUENCE, "PKIStatusInfo")?;
+    let mut i = info.children();
+    let status = i.required("status")?.expect(tag::INTEGER, "status")?;
     let code = status.contents.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
     if code > 1 {
         let text = i.next().and_then(Result::ok).map(|t| {
-            Children::new(t.contents, 0)
+            t.children()
                 .filter_map(Result::ok)
                 .map(|s| String::from_utf8_lossy(s.contents).into_owned())
                 .collect::<Vec<_>>()
@@ -140,7 +136,7 @@ pub fn token_from_response(der: &[u8]) -> Result<Vec<u8>, TspError> {
         });
         return Err(TspError::Refused { status: code, text });
     }
-    let token = next(&mut k, "timeStampToken")?;
+    let token = k.required("timeStampToken")?;
     Ok(token.raw.to_vec())
 }
 
@@ -163,18 +159,20 @@ pub struct TstInfo {
 
 impl TstInfo {
     fn parse(der: &[u8]) -> Result<TstInfo, InputError> {
-        let seq = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "TSTInfo", 0)?;
-        let mut k = Children::new(seq.contents, 0);
-        let _version = next(&mut k, "version")?;
-        let policy = asn1::expect(next(&mut k, "policy")?, tag::OID, "policy", 0)?;
-        let mi = asn1::expect(next(&mut k, "messageImprint")?, tag::SEQUENCE, "messageImprint", 0)?;
-        let mut m = Children::new(mi.contents, 0);
-        let alg = next(&mut m, "hashAlgorithm")?;
+        let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "TSTInfo")?;
+        let mut k = seq.children();
+        let _version = k.required("version")?;
+        let policy = k.required("policy")?.expect(tag::OID, "policy")?;
+        let mi = k.required("messageImprint")?.expect(tag::SEQUENCE, "messageImprint")?;
+        let mut m = mi.children();
+        let alg = m.required("hashAlgorithm")?;
         let (h, _) = split_algorithm_identifier(alg.raw)?;
         let hash = HashAlgorithm::from_oid(h).ok_or(bad("imprint hash algorithm"))?;
-        let imprint = asn1::expect(next(&mut m, "hashedMessage")?, tag::OCTET_STRING, "hashedMessage", 0)?;
-        let serial = asn1::expect(next(&mut k, "serialNumber")?, tag::INTEGER, "serialNumber", 0)?;
-        let gt = next(&mut k, "genTime")?;
+        let imprint = m
+            .required("hashedMessage")?
+            .expect(tag::OCTET_STRING, "hashedMessage")?;
+        let serial = k.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
+        let gt = k.required("genTime")?;
         let gen_time = Time::from_asn1(gt.tag, gt.contents).ok_or(bad("genTime"))?;
         let mut nonce = None;
         for f in k {

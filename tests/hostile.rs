@@ -126,3 +126,36 @@ fn oversized_input_is_refused_by_size_in_every_parser() {
         assert!(e.to_string().contains("limit"), "{e}");
     }
 }
+
+/// Errors name the absolute offset of the element at fault, however deep it lies: a wrong
+/// tag on the eContentType of a real signature (inside ContentInfo → [0] → SignedData →
+/// EncapsulatedContentInfo) is reported at that byte, as is a truncated CRL entry list.
+#[test]
+fn errors_carry_absolute_offsets() {
+    let pki = kyso_testpki::VietnamTestPki::build();
+    let signer = cms::SoftwareSigner::from_pkcs8(
+        pki.company.key.pkcs8(),
+        Certificate::from_der(&pki.company.cert).unwrap(),
+    )
+    .unwrap();
+    let mut sig = cms::sign(
+        cms::Content::Bytes(b"x"),
+        &signer,
+        &cms::SignOptions::new(Time::now()),
+        crypto::default_provider(),
+    )
+    .unwrap();
+    // id-data (1.2.840.113549.1.7.1) is the eContentType; the outer ContentInfo says
+    // id-signedData (…7.2), so the first id-data is the one inside.
+    let id_data = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
+    let at = sig.windows(id_data.len()).position(|w| w == id_data).unwrap();
+    assert!(at > 20, "eContentType lies deep inside, at {at}");
+    sig[at] = 0x04; // an OCTET STRING where the OID must be
+    assert_eq!(
+        cms::SignedData::from_bytes(&sig).unwrap_err(),
+        CmsError::Malformed(InputError::Malformed {
+            what: "eContentType",
+            offset: at
+        })
+    );
+}

@@ -6,15 +6,12 @@
 //! pkcs11-tool) is installed, the company also signs on a throw-away SoftHSM2 token.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use kyso::cms::{self, Content, SignOptions, SignerError, SoftwareSigner, VerifyOptions};
+use kyso::cms::{self, Content, SignOptions, SoftwareSigner};
 use kyso::crypto;
-use kyso::path::{PathOptions, Verdict};
-use kyso::report::{Lang, ValidationReport};
-use kyso::revocation::{CertStatus, Crl, RevocationEvidence, RevocationMode, RevocationOptions};
-use kyso::vn::Identity;
-use kyso::{Certificate, Hierarchy, Time, TrustStore};
+use kyso::report::{Indication, Lang, ValidationReport};
+use kyso::revocation::{Crl, RevocationEvidence, RevocationMode};
+use kyso::{Certificate, Hierarchy, Policy, Time, TrustStore, Verifier, When};
 use kyso_testpki::der::unix;
 use kyso_testpki::{issue, issue_crl, ku, name, CertSpec, CrlSpec, Entity, Revoked, TestKey, VietnamTestPki};
 
@@ -41,90 +38,73 @@ fn cert(der: &[u8]) -> Result<Certificate, String> {
     Certificate::from_der(der).map_err(|e| e.to_string())
 }
 
-fn verdict_text(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Valid => "VALID",
-        Verdict::Invalid => "INVALID",
-        Verdict::Indeterminate => "INDETERMINATE",
+fn verdict_text(i: Indication) -> &'static str {
+    match i {
+        Indication::TotalPassed => "VALID",
+        Indication::TotalFailed => "INVALID",
+        Indication::Indeterminate => "INDETERMINATE",
     }
 }
 
+/// The demo's verifier: the store of both test roots, the Vietnam policy in hard-fail mode
+/// with the four CAs' CRLs, judged now.
 struct Demo {
-    store: TrustStore,
-    options: VerifyOptions,
+    verifier: Verifier,
+    when: When,
 }
 
 impl Demo {
+    /// Verify one case through the Verifier, as `kyso verify` does, and sum it up from the report.
     fn check(&self, case: &'static str, expected: &'static str, sig: &[u8], content: &[u8]) -> Result<Case, String> {
-        let bytes = content.to_vec();
-        let mut reopen =
-            move || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::io::Cursor::new(bytes.clone()))) };
-        let r = cms::verify(
-            sig,
-            Some(&mut reopen),
-            &self.store,
-            &[],
-            &self.options,
-            crypto::default_provider(),
-        )
-        .map_err(|e| e.to_string())?;
-        let s = r.signers.first().ok_or("no signer")?;
-        let chain = s.chain.as_ref();
-        let reason = s.error.as_ref().map(|e| match e {
-            SignerError::DigestMismatch => "the document does not match the signed digest".to_string(),
-            SignerError::Chain(e) => e.describe(),
-            other => format!("{other:?}"),
-        });
-        let verdict = verdict_text(r.verdict);
-        let report = ValidationReport::from_cms(&r, &self.options).with_document(format!("demo: {case}"), None);
+        let report = self
+            .verifier
+            .verify_at(sig, kyso::Content::Bytes(content), self.when)
+            .map_err(|e| e.to_string())?
+            .with_document(format!("demo: {case}"), None);
+        let s = report.signatures.first().ok_or("no signer")?;
+        let verdict = verdict_text(report.indication);
         Ok(Case {
-            report,
             case,
             expected,
             signer: s
-                .certificate
+                .signer
                 .as_ref()
-                .and_then(|c| c.subject().common_name())
+                .and_then(|p| p.common_name.clone())
                 .unwrap_or_default(),
             identity: s
-                .certificate
+                .identity
                 .as_ref()
-                .map(|c| {
-                    Identity::of(c)
-                        .ids
+                .map(|i| {
+                    i.ids
                         .iter()
                         .map(|v| format!("{} {}", v.kind.prefix(), v.value))
                         .collect()
                 })
                 .unwrap_or_default(),
-            hierarchy: chain
-                .filter(|c| c.verdict == Verdict::Valid)
-                .and_then(|c| c.hierarchy.as_ref())
-                .map(Hierarchy::label_en),
-            path: chain
-                .map(|c| {
-                    c.path
-                        .iter()
-                        .map(|x| x.subject().common_name().unwrap_or_default())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            revocation: chain
-                .map(|c| {
-                    c.revocation
-                        .iter()
-                        .map(|st| match st {
-                            CertStatus::Good { source } => format!("good ({} of {})", source.kind, source.issuer),
-                            CertStatus::Revoked { time, reason, .. } => format!("REVOKED {time} ({reason:?})"),
-                            CertStatus::Unknown { why } => format!("unknown ({why})"),
-                            CertStatus::NotChecked => "not checked".into(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            hierarchy: s
+                .hierarchy
+                .as_deref()
+                .filter(|_| report.indication == Indication::TotalPassed)
+                .map(|h| match h {
+                    "government" => Hierarchy::Government.label_en(),
+                    "public" => Hierarchy::Public.label_en(),
+                    other => other.to_string(),
+                }),
+            path: s
+                .path
+                .iter()
+                .map(|p| p.common_name.clone().unwrap_or_else(|| p.subject.clone()))
+                .collect(),
+            revocation: s
+                .path
+                .iter()
+                .filter(|p| p.revocation != "anchor")
+                .map(|p| p.revocation.to_string())
+                .collect(),
             as_expected: verdict == expected,
             verdict: verdict.into(),
-            reason,
+            reason: s.reason.as_ref().map(|m| m.en.clone()),
+            report,
         })
     }
 }
@@ -185,17 +165,13 @@ pub fn run(json: bool, lang: Lang) -> Result<ExitCode, String> {
             }],
         ),
     ];
-    let mut options = VerifyOptions::new(now);
-    options.path = PathOptions::vietnam(now);
-    options.path.revocation = RevocationOptions {
-        mode: RevocationMode::Hard,
-        evidence: Arc::new(RevocationEvidence::from_crls(
-            crls.iter()
-                .map(|d| Crl::from_bytes(d))
-                .collect::<Result<_, _>>()
-                .map_err(|e| e.to_string())?,
-        )),
-    };
+    let evidence = RevocationEvidence::from_crls(
+        crls.iter()
+            .map(|d| Crl::from_bytes(d))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?,
+    );
+    let policy = Policy::builder().revocation(RevocationMode::Hard).build();
     let sign = |e: &Entity, chain: &Entity| -> Result<Vec<u8>, String> {
         let mut o = SignOptions::new(now);
         o.detached = true;
@@ -212,7 +188,13 @@ pub fn run(json: bool, lang: Lang) -> Result<ExitCode, String> {
     let mut tampered = doc.to_vec();
     tampered.extend_from_slice("Sửa đổi: số tiền 1.000.000 đồng.\n".as_bytes());
     let company_sig = sign(&pki.company, &pki.pub_sub)?;
-    let demo = Demo { store, options };
+    let demo = Demo {
+        verifier: Verifier::new(store, policy).with_evidence(evidence),
+        when: When {
+            at: None,
+            now: Some(now),
+        },
+    };
     let mut rogue_opts = SignOptions::new(now);
     rogue_opts.detached = true;
     rogue_opts.chain = vec![cert(&pki.rogue_root.cert)?];

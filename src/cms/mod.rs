@@ -38,7 +38,7 @@ use std::io::Read;
 
 use serde::Serialize;
 
-use crate::asn1::{self, tag, Children, Tlv};
+use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
 use crate::crypto::{self, split_algorithm_identifier, CryptoProvider, HashAlgorithm, SignatureAlgorithm, Verified};
 use crate::error::{CryptoError, InputError};
@@ -169,10 +169,6 @@ fn bad(what: &'static str) -> InputError {
     InputError::Malformed { what, offset: 0 }
 }
 
-fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
-    it.next().ok_or(bad(what))?
-}
-
 /// The bytes of an OCTET STRING, primitive or constructed (BER chunks, nested).
 fn octets(t: Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), InputError> {
     if depth > asn1::MAX_DEPTH {
@@ -181,7 +177,7 @@ fn octets(t: Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), InputError>
     match t.tag {
         tag::OCTET_STRING => out.extend_from_slice(t.contents),
         0x24 => {
-            for c in Children::new(t.contents, 0) {
+            for c in t.children() {
                 octets(c?, out, depth + 1)?;
             }
         }
@@ -190,14 +186,15 @@ fn octets(t: Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), InputError>
     Ok(())
 }
 
-fn attributes(contents: &[u8]) -> Result<Vec<Attribute>, InputError> {
+fn attributes(set: Tlv<'_>) -> Result<Vec<Attribute>, InputError> {
     let mut out = Vec::new();
-    for a in Children::new(contents, 0) {
-        let a = asn1::expect(a?, tag::SEQUENCE, "Attribute", 0)?;
-        let mut k = Children::new(a.contents, 0);
-        let t = asn1::expect(next(&mut k, "attrType")?, tag::OID, "attrType", 0)?;
-        let vals = asn1::expect(next(&mut k, "attrValues")?, tag::SET, "attrValues", 0)?;
-        let values = Children::new(vals.contents, 0)
+    for a in set.children() {
+        let a = a?.expect(tag::SEQUENCE, "Attribute")?;
+        let mut k = a.children();
+        let t = k.required("attrType")?.expect(tag::OID, "attrType")?;
+        let vals = k.required("attrValues")?.expect(tag::SET, "attrValues")?;
+        let values = vals
+            .children()
             .map(|v| v.map(|v| v.raw.to_vec()))
             .collect::<Result<_, _>>()?;
         out.push(Attribute {
@@ -226,33 +223,33 @@ impl SignedData {
 
     fn parse(der: &[u8]) -> Result<SignedData, CmsError> {
         let (top, _) = asn1::read_tlv(der, 0)?;
-        let top = asn1::expect(top, tag::SEQUENCE, "ContentInfo", 0)?;
-        let mut k = Children::new(top.contents, 0);
-        let ct = asn1::expect(next(&mut k, "contentType")?, tag::OID, "contentType", 0)?;
+        let top = top.expect(tag::SEQUENCE, "ContentInfo")?;
+        let mut k = top.children();
+        let ct = k.required("contentType")?.expect(tag::OID, "contentType")?;
         if ct.contents != oid::CT_SIGNED_DATA {
             return Err(InputError::NotSignedData {
                 content_type: oid::dotted(ct.contents),
             }
             .into());
         }
-        let explicit = asn1::expect(next(&mut k, "content")?, tag::CONTEXT_0, "content", 0)?;
-        let sd = asn1::expect(
-            next(&mut Children::new(explicit.contents, 0), "SignedData")?,
-            tag::SEQUENCE,
-            "SignedData",
-            0,
-        )?;
-        let mut f = Children::new(sd.contents, 0);
-        let _version = asn1::expect(next(&mut f, "version")?, tag::INTEGER, "version", 0)?;
-        let _digests = asn1::expect(next(&mut f, "digestAlgorithms")?, tag::SET, "digestAlgorithms", 0)?;
-        let encap = asn1::expect(next(&mut f, "encapContentInfo")?, tag::SEQUENCE, "encapContentInfo", 0)?;
-        let mut e = Children::new(encap.contents, 0);
-        let ect = asn1::expect(next(&mut e, "eContentType")?, tag::OID, "eContentType", 0)?;
+        let explicit = k.required("content")?.expect(tag::CONTEXT_0, "content")?;
+        let sd = explicit
+            .children()
+            .required("SignedData")?
+            .expect(tag::SEQUENCE, "SignedData")?;
+        let mut f = sd.children();
+        let _version = f.required("version")?.expect(tag::INTEGER, "version")?;
+        let _digests = f.required("digestAlgorithms")?.expect(tag::SET, "digestAlgorithms")?;
+        let encap = f
+            .required("encapContentInfo")?
+            .expect(tag::SEQUENCE, "encapContentInfo")?;
+        let mut e = encap.children();
+        let ect = e.required("eContentType")?.expect(tag::OID, "eContentType")?;
         let content = match e.next() {
             Some(c) => {
-                let c = asn1::expect(c?, tag::CONTEXT_0, "eContent", 0)?;
+                let c = c?.expect(tag::CONTEXT_0, "eContent")?;
                 let mut buf = Vec::new();
-                for part in Children::new(c.contents, 0) {
+                for part in c.children() {
                     octets(part?, &mut buf, 0)?;
                 }
                 Some(buf)
@@ -271,7 +268,7 @@ impl SignedData {
             let field = field?;
             match field.tag {
                 tag::CONTEXT_0 => {
-                    for (index, c) in Children::new(field.contents, 0).enumerate() {
+                    for (index, c) in field.children().enumerate() {
                         let c = c?;
                         if c.tag == tag::SEQUENCE {
                             out.certificates.push(
@@ -283,14 +280,14 @@ impl SignedData {
                 }
                 0xA1 => {
                     // RevocationInfoChoice: a CertificateList, or [1] OtherRevocationInfoFormat.
-                    for c in Children::new(field.contents, 0) {
+                    for c in field.children() {
                         let c = c?;
                         if c.tag == tag::SEQUENCE {
                             out.crls.push(c.raw.to_vec());
                         } else if c.tag == 0xA1 {
-                            let mut k = Children::new(c.contents, 0);
-                            let fmt = next(&mut k, "otherRevInfoFormat")?;
-                            let info = next(&mut k, "otherRevInfo")?;
+                            let mut k = c.children();
+                            let fmt = k.required("otherRevInfoFormat")?;
+                            let info = k.required("otherRevInfo")?;
                             if fmt.tag == tag::OID && fmt.contents == oid::RI_OCSP_RESPONSE {
                                 out.ocsp_responses.push(info.raw.to_vec());
                             }
@@ -298,7 +295,7 @@ impl SignedData {
                     }
                 }
                 tag::SET => {
-                    for si in Children::new(field.contents, 0) {
+                    for si in field.children() {
                         out.signers.push(signer_info(si?)?);
                     }
                 }
@@ -310,15 +307,15 @@ impl SignedData {
 }
 
 fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
-    let t = asn1::expect(t, tag::SEQUENCE, "SignerInfo", 0)?;
-    let mut k = Children::new(t.contents, 0);
-    let _version = asn1::expect(next(&mut k, "version")?, tag::INTEGER, "version", 0)?;
-    let sid_t = next(&mut k, "sid")?;
+    let t = t.expect(tag::SEQUENCE, "SignerInfo")?;
+    let mut k = t.children();
+    let _version = k.required("version")?.expect(tag::INTEGER, "version")?;
+    let sid_t = k.required("sid")?;
     let sid = match sid_t.tag {
         tag::SEQUENCE => {
-            let mut s = Children::new(sid_t.contents, 0);
-            let issuer = next(&mut s, "issuer")?;
-            let serial = asn1::expect(next(&mut s, "serialNumber")?, tag::INTEGER, "serialNumber", 0)?;
+            let mut s = sid_t.children();
+            let issuer = s.required("issuer")?;
+            let serial = s.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
             SignerId::IssuerSerial {
                 issuer: Name::from_der(issuer.raw)?,
                 serial: serial.contents.to_vec(),
@@ -327,23 +324,25 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
         0x80 => SignerId::SubjectKeyId(sid_t.contents.to_vec()),
         _ => return Err(bad("SignerIdentifier")),
     };
-    let dalg = asn1::expect(next(&mut k, "digestAlgorithm")?, tag::SEQUENCE, "digestAlgorithm", 0)?;
+    let dalg = k
+        .required("digestAlgorithm")?
+        .expect(tag::SEQUENCE, "digestAlgorithm")?;
     let (doid, _) = split_algorithm_identifier(dalg.raw)?;
     let digest = HashAlgorithm::from_oid(doid).ok_or(bad("unsupported digest algorithm"))?;
-    let mut field = next(&mut k, "signatureAlgorithm")?;
+    let mut field = k.required("signatureAlgorithm")?;
     let mut signed_attrs = None;
     let mut signed_attrs_der = None;
     if field.tag == tag::CONTEXT_0 {
-        signed_attrs = Some(attributes(field.contents)?);
+        signed_attrs = Some(attributes(field)?);
         // RFC 5652 §5.4: the DER of the SET, i.e. the [0] IMPLICIT tag replaced by 0x31.
         let mut raw = field.raw.to_vec();
         if let Some(first) = raw.first_mut() {
             *first = tag::SET;
         }
         signed_attrs_der = Some(raw);
-        field = next(&mut k, "signatureAlgorithm")?;
+        field = k.required("signatureAlgorithm")?;
     }
-    let salg = asn1::expect(field, tag::SEQUENCE, "signatureAlgorithm", 0)?;
+    let salg = field.expect(tag::SEQUENCE, "signatureAlgorithm")?;
     let (soid, sparams) = split_algorithm_identifier(salg.raw)?;
     // rsaEncryption (and id-ecPublicKey, seen in the wild) name only the key type: the hash is
     // the digestAlgorithm.
@@ -354,11 +353,11 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
     } else {
         SignatureAlgorithm::from_parts(soid, sparams)
     };
-    let sig = asn1::expect(next(&mut k, "signature")?, tag::OCTET_STRING, "signature", 0)?;
+    let sig = k.required("signature")?.expect(tag::OCTET_STRING, "signature")?;
     let mut unsigned_attrs = Vec::new();
     if let Some(u) = k.next() {
-        let u = asn1::expect(u?, 0xA1, "unsignedAttrs", 0)?;
-        unsigned_attrs = attributes(u.contents)?;
+        let u = u?.expect(0xA1, "unsignedAttrs")?;
+        unsigned_attrs = attributes(u)?;
     }
     Ok(SignerInfo {
         sid,
@@ -1015,9 +1014,9 @@ fn ess_binds(
     provider: &dyn CryptoProvider,
 ) -> Option<bool> {
     let value = asn1::read_exact(attr.values.first()?).ok()?;
-    let certs = asn1::read_exact(Children::new(value.contents, 0).next()?.ok()?.raw).ok()?;
-    let first = Children::new(certs.contents, 0).next()?.ok()?;
-    let mut k = Children::new(first.contents, 0);
+    let certs = asn1::read_exact(value.children().next()?.ok()?.raw).ok()?;
+    let first = certs.children().next()?.ok()?;
+    let mut k = first.children();
     let mut f = k.next()?.ok()?;
     let hash = match v1_hash {
         Some(h) => h,

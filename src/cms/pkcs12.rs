@@ -13,7 +13,7 @@
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt, InnerIvInit, KeyIvInit};
 
-use crate::asn1::{self, tag, Children, Tlv};
+use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
 use crate::crypto::{split_algorithm_identifier, CryptoProvider, HashAlgorithm};
 use crate::error::InputError;
@@ -45,17 +45,13 @@ fn input(e: InputError) -> SignError {
     SignError::Key(KeyError::Pkcs12Input(e))
 }
 
-fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, SignError> {
-    it.next().ok_or_else(|| bad(what))?.map_err(input)
-}
-
 /// OCTET STRING contents, primitive or constructed (BER chunks).
 fn octets(t: Tlv<'_>) -> Result<Vec<u8>, SignError> {
     match t.tag {
         tag::OCTET_STRING | 0x80 => Ok(t.contents.to_vec()),
         0x24 | 0xA0 => {
             let mut out = Vec::new();
-            for c in Children::new(t.contents, 0) {
+            for c in t.children() {
                 out.extend(octets(c.map_err(input)?)?);
             }
             Ok(out)
@@ -139,9 +135,9 @@ fn decrypt(provider: &dyn CryptoProvider, alg: &[u8], data: &[u8], password: &st
             .map_err(|_| SignError::WrongPassword);
     }
     let params = asn1::read_exact(params.ok_or_else(|| bad("PBE parameters"))?).map_err(input)?;
-    let mut k = Children::new(params.contents, 0);
-    let salt = next(&mut k, "PBE salt")?.contents.to_vec();
-    let iterations = uint(next(&mut k, "PBE iterations")?)?;
+    let mut k = params.children();
+    let salt = k.required("PBE salt").map_err(input)?.contents.to_vec();
+    let iterations = uint(k.required("PBE iterations").map_err(input)?)?;
     if iterations > MAX_ITERATIONS {
         return Err(bad("too many PBE iterations"));
     }
@@ -178,12 +174,12 @@ fn check_mac(
     auth_safe: &[u8],
     password: &str,
 ) -> Result<(), SignError> {
-    let mut k = Children::new(mac_data.contents, 0);
-    let digest_info = next(&mut k, "DigestInfo")?;
-    let mut d = Children::new(digest_info.contents, 0);
-    let alg = next(&mut d, "MAC algorithm")?;
-    let expected = next(&mut d, "MAC")?.contents.to_vec();
-    let salt = next(&mut k, "MAC salt")?.contents.to_vec();
+    let mut k = mac_data.children();
+    let digest_info = k.required("DigestInfo").map_err(input)?;
+    let mut d = digest_info.children();
+    let alg = d.required("MAC algorithm").map_err(input)?;
+    let expected = d.required("MAC").map_err(input)?.contents.to_vec();
+    let salt = k.required("MAC salt").map_err(input)?.contents.to_vec();
     let iterations = match k.next() {
         Some(t) => uint(t.map_err(input)?)?,
         None => 1,
@@ -226,14 +222,15 @@ pub(crate) fn open(
         }));
     }
     let pfx = asn1::read_exact(p12).map_err(input)?;
-    let mut k = Children::new(pfx.contents, 0);
-    let _version = next(&mut k, "version")?;
-    let auth = next(&mut k, "authSafe")?;
-    let mut a = Children::new(auth.contents, 0);
-    let _data_oid = next(&mut a, "authSafe contentType")?;
-    let wrapped = next(&mut a, "authSafe content")?;
+    let mut k = pfx.children();
+    let _version = k.required("version").map_err(input)?;
+    let auth = k.required("authSafe").map_err(input)?;
+    let mut a = auth.children();
+    let _data_oid = a.required("authSafe contentType").map_err(input)?;
+    let wrapped = a.required("authSafe content").map_err(input)?;
     let auth_safe = octets(
-        Children::new(wrapped.contents, 0)
+        wrapped
+            .children()
             .next()
             .ok_or_else(|| bad("authSafe content"))?
             .map_err(input)?,
@@ -244,23 +241,24 @@ pub(crate) fn open(
     let mut key = None;
     let mut certs = Vec::new();
     let safes = asn1::read_exact(&auth_safe).map_err(input)?;
-    for ci in Children::new(safes.contents, 0) {
+    for ci in safes.children() {
         let ci = ci.map_err(input)?;
-        let mut c = Children::new(ci.contents, 0);
-        let ct = next(&mut c, "ContentInfo type")?;
-        let content = next(&mut c, "ContentInfo content")?;
-        let inner = Children::new(content.contents, 0)
+        let mut c = ci.children();
+        let ct = c.required("ContentInfo type").map_err(input)?;
+        let content = c.required("ContentInfo content").map_err(input)?;
+        let inner = content
+            .children()
             .next()
             .ok_or_else(|| bad("content"))?
             .map_err(input)?;
         let safe_contents = if ct.contents == ENCRYPTED_DATA {
-            let mut e = Children::new(inner.contents, 0);
-            let _v = next(&mut e, "EncryptedData version")?;
-            let eci = next(&mut e, "EncryptedContentInfo")?;
-            let mut f = Children::new(eci.contents, 0);
-            let _ct = next(&mut f, "contentType")?;
-            let alg = next(&mut f, "contentEncryptionAlgorithm")?;
-            let data = octets(next(&mut f, "encryptedContent")?)?;
+            let mut e = inner.children();
+            let _v = e.required("EncryptedData version").map_err(input)?;
+            let eci = e.required("EncryptedContentInfo").map_err(input)?;
+            let mut f = eci.children();
+            let _ct = f.required("contentType").map_err(input)?;
+            let alg = f.required("contentEncryptionAlgorithm").map_err(input)?;
+            let data = octets(f.required("encryptedContent").map_err(input)?)?;
             decrypt(provider, alg.raw, &data, password)?
         } else {
             octets(inner)?
@@ -279,33 +277,25 @@ fn bags(
     certs: &mut Vec<Certificate>,
 ) -> Result<(), SignError> {
     let list = asn1::read_exact(der).map_err(input)?;
-    for bag in Children::new(list.contents, 0) {
+    for bag in list.children() {
         let bag = bag.map_err(input)?;
-        let mut b = Children::new(bag.contents, 0);
-        let id = next(&mut b, "bagId")?;
-        let value = next(&mut b, "bagValue")?;
-        let value = Children::new(value.contents, 0)
-            .next()
-            .ok_or_else(|| bad("bagValue"))?
-            .map_err(input)?;
+        let mut b = bag.children();
+        let id = b.required("bagId").map_err(input)?;
+        let value = b.required("bagValue").map_err(input)?;
+        let value = value.children().next().ok_or_else(|| bad("bagValue"))?.map_err(input)?;
         if id.contents == KEY_BAG {
             *key = Some(value.raw.to_vec());
         } else if id.contents == SHROUDED_KEY_BAG {
-            let mut e = Children::new(value.contents, 0);
-            let alg = next(&mut e, "key encryption algorithm")?;
-            let data = octets(next(&mut e, "encrypted key")?)?;
+            let mut e = value.children();
+            let alg = e.required("key encryption algorithm").map_err(input)?;
+            let data = octets(e.required("encrypted key").map_err(input)?)?;
             *key = Some(decrypt(provider, alg.raw, &data, password)?);
         } else if id.contents == CERT_BAG {
-            let mut c = Children::new(value.contents, 0);
-            let cert_id = next(&mut c, "certId")?;
-            let cv = next(&mut c, "certValue")?;
+            let mut c = value.children();
+            let cert_id = c.required("certId").map_err(input)?;
+            let cv = c.required("certValue").map_err(input)?;
             if cert_id.contents == X509_CERTIFICATE {
-                let der = octets(
-                    Children::new(cv.contents, 0)
-                        .next()
-                        .ok_or_else(|| bad("certValue"))?
-                        .map_err(input)?,
-                )?;
+                let der = octets(cv.children().next().ok_or_else(|| bad("certValue"))?.map_err(input)?)?;
                 certs.push(Certificate::from_der(&der).map_err(|e| SignError::Key(KeyError::Pkcs12Certificate(e)))?);
             }
         }

@@ -15,7 +15,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use crate::asn1::{self, tag, Children};
+use crate::asn1::{self, tag};
 use crate::error::{CryptoError, InputError, LegacyReason};
 use crate::oid;
 
@@ -219,8 +219,8 @@ impl SignatureAlgorithm {
 
 /// Split a DER AlgorithmIdentifier into its OID content octets and its parameters' DER.
 pub(crate) fn split_algorithm_identifier(der: &[u8]) -> Result<(&[u8], Option<&[u8]>), InputError> {
-    let seq = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "AlgorithmIdentifier", 0)?;
-    let mut kids = Children::new(seq.contents, 0);
+    let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "AlgorithmIdentifier")?;
+    let mut kids = seq.children();
     let alg = match kids.next() {
         Some(Ok(t)) if t.tag == tag::OID => t.contents,
         Some(Err(e)) => return Err(e),
@@ -264,14 +264,14 @@ struct PssParams {
 impl PssParams {
     fn parse(der: &[u8]) -> Result<Self, InputError> {
         let bad = |what| InputError::Malformed { what, offset: 0 };
-        let seq = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "RSASSA-PSS-params", 0)?;
+        let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "RSASSA-PSS-params")?;
         let mut p = PssParams {
             hash: HashAlgorithm::Sha1,
             mgf1_hash: HashAlgorithm::Sha1,
             salt_len: 20,
         };
         let mut last = None;
-        for kid in Children::new(seq.contents, 0) {
+        for kid in seq.children() {
             let kid = kid?;
             // Fields in order, each at most once.
             if last.is_some_and(|l| kid.tag <= l) {
@@ -381,7 +381,7 @@ impl PublicKey {
     pub fn from_spki_der(der: &[u8]) -> Result<Self, CryptoError> {
         let bad = |reason| CryptoError::InvalidKey { reason };
         let seq = asn1::read_exact(der).map_err(|_| bad("SubjectPublicKeyInfo is not DER"))?;
-        let mut kids = Children::new(seq.contents, 0);
+        let mut kids = seq.children();
         let alg = kids.next().and_then(Result::ok).ok_or(bad("missing algorithm"))?;
         let bits = kids.next().and_then(Result::ok).ok_or(bad("missing key"))?;
         if seq.tag != tag::SEQUENCE || alg.tag != tag::SEQUENCE || bits.tag != 0x03 || kids.next().is_some() {
@@ -414,7 +414,7 @@ impl PublicKey {
                 None
             };
             let rsa = asn1::read_exact(key).map_err(|_| bad("RSAPublicKey is not DER"))?;
-            let mut kids = Children::new(rsa.contents, 0);
+            let mut kids = rsa.children();
             let n = kids.next().and_then(Result::ok).ok_or(bad("RSA modulus"))?;
             let e = kids.next().and_then(Result::ok).ok_or(bad("RSA exponent"))?;
             if rsa.tag != tag::SEQUENCE || n.tag != tag::INTEGER || e.tag != tag::INTEGER || kids.next().is_some() {

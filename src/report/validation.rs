@@ -261,6 +261,8 @@ pub struct PathCertificate {
     pub index: usize,
     /// Subject.
     pub subject: String,
+    /// The subject's CN.
+    pub common_name: Option<String>,
     /// Serial, hex.
     pub serial: String,
     /// notBefore.
@@ -822,8 +824,17 @@ fn describe_chain(s: &mut SignatureReport, r: &ChainResult, mode: RevocationMode
     }
     let last = r.path.len().saturating_sub(1);
     for (index, c) in r.path.iter().enumerate() {
-        let revocation = match r.revocation.get(index) {
-            _ if index == last && r.path.len() > 1 => "anchor",
+        // A valid path lists every status; a failed one has them in its checks (the
+        // revocation check that decided it carries the status), up to where it stopped.
+        let status = r.revocation.get(index).or_else(|| {
+            r.checks
+                .iter()
+                .rev()
+                .find(|k| k.index == index && k.check == crate::path::CheckKind::Revocation)
+                .and_then(|k| k.status.as_ref())
+        });
+        let revocation = match status {
+            _ if index == last && r.path.len() > 1 && r.hierarchy.is_some() => "anchor",
             Some(CertStatus::Good { .. }) => "good",
             Some(CertStatus::Revoked { .. }) => "revoked",
             Some(CertStatus::Unknown { .. }) => "unknown",
@@ -832,6 +843,7 @@ fn describe_chain(s: &mut SignatureReport, r: &ChainResult, mode: RevocationMode
         s.path.push(PathCertificate {
             index,
             subject: c.subject().display(),
+            common_name: c.subject().common_name(),
             serial: c.serial_hex(),
             not_before: c.not_before(),
             not_after: c.not_after(),

@@ -27,7 +27,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use crate::asn1::{self, tag, Children, Tlv};
+use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
 use crate::crypto::{self, AlgorithmPolicy, CryptoProvider, SignatureAlgorithm, Verified};
 use crate::error::{CryptoError, InputError};
@@ -202,10 +202,6 @@ fn malformed(what: &'static str, offset: usize) -> InputError {
     InputError::Malformed { what, offset }
 }
 
-fn offset_of(whole: &[u8], part: &[u8]) -> usize {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
-}
-
 impl Crl {
     /// Parse a DER CRL (PEM `X509 CRL` blocks are accepted too).
     pub fn from_bytes(bytes: &[u8]) -> Result<Crl, InputError> {
@@ -355,7 +351,7 @@ impl Crl {
     fn decode_entry(&self, e: &EntryIndex) -> Option<RevokedEntry> {
         let (o, l) = (e.entry.0 as usize, e.entry.1 as usize);
         let entry = asn1::read_exact(self.der.get(o..o + l)?).ok()?;
-        let mut kids = Children::new(entry.contents, 0);
+        let mut kids = entry.children();
         let _serial = kids.next()?.ok()?;
         let date = kids.next()?.ok()?;
         let mut out = RevokedEntry {
@@ -364,7 +360,7 @@ impl Crl {
             invalidity_date: None,
         };
         if let Some(Ok(exts)) = kids.next() {
-            for (id, _, value) in extensions(exts.contents).ok()? {
+            for (id, _, value) in extensions(exts).ok()? {
                 if id == oid::REASON_CODE {
                     let v = asn1::read_exact(value).ok()?;
                     out.reason = RevocationReason::from_code(*v.contents.first()?)?;
@@ -382,19 +378,19 @@ impl Crl {
 type RawExt<'a> = (&'a [u8], bool, &'a [u8]);
 
 /// `Extensions ::= SEQUENCE OF Extension`, given the SEQUENCE's contents.
-fn extensions(contents: &[u8]) -> Result<Vec<RawExt<'_>>, InputError> {
+fn extensions(list: Tlv<'_>) -> Result<Vec<RawExt<'_>>, InputError> {
     let mut out = Vec::new();
-    for ext in Children::new(contents, 0) {
-        let ext = asn1::expect(ext?, tag::SEQUENCE, "Extension", 0)?;
-        let mut k = Children::new(ext.contents, 0);
-        let id = asn1::expect(k.next().ok_or(malformed("extnID", 0))??, tag::OID, "extnID", 0)?;
-        let mut next = k.next().ok_or(malformed("extnValue", 0))??;
+    for ext in list.children() {
+        let ext = ext?.expect(tag::SEQUENCE, "Extension")?;
+        let mut k = ext.children();
+        let id = k.required("extnID")?.expect(tag::OID, "extnID")?;
+        let mut next = k.required("extnValue")?;
         let mut critical = false;
         if next.tag == 0x01 {
             critical = next.contents.first().is_some_and(|b| *b != 0);
-            next = k.next().ok_or(malformed("extnValue", 0))??;
+            next = k.required("extnValue")?;
         }
-        let value = asn1::expect(next, tag::OCTET_STRING, "extnValue", 0)?;
+        let value = next.expect(tag::OCTET_STRING, "extnValue")?;
         if out.iter().any(|(o, _, _)| *o == id.contents) {
             return Err(malformed("duplicate extension", 0));
         }
@@ -420,36 +416,29 @@ const KNOWN_ENTRY_EXTENSIONS: &[&[u8]] = &[
     oid::CERTIFICATE_ISSUER,
 ];
 
-fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
-    it.next().ok_or(malformed(what, 0))?
-}
-
-fn time_of(t: Tlv<'_>, what: &'static str, whole: &[u8]) -> Result<Time, InputError> {
-    Time::from_asn1(t.tag, t.contents).ok_or(malformed(what, offset_of(whole, t.raw)))
+fn time_of(t: Tlv<'_>, what: &'static str) -> Result<Time, InputError> {
+    Time::from_asn1(t.tag, t.contents).ok_or(t.malformed(what))
 }
 
 fn parse(der: &[u8]) -> Result<Crl, InputError> {
-    let outer = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "CertificateList", 0)?;
-    let mut top = Children::new(outer.contents, 0);
-    let tbs = asn1::expect(next(&mut top, "tbsCertList")?, tag::SEQUENCE, "tbsCertList", 0)?;
-    let sig_alg = asn1::expect(
-        next(&mut top, "signatureAlgorithm")?,
-        tag::SEQUENCE,
-        "signatureAlgorithm",
-        0,
-    )?;
-    let sig = asn1::expect(next(&mut top, "signatureValue")?, 0x03, "signatureValue", 0)?;
+    let outer = asn1::read_exact(der)?.expect(tag::SEQUENCE, "CertificateList")?;
+    let mut top = outer.children();
+    let tbs = top.required("tbsCertList")?.expect(tag::SEQUENCE, "tbsCertList")?;
+    let sig_alg = top
+        .required("signatureAlgorithm")?
+        .expect(tag::SEQUENCE, "signatureAlgorithm")?;
+    let sig = top.required("signatureValue")?.expect(0x03, "signatureValue")?;
     if top.next().is_some() {
         return Err(malformed("CertificateList has extra fields", 0));
     }
     let (signature_unused_bits, signature) = match sig.contents.split_first() {
         Some((u, s)) if *u < 8 => (*u, s.to_vec()),
-        _ => return Err(malformed("signatureValue", offset_of(der, sig.raw))),
+        _ => return Err(sig.malformed("signatureValue")),
     };
-    let mut t = Children::new(tbs.contents, 0);
-    let mut field = next(&mut t, "TBSCertList")?;
+    let mut t = tbs.children();
+    let mut field = t.required("TBSCertList")?;
     if field.tag == tag::INTEGER {
-        field = next(&mut t, "signature")?;
+        field = t.required("signature")?;
     }
     // RFC 5280 §5.1.1.2: the inner algorithm must equal the outer one.
     if field.raw != sig_alg.raw {
@@ -458,26 +447,24 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
             0,
         ));
     }
-    let issuer_tlv = next(&mut t, "issuer")?;
+    let issuer_tlv = t.required("issuer")?;
     let issuer = Name::from_der(issuer_tlv.raw)?;
-    let this_update = time_of(next(&mut t, "thisUpdate")?, "thisUpdate", der)?;
+    let this_update = time_of(t.required("thisUpdate")?, "thisUpdate")?;
     let mut next_update = None;
     let mut revoked = None;
     let mut crl_exts = None;
     for f in t {
         let f = f?;
         match f.tag {
-            0x17 | 0x18 if next_update.is_none() && revoked.is_none() => {
-                next_update = Some(time_of(f, "nextUpdate", der)?)
-            }
+            0x17 | 0x18 if next_update.is_none() && revoked.is_none() => next_update = Some(time_of(f, "nextUpdate")?),
             tag::SEQUENCE if revoked.is_none() => revoked = Some(f),
             tag::CONTEXT_0 => crl_exts = Some(f),
-            _ => return Err(malformed("TBSCertList field", offset_of(der, f.raw))),
+            _ => return Err(f.malformed("TBSCertList field")),
         }
     }
     let mut crl = Crl {
         der: Vec::new(),
-        tbs: (offset_of(der, tbs.raw), offset_of(der, tbs.raw) + tbs.raw.len()),
+        tbs: (tbs.offset, tbs.offset + tbs.raw.len()),
         signature_algorithm: SignatureAlgorithm::from_der(sig_alg.raw),
         signature,
         signature_unused_bits,
@@ -494,15 +481,15 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
         origin: None,
     };
     if let Some(exts) = crl_exts {
-        let seq = asn1::expect(asn1::read_exact(exts.contents)?, tag::SEQUENCE, "crlExtensions", 0)?;
-        for (id, critical, value) in extensions(seq.contents)? {
+        let seq = asn1::read_exact(exts.contents)?.expect(tag::SEQUENCE, "crlExtensions")?;
+        for (id, critical, value) in extensions(seq)? {
             match id {
                 i if i == oid::CRL_NUMBER => crl.crl_number = Some(asn1::read_exact(value)?.contents.to_vec()),
                 i if i == oid::DELTA_CRL_INDICATOR => crl.delta_base = Some(asn1::read_exact(value)?.contents.to_vec()),
                 i if i == oid::ISSUING_DISTRIBUTION_POINT => crl.idp = Some(parse_idp(value)?),
                 i if i == oid::AUTHORITY_KEY_IDENTIFIER => {
                     let aki = asn1::read_exact(value)?;
-                    for k in Children::new(aki.contents, 0) {
+                    for k in aki.children() {
                         let k = k?;
                         if k.tag == 0x80 {
                             crl.authority_key_id = Some(k.contents.to_vec());
@@ -526,26 +513,20 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
 /// critical entry extensions; then a sort by serial.
 fn index_entries(der: &[u8], list: Tlv<'_>, crl: &mut Crl) -> Result<(), InputError> {
     let mut current_issuer = u32::MAX;
-    for e in Children::new(list.contents, offset_of(der, list.contents)) {
-        let e = asn1::expect(e?, tag::SEQUENCE, "revoked certificate entry", 0)?;
-        let mut k = Children::new(e.contents, 0);
-        let serial = asn1::expect(
-            next(&mut k, "userCertificate")?,
-            tag::INTEGER,
-            "userCertificate",
-            offset_of(der, e.raw),
-        )?;
-        let date = next(&mut k, "revocationDate")?;
+    for e in list.children() {
+        let e = e?.expect(tag::SEQUENCE, "revoked certificate entry")?;
+        let mut k = e.children();
+        let serial = k.required("userCertificate")?.expect(tag::INTEGER, "userCertificate")?;
+        let date = k.required("revocationDate")?;
         if !matches!(date.tag, 0x17 | 0x18) {
-            return Err(malformed("revocationDate", offset_of(der, date.raw)));
+            return Err(date.malformed("revocationDate"));
         }
         if let Some(exts) = k.next() {
-            let exts = asn1::expect(exts?, tag::SEQUENCE, "crlEntryExtensions", offset_of(der, e.raw))?;
-            for (id, critical, value) in extensions(exts.contents)? {
+            let exts = exts?.expect(tag::SEQUENCE, "crlEntryExtensions")?;
+            for (id, critical, value) in extensions(exts)? {
                 if id == oid::CERTIFICATE_ISSUER {
-                    let names = asn1::expect(asn1::read_exact(value)?, tag::SEQUENCE, "certificateIssuer", 0)?;
-                    crl.entry_issuers
-                        .push(GeneralName::sequence_from_contents(names.contents)?);
+                    let names = asn1::read_exact(value)?.expect(tag::SEQUENCE, "certificateIssuer")?;
+                    crl.entry_issuers.push(GeneralName::sequence_from_tlv(names)?);
                     current_issuer = u32::try_from(crl.entry_issuers.len() - 1).unwrap_or(u32::MAX);
                 } else if critical && !KNOWN_ENTRY_EXTENSIONS.contains(&id) {
                     let o = Oid::from_der_contents(id);
@@ -555,8 +536,8 @@ fn index_entries(der: &[u8], list: Tlv<'_>, crl: &mut Crl) -> Result<(), InputEr
                 }
             }
         }
-        let so = offset_of(der, serial.contents);
-        let eo = offset_of(der, e.raw);
+        let so = serial.contents_offset();
+        let eo = e.offset;
         let (Ok(so), Ok(sl), Ok(eo), Ok(el)) = (
             u32::try_from(so),
             u16::try_from(serial.contents.len()),
@@ -581,10 +562,10 @@ fn index_entries(der: &[u8], list: Tlv<'_>, crl: &mut Crl) -> Result<(), InputEr
 
 /// IssuingDistributionPoint (RFC 5280 §5.2.5).
 fn parse_idp(value: &[u8]) -> Result<IssuingDistributionPoint, InputError> {
-    let seq = asn1::expect(asn1::read_exact(value)?, tag::SEQUENCE, "issuingDistributionPoint", 0)?;
+    let seq = asn1::read_exact(value)?.expect(tag::SEQUENCE, "issuingDistributionPoint")?;
     let mut idp = IssuingDistributionPoint::default();
     let flag = |t: Tlv<'_>| t.contents.first().is_some_and(|b| *b != 0);
-    for f in Children::new(seq.contents, 0) {
+    for f in seq.children() {
         let f = f?;
         match f.tag {
             0xA0 => idp.name = Some(crate::ext::distribution_point_name(asn1::read_exact(f.contents)?)?),

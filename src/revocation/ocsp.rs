@@ -35,7 +35,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use crate::asn1::{self, encode_tlv, tag, Children, Tlv};
+use crate::asn1::{self, encode_tlv, tag, Tlv};
 use crate::cert::Certificate;
 use crate::crypto::{
     self, split_algorithm_identifier, AlgorithmPolicy, CryptoProvider, HashAlgorithm, SignatureAlgorithm,
@@ -71,7 +71,7 @@ pub struct CertId {
 /// The subjectPublicKey bits of a certificate (the BIT STRING's value without unused-bits).
 pub(crate) fn public_key_bits(cert: &Certificate) -> Option<&[u8]> {
     let spki = asn1::read_exact(cert.spki_der()).ok()?;
-    let mut k = Children::new(spki.contents, 0);
+    let mut k = spki.children();
     let _alg = k.next()?.ok()?;
     let bits = k.next()?.ok()?;
     bits.contents.get(1..)
@@ -107,23 +107,17 @@ impl CertId {
 
     fn from_tlv(t: Tlv<'_>) -> Result<CertId, InputError> {
         let bad = |what| InputError::Malformed { what, offset: 0 };
-        let mut k = Children::new(t.contents, 0);
-        let alg = k.next().ok_or(bad("CertID hashAlgorithm"))??;
+        let mut k = t.children();
+        let alg = k.required("CertID hashAlgorithm")?;
         let (hash_oid, _) = split_algorithm_identifier(alg.raw)?;
         let hash = HashAlgorithm::from_oid(hash_oid).ok_or(bad("CertID hash algorithm"))?;
-        let name_hash = asn1::expect(
-            k.next().ok_or(bad("issuerNameHash"))??,
-            tag::OCTET_STRING,
-            "issuerNameHash",
-            0,
-        )?;
-        let key_hash = asn1::expect(
-            k.next().ok_or(bad("issuerKeyHash"))??,
-            tag::OCTET_STRING,
-            "issuerKeyHash",
-            0,
-        )?;
-        let serial = asn1::expect(k.next().ok_or(bad("serialNumber"))??, tag::INTEGER, "serialNumber", 0)?;
+        let name_hash = k
+            .required("issuerNameHash")?
+            .expect(tag::OCTET_STRING, "issuerNameHash")?;
+        let key_hash = k
+            .required("issuerKeyHash")?
+            .expect(tag::OCTET_STRING, "issuerKeyHash")?;
+        let serial = k.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
         Ok(CertId {
             hash,
             issuer_name_hash: name_hash.contents.to_vec(),
@@ -253,10 +247,6 @@ fn bad(what: &'static str) -> InputError {
     InputError::Malformed { what, offset: 0 }
 }
 
-fn next<'a>(it: &mut Children<'a>, what: &'static str) -> Result<Tlv<'a>, InputError> {
-    it.next().ok_or(bad(what))?
-}
-
 fn gtime(t: Tlv<'_>, what: &'static str) -> Result<Time, InputError> {
     Time::from_asn1(t.tag, t.contents).ok_or(bad(what))
 }
@@ -270,9 +260,9 @@ impl OcspResponse {
                 limit: MAX_OCSP_SIZE,
             }));
         }
-        let outer = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "OCSPResponse", 0)?;
-        let mut k = Children::new(outer.contents, 0);
-        let status = next(&mut k, "responseStatus")?;
+        let outer = asn1::read_exact(der)?.expect(tag::SEQUENCE, "OCSPResponse")?;
+        let mut k = outer.children();
+        let status = k.required("responseStatus")?;
         if status.tag != 0x0A {
             return Err(bad("responseStatus").into());
         }
@@ -281,75 +271,75 @@ impl OcspResponse {
             [s] => return Err(OcspError::Status(*s)),
             _ => return Err(bad("responseStatus").into()),
         }
-        let bytes = asn1::expect(next(&mut k, "responseBytes")?, tag::CONTEXT_0, "responseBytes", 0)?;
-        let rb = asn1::expect(asn1::read_exact(bytes.contents)?, tag::SEQUENCE, "ResponseBytes", 0)?;
-        let mut r = Children::new(rb.contents, 0);
-        let rtype = asn1::expect(next(&mut r, "responseType")?, tag::OID, "responseType", 0)?;
+        let bytes = k.required("responseBytes")?.expect(tag::CONTEXT_0, "responseBytes")?;
+        let rb = asn1::read_exact(bytes.contents)?.expect(tag::SEQUENCE, "ResponseBytes")?;
+        let mut r = rb.children();
+        let rtype = r.required("responseType")?.expect(tag::OID, "responseType")?;
         if rtype.contents != OCSP_BASIC {
             return Err(OcspError::UnsupportedType);
         }
-        let basic = asn1::expect(next(&mut r, "response")?, tag::OCTET_STRING, "response", 0)?;
+        let basic = r.required("response")?.expect(tag::OCTET_STRING, "response")?;
         let mut parsed = Self::from_basic(basic.contents)?;
         parsed.response_der = der.to_vec();
         Ok(parsed)
     }
 
     fn from_basic(der: &[u8]) -> Result<OcspResponse, InputError> {
-        let basic = asn1::expect(asn1::read_exact(der)?, tag::SEQUENCE, "BasicOCSPResponse", 0)?;
-        let mut k = Children::new(basic.contents, 0);
-        let tbs = asn1::expect(next(&mut k, "tbsResponseData")?, tag::SEQUENCE, "tbsResponseData", 0)?;
-        let alg = asn1::expect(
-            next(&mut k, "signatureAlgorithm")?,
-            tag::SEQUENCE,
-            "signatureAlgorithm",
-            0,
-        )?;
-        let sig = asn1::expect(next(&mut k, "signature")?, 0x03, "signature", 0)?;
+        let basic = asn1::read_exact(der)?.expect(tag::SEQUENCE, "BasicOCSPResponse")?;
+        let mut k = basic.children();
+        let tbs = k
+            .required("tbsResponseData")?
+            .expect(tag::SEQUENCE, "tbsResponseData")?;
+        let alg = k
+            .required("signatureAlgorithm")?
+            .expect(tag::SEQUENCE, "signatureAlgorithm")?;
+        let sig = k.required("signature")?.expect(0x03, "signature")?;
         let signature = match sig.contents.split_first() {
             Some((0, s)) => s.to_vec(),
             _ => return Err(bad("signature BIT STRING")),
         };
         let mut certs = Vec::new();
         if let Some(c) = k.next() {
-            let c = asn1::expect(c?, tag::CONTEXT_0, "certs", 0)?;
-            let seq = asn1::expect(asn1::read_exact(c.contents)?, tag::SEQUENCE, "certs", 0)?;
-            for (index, cert) in Children::new(seq.contents, 0).enumerate() {
+            let c = c?.expect(tag::CONTEXT_0, "certs")?;
+            let seq = asn1::read_exact(c.contents)?.expect(tag::SEQUENCE, "certs")?;
+            for (index, cert) in seq.children().enumerate() {
                 let cert = cert?;
                 certs
                     .push(Certificate::from_der(cert.raw).map_err(|error| InputError::InCertificate { index, error })?);
             }
         }
-        let mut t = Children::new(tbs.contents, 0);
-        let mut f = next(&mut t, "ResponseData")?;
+        let mut t = tbs.children();
+        let mut f = t.required("ResponseData")?;
         if f.tag == tag::CONTEXT_0 {
-            f = next(&mut t, "responderID")?;
+            f = t.required("responderID")?;
         }
         let responder = match f.tag {
             0xA1 => ResponderId::ByName(Name::from_der(f.contents)?),
             0xA2 => ResponderId::ByKey(
-                asn1::expect(asn1::read_exact(f.contents)?, tag::OCTET_STRING, "KeyHash", 0)?
+                asn1::read_exact(f.contents)?
+                    .expect(tag::OCTET_STRING, "KeyHash")?
                     .contents
                     .to_vec(),
             ),
             _ => return Err(bad("responderID")),
         };
-        let produced_at = gtime(next(&mut t, "producedAt")?, "producedAt")?;
-        let list = asn1::expect(next(&mut t, "responses")?, tag::SEQUENCE, "responses", 0)?;
+        let produced_at = gtime(t.required("producedAt")?, "producedAt")?;
+        let list = t.required("responses")?.expect(tag::SEQUENCE, "responses")?;
         let mut responses = Vec::new();
-        for sr in Children::new(list.contents, 0) {
+        for sr in list.children() {
             responses.push(single(sr?)?);
         }
         let mut nonce = None;
         if let Some(ext) = t.next() {
-            let ext = asn1::expect(ext?, 0xA1, "responseExtensions", 0)?;
+            let ext = ext?.expect(0xA1, "responseExtensions")?;
             let seq = asn1::read_exact(ext.contents)?;
-            for e in Children::new(seq.contents, 0) {
+            for e in seq.children() {
                 let e = e?;
-                let mut ek = Children::new(e.contents, 0);
-                let id = next(&mut ek, "extnID")?;
-                let mut v = next(&mut ek, "extnValue")?;
+                let mut ek = e.children();
+                let id = ek.required("extnID")?;
+                let mut v = ek.required("extnValue")?;
                 if v.tag == 0x01 {
-                    v = next(&mut ek, "extnValue")?;
+                    v = ek.required("extnValue")?;
                 }
                 if id.contents == OCSP_NONCE {
                     // RFC 8954: an OCTET STRING inside extnValue; older responders put the
@@ -448,14 +438,14 @@ impl OcspResponse {
 }
 
 fn single(t: Tlv<'_>) -> Result<SingleResponse, InputError> {
-    let mut k = Children::new(t.contents, 0);
-    let cert_id = CertId::from_tlv(asn1::expect(next(&mut k, "certID")?, tag::SEQUENCE, "certID", 0)?)?;
-    let st = next(&mut k, "certStatus")?;
+    let mut k = t.children();
+    let cert_id = CertId::from_tlv(k.required("certID")?.expect(tag::SEQUENCE, "certID")?)?;
+    let st = k.required("certStatus")?;
     let status = match st.tag {
         0x80 => OcspCertStatus::Good,
         0xA1 => {
-            let mut r = Children::new(st.contents, 0);
-            let time = gtime(next(&mut r, "revocationTime")?, "revocationTime")?;
+            let mut r = st.children();
+            let time = gtime(r.required("revocationTime")?, "revocationTime")?;
             let reason = match r.next() {
                 Some(reason) => {
                     let inner = asn1::read_exact(reason?.contents)?;
@@ -472,7 +462,7 @@ fn single(t: Tlv<'_>) -> Result<SingleResponse, InputError> {
         0x82 => OcspCertStatus::Unknown,
         _ => return Err(bad("certStatus")),
     };
-    let this_update = gtime(next(&mut k, "thisUpdate")?, "thisUpdate")?;
+    let this_update = gtime(k.required("thisUpdate")?, "thisUpdate")?;
     let mut next_update = None;
     for f in k {
         let f = f?;
