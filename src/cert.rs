@@ -15,8 +15,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -343,5 +344,34 @@ impl Eq for Certificate {}
 impl std::hash::Hash for Certificate {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.0.sha256.hash(state);
+    }
+}
+
+/// Certificates already decoded, by their DER: the signer's certificate and its CA arrive in
+/// every one of a seller's invoices, and are decoded once (so their names' display strings,
+/// computed once, serve every report too). Only certificates that decoded are kept; the cache
+/// is emptied when full.
+#[derive(Debug, Default)]
+pub(crate) struct CertificateCache {
+    map: Mutex<HashMap<Box<[u8]>, Certificate>>,
+}
+
+/// Most certificates a [`CertificateCache`] keeps (1,024 of a few KB each: a few MB at most).
+const CERTIFICATE_CACHE_LIMIT: usize = 1_024;
+
+impl CertificateCache {
+    /// The certificate `der` encodes, decoded once.
+    pub(crate) fn decode(&self, der: &[u8]) -> Result<Certificate, CertificateError> {
+        if let Some(c) = self.map.lock().ok().and_then(|m| m.get(der).cloned()) {
+            return Ok(c);
+        }
+        let c = Certificate::from_der(der)?;
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= CERTIFICATE_CACHE_LIMIT {
+                m.clear();
+            }
+            m.insert(der.into(), c.clone());
+        }
+        Ok(c)
     }
 }

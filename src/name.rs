@@ -65,6 +65,8 @@ impl std::fmt::Debug for Attribute {
 pub struct Name {
     der: Vec<u8>,
     rdns: Vec<Vec<Attribute>>,
+    /// [`Name::display`], made once (reports show the same names again and again).
+    display: std::sync::OnceLock<String>,
 }
 
 /// Most RDNs kyso reads in one name; real names have under 15.
@@ -128,6 +130,7 @@ impl Name {
         Ok(Name {
             der: der.to_vec(),
             rdns,
+            display: std::sync::OnceLock::new(),
         })
     }
 
@@ -185,11 +188,15 @@ impl Name {
 
     /// The name as one line, RDNs in encoded order: `C=VN, O=VNPT Group, CN=VNPT-CA`.
     pub fn display(&self) -> String {
-        self.rdns
-            .iter()
-            .map(|rdn| rdn.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" + "))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.display
+            .get_or_init(|| {
+                self.rdns
+                    .iter()
+                    .map(|rdn| rdn.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" + "))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .clone()
     }
 }
 
@@ -242,10 +249,42 @@ fn attribute_matches(a: &Attribute, b: &Attribute) -> bool {
     if a.value_tag == b.value_tag && a.value == b.value {
         return true;
     }
+    // ASCII on both sides (most names, and every mismatch between different CAs' names):
+    // NFKC leaves ASCII as it is, so case and space folding alone decide, without allocating.
+    if let (Some(x), Some(y)) = (ascii_text(a), ascii_text(b)) {
+        return ascii_prepared(x).eq(ascii_prepared(y));
+    }
     match (prepared(a), prepared(b)) {
         (Some(x), Some(y)) => x == y,
         _ => false,
     }
+}
+
+/// The value's bytes when it is a string type whose bytes are its ASCII text.
+fn ascii_text(a: &Attribute) -> Option<&[u8]> {
+    matches!(a.value_tag, 0x0C | 0x12 | 0x13 | 0x14 | 0x16 | 0x1A)
+        .then_some(a.value.as_slice())
+        .filter(|v| v.is_ascii())
+}
+
+/// [`prepared`] for ASCII text, as bytes: lower case, inner white space runs as one space,
+/// none at either end.
+fn ascii_prepared(v: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    // char::is_whitespace on ASCII: the ASCII white space and VT (0x0B).
+    let ws = |b: u8| b.is_ascii_whitespace() || b == 0x0B;
+    let start = v.iter().position(|b| !ws(*b)).unwrap_or(v.len());
+    let end = v.iter().rposition(|b| !ws(*b)).map_or(start, |e| e + 1);
+    let mut in_space = false;
+    v.get(start..end).unwrap_or(&[]).iter().filter_map(move |&b| {
+        if ws(b) {
+            let first = !in_space;
+            in_space = true;
+            first.then_some(b' ')
+        } else {
+            in_space = false;
+            Some(b.to_ascii_lowercase())
+        }
+    })
 }
 
 /// RFC 4518 preparation, as far as name matching needs it: NFKC, case folding, and
@@ -369,5 +408,33 @@ mod tests {
         assert!(Name::from_der(&[0x30, 0x03, 0x31, 0x00, 0x00]).is_err());
         assert!(Name::from_der(&[0x30, 0x02, 0x31, 0x00]).is_err());
         assert!(Name::from_der(&[0x31, 0x00]).is_err());
+    }
+
+    #[test]
+    fn ascii_folding_agrees_with_full_preparation() {
+        let texts = [
+            "VNPT-CA",
+            "vnpt-ca",
+            "  Bo   Tai chinh ",
+            "bo tai chinh",
+            "a\x0Bb",
+            "a b",
+            "\t",
+            "",
+            "CA2",
+            "ca 2",
+        ];
+        let attr = |t: &str| Attribute {
+            oid: Oid::from_der_contents(oid::AT_COMMON_NAME),
+            value_tag: 0x13,
+            value: t.as_bytes().to_vec(),
+        };
+        for a in texts {
+            for b in texts {
+                let fast = ascii_prepared(a.as_bytes()).eq(ascii_prepared(b.as_bytes()));
+                let full = prepared(&attr(a)) == prepared(&attr(b));
+                assert_eq!(fast, full, "{a:?} vs {b:?}");
+            }
+        }
     }
 }

@@ -196,8 +196,33 @@ pub const CT_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x
 
 /// Short name for an OID kyso knows (`CN`, `id-ce-keyUsage`, `sha256WithRSAEncryption`, …).
 pub fn name(oid: &[u8]) -> Option<&'static str> {
+    // Name attribute types (2.5.4.x) are looked up for every RDN a report shows: answer them
+    // without scanning the whole table.
+    if let [0x55, 0x04, _] = oid {
+        return ATTRIBUTE_TYPES
+            .iter()
+            .find(|(bytes, _)| *bytes == oid)
+            .map(|(_, name)| *name);
+    }
     KNOWN.iter().find(|(bytes, _)| *bytes == oid).map(|(_, name)| *name)
 }
+
+/// The 2.5.4.x entries of [`KNOWN`].
+const ATTRIBUTE_TYPES: &[(&[u8], &str)] = &[
+    (AT_COMMON_NAME, "CN"),
+    (AT_COUNTRY, "C"),
+    (AT_ORGANIZATION, "O"),
+    (AT_ORGANIZATIONAL_UNIT, "OU"),
+    (AT_LOCALITY, "L"),
+    (AT_STATE, "ST"),
+    (AT_SURNAME, "SN"),
+    (AT_SERIAL_NUMBER, "serialNumber"),
+    (AT_STREET, "street"),
+    (AT_TITLE, "title"),
+    (AT_GIVEN_NAME, "GN"),
+    (AT_DN_QUALIFIER, "dnQualifier"),
+    (AT_ORGANIZATION_IDENTIFIER, "organizationIdentifier"),
+];
 
 const KNOWN: &[(&[u8], &str)] = &[
     (AA_CONTENT_TYPE, "id-contentType"),

@@ -154,6 +154,9 @@ pub struct Verifier {
     provider: &'static dyn CryptoProvider,
     given: Arc<RevocationEvidence>,
     sources: Vec<Arc<dyn EvidenceSource>>,
+    /// Certificates decoded before (shared by clones): a batch decodes each seller's
+    /// certificate and its CA once.
+    certificates: Arc<crate::cert::CertificateCache>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -184,6 +187,7 @@ impl Verifier {
             provider: crypto::default_provider(),
             given: Arc::new(RevocationEvidence::default()),
             sources: Vec::new(),
+            certificates: Arc::default(),
         }
     }
 
@@ -245,7 +249,11 @@ impl Verifier {
     /// verification that ran is a report, whatever its verdict.
     pub fn verify_at(&self, input: &[u8], content: Content<'_>, when: When) -> Result<ValidationReport, VerifyError> {
         match Format::detect(input) {
-            Format::Cms => self.verify_cms(SignedData::from_bytes(input)?, content, when),
+            Format::Cms => self.verify_cms(
+                SignedData::from_bytes_with(input, Some(&self.certificates))?,
+                content,
+                when,
+            ),
             format => Err(VerifyError::Unsupported { format }),
         }
     }

@@ -208,6 +208,15 @@ fn attributes(set: Tlv<'_>) -> Result<Vec<Attribute>, InputError> {
 impl SignedData {
     /// Parse a ContentInfo holding SignedData (DER or BER, PEM `CMS`/`PKCS7` accepted).
     pub fn from_bytes(bytes: &[u8]) -> Result<SignedData, CmsError> {
+        Self::from_bytes_with(bytes, None)
+    }
+
+    /// [`SignedData::from_bytes`], taking the certificates it carries from `cache` when they
+    /// were decoded before.
+    pub(crate) fn from_bytes_with(
+        bytes: &[u8],
+        cache: Option<&crate::cert::CertificateCache>,
+    ) -> Result<SignedData, CmsError> {
         if bytes.len() > MAX_SIGNATURE_SIZE {
             return Err(CmsError::Malformed(InputError::TooLarge {
                 size: bytes.len(),
@@ -216,12 +225,12 @@ impl SignedData {
         }
         if bytes.first() != Some(&tag::SEQUENCE) {
             let der = crate::input::first_pem_block(bytes).ok_or(InputError::UnrecognizedFormat)?;
-            return Self::parse(&der);
+            return Self::parse(&der, cache);
         }
-        Self::parse(bytes)
+        Self::parse(bytes, cache)
     }
 
-    fn parse(der: &[u8]) -> Result<SignedData, CmsError> {
+    fn parse(der: &[u8], cache: Option<&crate::cert::CertificateCache>) -> Result<SignedData, CmsError> {
         let (top, _) = asn1::read_tlv(der, 0)?;
         let top = top.expect(tag::SEQUENCE, "ContentInfo")?;
         let mut k = top.children();
@@ -271,10 +280,12 @@ impl SignedData {
                     for (index, c) in field.children().enumerate() {
                         let c = c?;
                         if c.tag == tag::SEQUENCE {
-                            out.certificates.push(
-                                Certificate::from_der(c.raw)
-                                    .map_err(|error| InputError::InCertificate { index, error })?,
-                            );
+                            let cert = match cache {
+                                Some(cache) => cache.decode(c.raw),
+                                None => Certificate::from_der(c.raw),
+                            };
+                            out.certificates
+                                .push(cert.map_err(|error| InputError::InCertificate { index, error })?);
                         }
                     }
                 }
