@@ -67,6 +67,8 @@ echo "== cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
 echo "== tests: both crypto providers"
 cargo test --workspace --all-features
+echo "== the default kyso binary: no demo, so no test key in it"
+cargo test -q -p kyso-cli --test cli without_the_demo_feature
 echo "== tests: pure-Rust provider alone (no aws-lc-rs in the library)"
 cargo test -p kyso --no-default-features --features rustcrypto
 echo "== Python package installs with pip"
@@ -75,5 +77,5 @@ PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --no-deps --target "$
 KYSO_LIBRARY="$PWD/target/debug/libkyso.so" PYTHONPATH="$pyt" python3 -c 'import kyso; assert kyso.TrustStore.vietnam(); print("kyso", kyso.version(), "from pip")'
 rm -rf "$pyt"
 echo "== demo"
-cargo run -q -p kyso-cli -- demo >/dev/null
+cargo run -q -p kyso-cli --features demo -- demo >/dev/null
 echo "all checks passed"

@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub(crate) mod asn1;
+#[cfg(feature = "fs")]
 pub mod batch;
 pub mod cert;
 pub mod cms;

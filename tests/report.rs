@@ -302,6 +302,7 @@ fn soft_fail_revocation_and_legacy_are_warnings_in_both_languages() {
 }
 
 #[test]
+#[cfg(feature = "fs")]
 fn the_evidence_folder_keeps_certificates_crls_and_the_report() {
     let f = Fixture::new();
     let sig = f.sign(&f.pki.company, &f.pki.pub_sub, true);

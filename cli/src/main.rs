@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod chain;
+#[cfg(feature = "demo")]
 mod demo;
 mod options;
 mod sign;
@@ -119,7 +120,14 @@ enum TrustCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        #[cfg(feature = "demo")]
         Command::Demo { json, lang } => demo::run(json, verify::language(lang)),
+        #[cfg(not(feature = "demo"))]
+        Command::Demo { .. } => Err(
+            "this kyso was built without the demo (it carries test keys): build it with --features demo, \
+             e.g. cargo run -p kyso-cli --features demo -- demo"
+                .into(),
+        ),
         Command::Sign(a) => sign::sign(a),
         Command::Verify(a) => verify::verify(a),
         Command::Cert {

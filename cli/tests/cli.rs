@@ -18,7 +18,17 @@ fn vn_trust() -> PathBuf {
     kyso_testpki::shared::root().join("vn-trust")
 }
 
+/// Without the feature, the binary has no demo (and no test key): it says how to get one.
 #[test]
+#[cfg(not(feature = "demo"))]
+fn without_the_demo_feature_the_demo_says_how_to_build_it() {
+    let (code, _, err) = kyso(&["demo"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--features demo"), "{err}");
+}
+
+#[test]
+#[cfg(feature = "demo")]
 fn demo_verifies_both_hierarchies_and_rejects_the_bad_cases() {
     let (code, out, err) = kyso(&["demo"]);
     assert_eq!(code, 0, "{out}{err}");

@@ -648,6 +648,7 @@ impl ValidationReport {
     /// certificate, CRL and OCSP response relied on (named by kind and SHA-256), this report
     /// as `report.json`, and its text in Vietnamese and English (`report.vi.txt`,
     /// `report.en.txt`). Each evidence item's `file` is set to the name it was saved under.
+    #[cfg(feature = "fs")]
     pub fn save_evidence(&mut self, dir: &std::path::Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         for item in &mut self.evidence {
