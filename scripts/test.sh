@@ -74,7 +74,7 @@ cargo test -p kyso --no-default-features --features rustcrypto
 echo "== Python package installs with pip"
 pyt="$(mktemp -d)"
 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --no-deps --target "$pyt" ./bindings/python
-KYSO_LIBRARY="$PWD/target/debug/libkyso.so" PYTHONPATH="$pyt" python3 -c 'import kyso; assert kyso.TrustStore.vietnam(); print("kyso", kyso.version(), "from pip")'
+KYSO_LIBRARY="${CARGO_TARGET_DIR:-$PWD/target}/debug/libkyso.so" PYTHONPATH="$pyt" python3 -c 'import kyso; assert kyso.TrustStore.vietnam(); print("kyso", kyso.version(), "from pip")'
 rm -rf "$pyt"
 echo "== demo"
 cargo run -q -p kyso-cli --features demo -- demo >/dev/null

@@ -12,8 +12,7 @@ use kyso::crypto;
 use kyso::report::{Indication, Lang, ValidationReport};
 use kyso::revocation::{Crl, RevocationEvidence, RevocationMode};
 use kyso::{Certificate, Hierarchy, Policy, Time, TrustStore, Verifier, When};
-use kyso_testpki::der::unix;
-use kyso_testpki::{issue, issue_crl, ku, name, CertSpec, CrlSpec, Entity, Revoked, TestKey, VietnamTestPki};
+use kyso_testpki::{fresh_crl, Entity, VietnamTestPki, REVOKED_SERIAL};
 
 const DOCUMENT: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n\
 QUYẾT ĐỊNH số 123/QĐ-BTN về việc thử nghiệm chữ ký số liên thông hai hệ thống.\n";
@@ -120,50 +119,13 @@ pub fn run(json: bool, lang: Lang) -> Result<ExitCode, String> {
     store.add_anchor(cert(&pki.gov_root.cert)?, Hierarchy::Government);
     store.add_anchor(cert(&pki.pub_root.cert)?, Hierarchy::Public);
     // A third signer under the licensed CA, revoked for key compromise.
-    let revoked_key = TestKey::load("leaf-c");
-    let revoked = Entity {
-        label: "revoked",
-        cert: issue(
-            &CertSpec {
-                serial: 0x2009,
-                subject: name(&[("C", "VN"), ("CN", "Trần Thị Bình"), ("UID", "CCCD:079199000123")]),
-                not_before: unix(2025, 1, 1),
-                not_after: unix(2035, 1, 1),
-                key_usage: Some(ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION),
-                ..CertSpec::default()
-            },
-            &revoked_key,
-            Some((&pki.pub_sub.subject, &pki.pub_sub.key)),
-        ),
-        subject: Vec::new(),
-        key: revoked_key,
-    };
+    let revoked = pki.revoked_signer();
     // Fresh CRLs of the four CAs: the revocation evidence.
-    let crl = |issuer: &Entity, number, revoked: Vec<Revoked>| {
-        issue_crl(
-            &CrlSpec {
-                this_update: now.0 - 3600,
-                next_update: Some(now.0 + 7 * 86_400),
-                number,
-                revoked,
-                ..CrlSpec::default()
-            },
-            (&issuer.subject, &issuer.key),
-        )
-    };
     let crls = [
-        crl(&pki.gov_root, 1, vec![]),
-        crl(&pki.pub_root, 1, vec![]),
-        crl(&pki.gov_sub, 7, vec![]),
-        crl(
-            &pki.pub_sub,
-            7,
-            vec![Revoked {
-                serial: 0x2009,
-                date: now.0 - 86_400,
-                reason: Some(1),
-            }],
-        ),
+        fresh_crl(&pki.gov_root, 1, &[], now.0),
+        fresh_crl(&pki.pub_root, 1, &[], now.0),
+        fresh_crl(&pki.gov_sub, 7, &[], now.0),
+        fresh_crl(&pki.pub_sub, 7, &[REVOKED_SERIAL], now.0),
     ];
     let evidence = RevocationEvidence::from_crls(
         crls.iter()

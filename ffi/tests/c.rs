@@ -255,7 +255,7 @@ fn one_table_through_rust_cli_c_and_python_gives_one_report() {
     use kyso::revocation::{Crl, RevocationEvidence};
     use kyso::{Hierarchy, Policy, Profile, TrustStore, Verifier, When};
     use kyso_testpki::der::unix;
-    use kyso_testpki::{issue, issue_crl, ku, name, CertSpec, CrlSpec, Revoked, TestKey};
+    use kyso_testpki::fresh_crl;
 
     let lib = build_library();
     let cli = build_cli(&lib);
@@ -276,42 +276,10 @@ fn one_table_through_rust_cli_c_and_python_gives_one_report() {
     put("government.p7s", &signature(&pki.officer, &pki.gov_sub, false));
     put("rogue.p7s", &signature(&pki.rogue_leaf, &pki.rogue_root, true));
     // A signer under the licensed CA whose certificate the CA's CRL revokes.
-    let key = TestKey::load("leaf-c");
-    let revoked = Entity {
-        label: "revoked",
-        cert: issue(
-            &CertSpec {
-                serial: 0x2009,
-                subject: name(&[("C", "VN"), ("CN", "Trần Thị Bình"), ("UID", "CCCD:079199000123")]),
-                not_before: unix(2025, 1, 1),
-                not_after: unix(2035, 1, 1),
-                key_usage: Some(ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION),
-                ..CertSpec::default()
-            },
-            &key,
-            Some((&pki.pub_sub.subject, &pki.pub_sub.key)),
-        ),
-        subject: Vec::new(),
-        key,
-    };
-    put("revoked.p7s", &signature(&revoked, &pki.pub_sub, true));
-    let now = Time::now().0;
+    put("revoked.p7s", &signature(&pki.revoked_signer(), &pki.pub_sub, true));
     put(
         "sub.crl",
-        &issue_crl(
-            &CrlSpec {
-                this_update: now - 3600,
-                next_update: Some(now + 7 * 86_400),
-                number: 7,
-                revoked: vec![Revoked {
-                    serial: 0x2009,
-                    date: now - 86_400,
-                    reason: Some(1),
-                }],
-                ..CrlSpec::default()
-            },
-            (&pki.pub_sub.subject, &pki.pub_sub.key),
-        ),
+        &fresh_crl(&pki.pub_sub, 7, &[kyso_testpki::REVOKED_SERIAL], Time::now().0),
     );
     // SHA-1, signed by OpenSSL with the company's key.
     put("company.pem", pem("CERTIFICATE", &pki.company.cert).as_bytes());

@@ -367,6 +367,29 @@ pub struct VietnamTestPki {
 }
 
 impl VietnamTestPki {
+    /// A third signer under the licensed CA (serial 0x2009, UID=CCCD, key `leaf-c`), the one
+    /// the demo and the tests revoke with [`fresh_crl`].
+    pub fn revoked_signer(&self) -> Entity {
+        let key = TestKey::load("leaf-c");
+        Entity {
+            label: "revoked",
+            cert: issue(
+                &CertSpec {
+                    serial: REVOKED_SERIAL,
+                    subject: name(&[("C", "VN"), ("CN", "Trần Thị Bình"), ("UID", "CCCD:079199000123")]),
+                    not_before: der::unix(2025, 1, 1),
+                    not_after: der::unix(2035, 1, 1),
+                    key_usage: Some(ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION),
+                    ..CertSpec::default()
+                },
+                &key,
+                Some((&self.pub_sub.subject, &self.pub_sub.key)),
+            ),
+            subject: Vec::new(),
+            key,
+        }
+    }
+
     /// Build every certificate (deterministic; ~20 ms).
     pub fn build() -> VietnamTestPki {
         let t = der::unix;
@@ -575,6 +598,31 @@ pub struct CrlSpec {
     pub revoked: Vec<Revoked>,
     /// Further CRL extensions: (dotted OID, critical, DER value).
     pub extra: Vec<(String, bool, Vec<u8>)>,
+}
+
+/// The serial of [`VietnamTestPki::revoked_signer`].
+pub const REVOKED_SERIAL: u64 = 0x2009;
+
+/// A CRL of `issuer` current at `now` (thisUpdate an hour before, nextUpdate a week after),
+/// number `number`, listing `revoked` (each revoked a day before `now`, keyCompromise).
+pub fn fresh_crl(issuer: &Entity, number: u64, revoked: &[u64], now: i64) -> Vec<u8> {
+    issue_crl(
+        &CrlSpec {
+            this_update: now - 3600,
+            next_update: Some(now + 7 * 86_400),
+            number,
+            revoked: revoked
+                .iter()
+                .map(|&serial| Revoked {
+                    serial,
+                    date: now - 86_400,
+                    reason: Some(1),
+                })
+                .collect(),
+            ..CrlSpec::default()
+        },
+        (&issuer.subject, &issuer.key),
+    )
 }
 
 /// Issue a v2 CRL signed by `issuer` (its Name DER and key). Returns the DER.
