@@ -224,22 +224,70 @@ fn lenient_base64() -> GeneralPurpose {
     )
 }
 
-/// The DER of the first PEM block in `text`, whatever its label (for single-object files: a
-/// CRL, a CMS, a private key).
-pub(crate) fn first_pem_block(text: &[u8]) -> Option<Vec<u8>> {
+/// One PEM block (RFC 7468): its label, its decoded contents, the line it starts on.
+pub(crate) struct PemBlock {
+    /// The label between `BEGIN ` and `-----`.
+    pub label: String,
+    /// The decoded base64 body.
+    pub der: Vec<u8>,
+    /// 1-based line of its BEGIN line.
+    pub line: usize,
+}
+
+/// Every PEM block of `text`, in order — the one PEM reader of kyso. RFC 1421 headers
+/// (`Proc-Type:`, `DEK-Info:`) are skipped; an END whose label differs from its BEGIN, a BEGIN
+/// without END and a body that is not base64 are typed errors.
+pub(crate) fn pem_blocks(text: &[u8]) -> Result<Vec<PemBlock>, InputError> {
     let text = String::from_utf8_lossy(text);
-    let body: String = text
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| !l.starts_with("-----BEGIN "))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END "))
-        .filter(|l| !l.contains(':'))
-        .collect();
-    if body.is_empty() {
-        return None;
+    let mut lines = text.lines().enumerate();
+    let mut out = Vec::new();
+    while let Some((i, line)) = lines.next() {
+        let line = line.trim();
+        let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) else {
+            continue;
+        };
+        let start_line = i + 1;
+        let mut body = String::new();
+        let mut ended = false;
+        for (_, l) in lines.by_ref() {
+            let l = l.trim();
+            if let Some(end) = l.strip_prefix("-----END ").and_then(|l| l.strip_suffix("-----")) {
+                if end != label {
+                    return Err(InputError::Pem {
+                        what: "END label differs from BEGIN",
+                        line: start_line,
+                    });
+                }
+                ended = true;
+                break;
+            }
+            if l.contains(':') {
+                continue;
+            }
+            body.push_str(l);
+        }
+        if !ended {
+            return Err(InputError::Pem {
+                what: "BEGIN without END",
+                line: start_line,
+            });
+        }
+        out.push(PemBlock {
+            label: label.to_string(),
+            der: decode_base64(body.as_bytes(), start_line)?,
+            line: start_line,
+        });
     }
-    decode_base64(body.as_bytes(), 1).ok()
+    Ok(out)
+}
+
+/// The contents of the first PEM block of `text`, whatever its label.
+pub(crate) fn first_pem_block(text: &[u8]) -> Result<Vec<u8>, InputError> {
+    pem_blocks(text)?
+        .into_iter()
+        .next()
+        .map(|b| b.der)
+        .ok_or(InputError::UnrecognizedFormat)
 }
 
 fn decode_base64(text: &[u8], line: usize) -> Result<Vec<u8>, InputError> {
@@ -261,44 +309,11 @@ fn decode_base64(text: &[u8], line: usize) -> Result<Vec<u8>, InputError> {
 
 /// PEM (RFC 7468): every block; certificate and PKCS#7 blocks are read, others skipped.
 fn pem(text: &[u8], out: &mut Loaded) -> Result<(), InputError> {
-    let text = String::from_utf8_lossy(text);
-    let mut lines = text.lines().enumerate().peekable();
     let mut skipped: Option<String> = None;
-    while let Some((i, line)) = lines.next() {
-        let line = line.trim();
-        let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) else {
-            continue;
-        };
-        let start_line = i + 1;
-        let mut body = String::new();
-        let mut ended = false;
-        for (_, l) in lines.by_ref() {
-            let l = l.trim();
-            if let Some(end) = l.strip_prefix("-----END ").and_then(|l| l.strip_suffix("-----")) {
-                if end != label {
-                    return Err(InputError::Pem {
-                        what: "END label differs from BEGIN",
-                        line: start_line,
-                    });
-                }
-                ended = true;
-                break;
-            }
-            // RFC 1421 headers (Proc-Type, DEK-Info) are not base64.
-            if l.contains(':') {
-                continue;
-            }
-            body.push_str(l);
-        }
-        if !ended {
-            return Err(InputError::Pem {
-                what: "BEGIN without END",
-                line: start_line,
-            });
-        }
+    for block in pem_blocks(text)? {
+        let (label, der, line) = (block.label.as_str(), block.der, block.line);
         match label {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
-                let der = decode_base64(body.as_bytes(), start_line)?;
                 // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
                 let (cert, used) = asn1::read_tlv(&der, 0)?;
                 if label != "TRUSTED CERTIFICATE" && used != der.len() {
@@ -307,15 +322,14 @@ fn pem(text: &[u8], out: &mut Loaded) -> Result<(), InputError> {
                 push(out, cert.raw)?;
             }
             "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => {
-                let der = decode_base64(body.as_bytes(), start_line)?;
                 let (top, _) = asn1::read_tlv(&der, 0)?;
                 let first = top.children().next().transpose()?;
                 match first {
                     Some(t) if t.tag == tag::OID => pkcs7(top, t.contents, out)?,
                     _ => {
-                        return Err(InputError::Malformed {
+                        return Err(InputError::Pem {
                             what: "PKCS7 block is not a ContentInfo",
-                            offset: 0,
+                            line,
                         })
                     }
                 }

@@ -382,6 +382,16 @@ fn signer_certificate_is_checked_before_signing() {
         SoftwareSigner::from_pkcs8(pki.officer.key.pkcs8(), c(&pki.company.cert)),
         Err(SignError::Key(kyso::cms::KeyError::DoesNotMatchCertificate))
     ));
+    // A PEM key whose body is not base64 is that, not an empty key.
+    assert!(matches!(
+        SoftwareSigner::from_pkcs8(
+            b"-----BEGIN PRIVATE KEY-----\n!!not base64!!\n-----END PRIVATE KEY-----\n",
+            c(&pki.company.cert)
+        ),
+        Err(SignError::Key(kyso::cms::KeyError::Malformed(
+            kyso::InputError::Base64 { line: 1 }
+        )))
+    ));
 }
 
 #[test]

@@ -224,7 +224,7 @@ impl SignedData {
             }));
         }
         if bytes.first() != Some(&tag::SEQUENCE) {
-            let der = crate::input::first_pem_block(bytes).ok_or(InputError::UnrecognizedFormat)?;
+            let der = crate::input::first_pem_block(bytes)?;
             return Self::parse(&der, cache);
         }
         Self::parse(bytes, cache)

@@ -56,6 +56,8 @@ pub enum KeyError {
     Unsupported,
     /// RSA-PSS was asked of a key that is not RSA.
     PssNeedsRsa,
+    /// The key is neither DER nor readable PEM.
+    Malformed(crate::error::InputError),
     /// The certificate's public key cannot be used.
     CertificateKey(crate::error::CryptoError),
     /// No certificate of the PKCS#12 file matches its private key.
@@ -82,6 +84,7 @@ impl std::fmt::Display for KeyError {
             KeyError::DoesNotMatchCertificate => write!(f, "the key does not match the certificate"),
             KeyError::Unsupported => write!(f, "not a PKCS#8 RSA, P-256 or P-384 private key"),
             KeyError::PssNeedsRsa => write!(f, "RSA-PSS needs an RSA key"),
+            KeyError::Malformed(e) => write!(f, "the key is neither DER nor PEM: {e}"),
             KeyError::CertificateKey(e) => write!(f, "the certificate's key: {e}"),
             KeyError::NoMatchingCertificate => write!(f, "PKCS#12: no certificate matches the private key"),
             KeyError::Pkcs12 { what } => write!(f, "PKCS#12: {what}"),
@@ -223,22 +226,14 @@ impl std::fmt::Debug for SoftwareSigner {
     }
 }
 
+/// A key given as DER, or as the first PEM block of a text (kyso's one PEM reader): bad PEM
+/// is a typed error, never an empty key.
 #[cfg(feature = "aws-lc")]
-fn pem_or_der(bytes: &[u8]) -> Vec<u8> {
+fn pem_or_der(bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
     if bytes.first() == Some(&tag::SEQUENCE) {
-        return bytes.to_vec();
+        return Ok(bytes.to_vec());
     }
-    let text = String::from_utf8_lossy(bytes);
-    let body: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(body.trim())
-        .unwrap_or_default()
+    crate::input::first_pem_block(bytes).map_err(KeyError::Malformed)
 }
 
 impl SoftwareSigner {
@@ -250,7 +245,7 @@ impl SoftwareSigner {
         use aws_lc_rs::signature::{
             EcdsaKeyPair, KeyPair, RsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING,
         };
-        let der = pem_or_der(key);
+        let der = pem_or_der(key)?;
         let cert_key = super::super::revocation::ocsp::public_key_bits(&cert)
             .unwrap_or(&[])
             .to_vec();

@@ -214,7 +214,7 @@ impl Crl {
         if bytes.first() == Some(&tag::SEQUENCE) {
             return Crl::from_der(bytes.to_vec());
         }
-        let der = crate::input::first_pem_block(bytes).ok_or(InputError::UnrecognizedFormat)?;
+        let der = crate::input::first_pem_block(bytes)?;
         Crl::from_der(der)
     }
 
