@@ -26,6 +26,7 @@ use crate::crypto::{self, AlgorithmPolicy, CryptoProvider, HashAlgorithm, Public
 use crate::error::{CertificateError, CryptoError};
 use crate::ext::{BasicConstraints, Extensions, KeyUsage};
 use crate::name::Name;
+use crate::signed;
 use crate::time::Time;
 
 /// Largest certificate kyso decodes. Real CA certificates are under 3 KB; 1 MiB leaves room
@@ -38,11 +39,7 @@ pub struct Certificate(Arc<Inner>);
 
 struct Inner {
     der: Vec<u8>,
-    tbs: Range<usize>,
-    signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
-    signature_algorithm_der: Range<usize>,
-    signature: Vec<u8>,
-    signature_unused_bits: u8,
+    signature: signed::Signature,
     version: u32,
     serial: Vec<u8>,
     issuer: Name,
@@ -83,24 +80,11 @@ impl Certificate {
         if outer.tag != tag::SEQUENCE || outer.indefinite {
             return Err(parse_err("not a DER SEQUENCE"));
         }
-        let mut kids = outer.children();
-        let mut next = |what: &str| match kids.next() {
-            Some(Ok(t)) => Ok(t),
-            Some(Err(e)) => Err(parse_err(e)),
-            None => Err(parse_err(format!("missing {what}"))),
-        };
-        let tbs = next("tbsCertificate")?;
-        let sig_alg = next("signatureAlgorithm")?;
-        let sig_val = next("signatureValue")?;
-        if kids.next().is_some() || tbs.tag != tag::SEQUENCE || sig_alg.tag != tag::SEQUENCE || sig_val.tag != 0x03 {
+        let (signature, tbs, mut rest) =
+            signed::read(outer, ["tbsCertificate", "signatureAlgorithm", "signatureValue"]).map_err(parse_err)?;
+        if rest.next().is_some() {
             return Err(parse_err("Certificate structure"));
         }
-        // A signature whose BIT STRING declares unused bits is not a whole number of octets:
-        // it cannot verify, and says so at verification (as OpenSSL does), not at parsing.
-        let (signature_unused_bits, signature) = match sig_val.contents.split_first() {
-            Some((unused, s)) if *unused < 8 => (*unused, s.to_vec()),
-            _ => return Err(parse_err("signatureValue BIT STRING")),
-        };
         // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
         let inner_alg = {
             let mut t = tbs.children();
@@ -119,12 +103,9 @@ impl Certificate {
                 .and_then(Result::ok)
                 .ok_or_else(|| parse_err("TBSCertificate signature"))?
         };
-        if inner_alg.raw != sig_alg.raw {
+        if Some(inner_alg.raw) != der.get(signature.algorithm_der.clone()) {
             return Err(CertificateError::SignatureAlgorithmMismatch);
         }
-        let tbs_range = range_in(&der, tbs.raw);
-        let sig_alg_range = range_in(&der, sig_alg.raw);
-        let signature_algorithm = SignatureAlgorithm::from_der(sig_alg.raw);
 
         let (rest, x) = X509Certificate::from_der(&der).map_err(parse_err)?;
         if !rest.is_empty() {
@@ -141,11 +122,7 @@ impl Certificate {
         let mut sha1 = [0u8; 20];
         sha1.copy_from_slice(&provider.digest(HashAlgorithm::Sha1, &der));
         let inner = Inner {
-            tbs: tbs_range,
-            signature_algorithm,
-            signature_algorithm_der: sig_alg_range,
             signature,
-            signature_unused_bits,
             version: x.version().0 + 1,
             serial: x.raw_serial().to_vec(),
             issuer,
@@ -169,7 +146,7 @@ impl Certificate {
 
     /// The TBSCertificate as received (what the issuer signed).
     pub fn tbs_der(&self) -> &[u8] {
-        self.0.der.get(self.0.tbs.clone()).unwrap_or(&[])
+        self.0.der.get(self.0.signature.tbs.clone()).unwrap_or(&[])
     }
 
     /// The SubjectPublicKeyInfo as received.
@@ -179,7 +156,7 @@ impl Certificate {
 
     /// The signatureAlgorithm AlgorithmIdentifier as received.
     pub fn signature_algorithm_der(&self) -> &[u8] {
-        self.0.der.get(self.0.signature_algorithm_der.clone()).unwrap_or(&[])
+        self.0.der.get(self.0.signature.algorithm_der.clone()).unwrap_or(&[])
     }
 
     /// X.509 version (1, 2 or 3).
@@ -229,12 +206,12 @@ impl Certificate {
 
     /// The algorithm the issuer signed with, or why it is not supported.
     pub fn signature_algorithm(&self) -> Result<&SignatureAlgorithm, CryptoError> {
-        self.0.signature_algorithm.as_ref().map_err(Clone::clone)
+        self.0.signature.algorithm.as_ref().map_err(Clone::clone)
     }
 
     /// The signature value.
     pub fn signature(&self) -> &[u8] {
-        &self.0.signature
+        &self.0.signature.value
     }
 
     /// The extensions.
@@ -312,12 +289,9 @@ impl Certificate {
         provider: &dyn CryptoProvider,
         policy: AlgorithmPolicy,
     ) -> Result<Verified, CryptoError> {
-        let alg = self.signature_algorithm()?;
-        let key = issuer.public_key()?;
-        if self.0.signature_unused_bits != 0 {
-            return Err(CryptoError::BadSignature);
-        }
-        crypto::verify_signature(provider, policy, alg, key, self.tbs_der(), self.signature())
+        self.0
+            .signature
+            .verify(&self.0.der, issuer.public_key()?, provider, policy)
     }
 }
 

@@ -21,6 +21,7 @@ pub mod path;
 pub mod policy;
 pub mod report;
 pub mod revocation;
+pub(crate) mod signed;
 pub mod time;
 #[cfg(feature = "pkcs11")]
 pub mod token;

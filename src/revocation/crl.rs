@@ -29,7 +29,7 @@
 
 use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
-use crate::crypto::{self, AlgorithmPolicy, CryptoProvider, SignatureAlgorithm, Verified};
+use crate::crypto::{AlgorithmPolicy, CryptoProvider, SignatureAlgorithm, Verified};
 use crate::error::{CryptoError, InputError};
 use crate::ext::{DistributionPointName, GeneralName};
 use crate::name::Name;
@@ -181,10 +181,7 @@ struct EntryIndex {
 #[derive(Debug, Clone)]
 pub struct Crl {
     der: Vec<u8>,
-    tbs: (usize, usize),
-    signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
-    signature: Vec<u8>,
-    signature_unused_bits: u8,
+    signature: crate::signed::Signature,
     issuer: Name,
     this_update: Time,
     next_update: Option<Time>,
@@ -297,7 +294,7 @@ impl Crl {
 
     /// The signature algorithm.
     pub fn signature_algorithm(&self) -> Result<&SignatureAlgorithm, CryptoError> {
-        self.signature_algorithm.as_ref().map_err(Clone::clone)
+        self.signature.algorithm.as_ref().map_err(Clone::clone)
     }
 
     /// Verify the CRL's signature with `signer`'s key, over the TBSCertList as received.
@@ -307,13 +304,7 @@ impl Crl {
         provider: &dyn CryptoProvider,
         policy: AlgorithmPolicy,
     ) -> Result<Verified, CryptoError> {
-        let alg = self.signature_algorithm()?;
-        let key = signer.public_key()?;
-        if self.signature_unused_bits != 0 {
-            return Err(CryptoError::BadSignature);
-        }
-        let tbs = self.der.get(self.tbs.0..self.tbs.1).unwrap_or(&[]);
-        crypto::verify_signature(provider, policy, alg, key, tbs, &self.signature)
+        self.signature.verify(&self.der, signer.public_key()?, provider, policy)
     }
 
     /// Find the entry for a certificate `serial` (content octets as encoded) whose issuer is
@@ -422,30 +413,19 @@ fn time_of(t: Tlv<'_>, what: &'static str) -> Result<Time, InputError> {
 
 fn parse(der: &[u8]) -> Result<Crl, InputError> {
     let outer = asn1::read_exact(der)?.expect(tag::SEQUENCE, "CertificateList")?;
-    let mut top = outer.children();
-    let tbs = top.required("tbsCertList")?.expect(tag::SEQUENCE, "tbsCertList")?;
-    let sig_alg = top
-        .required("signatureAlgorithm")?
-        .expect(tag::SEQUENCE, "signatureAlgorithm")?;
-    let sig = top.required("signatureValue")?.expect(0x03, "signatureValue")?;
-    if top.next().is_some() {
-        return Err(malformed("CertificateList has extra fields", 0));
+    let (signature, tbs, mut top) =
+        crate::signed::read(outer, ["tbsCertList", "signatureAlgorithm", "signatureValue"])?;
+    if let Some(extra) = top.next() {
+        return Err(extra?.malformed("CertificateList has extra fields"));
     }
-    let (signature_unused_bits, signature) = match sig.contents.split_first() {
-        Some((u, s)) if *u < 8 => (*u, s.to_vec()),
-        _ => return Err(sig.malformed("signatureValue")),
-    };
     let mut t = tbs.children();
     let mut field = t.required("TBSCertList")?;
     if field.tag == tag::INTEGER {
         field = t.required("signature")?;
     }
     // RFC 5280 §5.1.1.2: the inner algorithm must equal the outer one.
-    if field.raw != sig_alg.raw {
-        return Err(malformed(
-            "signature algorithm differs inside and outside TBSCertList",
-            0,
-        ));
+    if Some(field.raw) != der.get(signature.algorithm_der.clone()) {
+        return Err(field.malformed("signature algorithm differs inside and outside TBSCertList"));
     }
     let issuer_tlv = t.required("issuer")?;
     let issuer = Name::from_der(issuer_tlv.raw)?;
@@ -464,10 +444,7 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
     }
     let mut crl = Crl {
         der: Vec::new(),
-        tbs: (tbs.offset, tbs.offset + tbs.raw.len()),
-        signature_algorithm: SignatureAlgorithm::from_der(sig_alg.raw),
         signature,
-        signature_unused_bits,
         issuer,
         this_update,
         next_update,

@@ -37,9 +37,7 @@
 
 use crate::asn1::{self, encode_tlv, tag, Tlv};
 use crate::cert::Certificate;
-use crate::crypto::{
-    self, split_algorithm_identifier, AlgorithmPolicy, CryptoProvider, HashAlgorithm, SignatureAlgorithm,
-};
+use crate::crypto::{split_algorithm_identifier, AlgorithmPolicy, CryptoProvider, HashAlgorithm};
 use crate::error::{CryptoError, InputError};
 use crate::name::Name;
 use crate::oid;
@@ -183,9 +181,7 @@ pub enum ResponderId {
 #[derive(Debug, Clone)]
 pub struct OcspResponse {
     der: Vec<u8>,
-    tbs: (usize, usize),
-    signature_algorithm: Result<SignatureAlgorithm, CryptoError>,
-    signature: Vec<u8>,
+    signature: crate::signed::Signature,
     /// responderID.
     pub responder: ResponderId,
     /// producedAt.
@@ -286,18 +282,8 @@ impl OcspResponse {
 
     fn from_basic(der: &[u8]) -> Result<OcspResponse, InputError> {
         let basic = asn1::read_exact(der)?.expect(tag::SEQUENCE, "BasicOCSPResponse")?;
-        let mut k = basic.children();
-        let tbs = k
-            .required("tbsResponseData")?
-            .expect(tag::SEQUENCE, "tbsResponseData")?;
-        let alg = k
-            .required("signatureAlgorithm")?
-            .expect(tag::SEQUENCE, "signatureAlgorithm")?;
-        let sig = k.required("signature")?.expect(0x03, "signature")?;
-        let signature = match sig.contents.split_first() {
-            Some((0, s)) => s.to_vec(),
-            _ => return Err(bad("signature BIT STRING")),
-        };
+        let (signature, tbs, mut k) =
+            crate::signed::read(basic, ["tbsResponseData", "signatureAlgorithm", "signature"])?;
         let mut certs = Vec::new();
         if let Some(c) = k.next() {
             let c = c?.expect(tag::CONTEXT_0, "certs")?;
@@ -351,11 +337,8 @@ impl OcspResponse {
                 }
             }
         }
-        let start = (tbs.raw.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
         Ok(OcspResponse {
             der: der.to_vec(),
-            tbs: (start, start + tbs.raw.len()),
-            signature_algorithm: SignatureAlgorithm::from_der(alg.raw),
             signature,
             responder,
             produced_at,
@@ -408,10 +391,12 @@ impl OcspResponse {
         provider: &dyn CryptoProvider,
         policy: AlgorithmPolicy,
     ) -> Result<Certificate, CryptoError> {
-        let alg = self.signature_algorithm.as_ref().map_err(Clone::clone)?;
-        let tbs = self.der.get(self.tbs.0..self.tbs.1).unwrap_or(&[]);
+        // An unsupported algorithm is that, whoever the signer.
+        self.signature.algorithm.as_ref().map_err(Clone::clone)?;
         let check = |signer: &Certificate| -> Result<(), CryptoError> {
-            crypto::verify_signature(provider, policy, alg, signer.public_key()?, tbs, &self.signature).map(|_| ())
+            self.signature
+                .verify(&self.der, signer.public_key()?, provider, policy)
+                .map(|_| ())
         };
         if self.named(issuer, provider) {
             check(issuer)?;
