@@ -131,6 +131,7 @@ fn oversized_input_is_refused_by_size_in_every_parser() {
 /// tag on the eContentType of a real signature (inside ContentInfo → [0] → SignedData →
 /// EncapsulatedContentInfo) is reported at that byte, as is a truncated CRL entry list.
 #[test]
+#[cfg(feature = "aws-lc")]
 fn errors_carry_absolute_offsets() {
     let pki = kyso_testpki::VietnamTestPki::build();
     let signer = cms::SoftwareSigner::from_pkcs8(
