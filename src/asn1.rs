@@ -19,15 +19,39 @@ use crate::error::InputError;
 /// Real CMS/PKCS#7 files nest about 8 deep; 64 leaves room and stops stack exhaustion.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-/// Universal tag numbers used by kyso's parsers.
+/// Identifier octets used by kyso's parsers (X.690 §8.1.2: class, constructed bit, number).
 pub(crate) mod tag {
+    pub const BOOLEAN: u8 = 0x01;
     pub const INTEGER: u8 = 0x02;
+    pub const BIT_STRING: u8 = 0x03;
     pub const OCTET_STRING: u8 = 0x04;
     pub const OID: u8 = 0x06;
     pub const SEQUENCE: u8 = 0x30;
     pub const SET: u8 = 0x31;
     /// `[0]` constructed, context-specific.
     pub const CONTEXT_0: u8 = 0xA0;
+
+    /// `[n]` context-specific, constructed (EXPLICIT tagging, or IMPLICIT over a constructed type).
+    pub const fn explicit(n: u8) -> u8 {
+        0xA0 | (n & 0x1F)
+    }
+
+    /// `[n]` context-specific, primitive (IMPLICIT over a primitive type).
+    pub const fn implicit(n: u8) -> u8 {
+        0x80 | (n & 0x1F)
+    }
+}
+
+/// A structure decoded from one element by kyso's reader: every field is a slice or a copy
+/// of the input, and every error names the absolute offset of the element at fault.
+pub(crate) trait FromTlv: Sized {
+    /// Decode from the element (its tag is checked by the implementation).
+    fn from_tlv(tlv: Tlv<'_>) -> Result<Self, InputError>;
+
+    /// Decode from DER that holds exactly this element.
+    fn from_der(der: &[u8]) -> Result<Self, InputError> {
+        Self::from_tlv(read_exact(der)?)
+    }
 }
 
 /// One element: its tag byte, its whole encoding, its contents, and where it stands in the
@@ -78,6 +102,46 @@ impl<'a> Tlv<'a> {
             offset: self.offset,
         }
     }
+
+    /// The single element inside this one (EXPLICIT tagging), nothing after it.
+    pub fn inner(&self, what: &'static str) -> Result<Tlv<'a>, InputError> {
+        let mut k = self.children();
+        let one = k.required(what)?;
+        k.finish(what)?;
+        Ok(one)
+    }
+
+    /// A non-negative INTEGER (or an IMPLICIT tag over one) that fits in a `u32`.
+    pub fn small_uint(&self, what: &'static str) -> Result<u32, InputError> {
+        small_uint(self.contents)
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| self.malformed(what))
+    }
+
+    /// A BOOLEAN's value (X.690 §8.2: one octet, zero is FALSE).
+    pub fn boolean(&self, what: &'static str) -> Result<bool, InputError> {
+        match (self.tag, self.contents) {
+            (tag::BOOLEAN, [b]) => Ok(*b != 0),
+            _ => Err(self.malformed(what)),
+        }
+    }
+
+    /// A BIT STRING's (or an IMPLICIT tag over one) unused-bit count and octets
+    /// (X.690 §8.6.2: at most 7 unused bits, none when empty).
+    pub fn bit_string(&self, what: &'static str) -> Result<(u8, &'a [u8]), InputError> {
+        match self.contents.split_first() {
+            Some((&unused, bits)) if unused < 8 && (unused == 0 || !bits.is_empty()) => Ok((unused, bits)),
+            _ => Err(self.malformed(what)),
+        }
+    }
+}
+
+/// A non-negative INTEGER's contents that fit in a `usize` (at most 4 octets).
+pub(crate) fn small_uint(contents: &[u8]) -> Option<usize> {
+    if contents.is_empty() || contents.len() > 4 || contents.first().is_some_and(|b| b & 0x80 != 0) {
+        return None;
+    }
+    Some(contents.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b)))
 }
 
 fn truncated(offset: usize) -> InputError {
@@ -197,6 +261,26 @@ impl<'a> Children<'a> {
                 what,
                 offset: self.offset,
             }),
+        }
+    }
+}
+
+impl<'a> Children<'a> {
+    /// The next element when its identifier is `tag` (an OPTIONAL or DEFAULT field); it is
+    /// left in place otherwise.
+    pub fn optional(&mut self, tag: u8) -> Result<Option<Tlv<'a>>, InputError> {
+        if self.rest.first() != Some(&tag) {
+            return Ok(None);
+        }
+        self.next().transpose()
+    }
+
+    /// No element is left: anything more is `what` malformed where it starts.
+    pub fn finish(&mut self, what: &'static str) -> Result<(), InputError> {
+        match self.next() {
+            None => Ok(()),
+            Some(Err(e)) => Err(e),
+            Some(Ok(extra)) => Err(extra.malformed(what)),
         }
     }
 }

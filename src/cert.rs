@@ -19,9 +19,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use x509_parser::prelude::{FromDer, X509Certificate};
-
-use crate::asn1::{self, tag};
+use crate::asn1::{self, tag, FromTlv};
 use crate::crypto::{self, AlgorithmPolicy, CryptoProvider, HashAlgorithm, PublicKey, SignatureAlgorithm, Verified};
 use crate::error::{CertificateError, CryptoError};
 use crate::ext::{BasicConstraints, Extensions, KeyUsage};
@@ -53,69 +51,92 @@ struct Inner {
     sha1: [u8; 20],
 }
 
-fn parse_err(reason: impl std::fmt::Display) -> CertificateError {
-    CertificateError::Parse {
-        reason: reason.to_string(),
-    }
-}
-
-/// Position of `part` inside `whole` (both slices of the same buffer).
-fn range_in(whole: &[u8], part: &[u8]) -> Range<usize> {
-    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
-    start..start + part.len()
-}
-
 impl Certificate {
     /// Decode a DER certificate. The bytes are copied and kept as received.
+    ///
+    /// kyso's reader alone decodes it, once: the outer envelope, every TBSCertificate field
+    /// and the extensions kyso acts on, each error with the absolute offset of the element at
+    /// fault. (x509-parser was a second decoder beside it that dropped
+    /// nameRelativeToCRLIssuer and could not say where a certificate was malformed.)
+    ///
+    /// ```asn1
+    /// TBSCertificate  ::=  SEQUENCE  {
+    ///      version         [0]  EXPLICIT Version DEFAULT v1,
+    ///      serialNumber         CertificateSerialNumber,
+    ///      signature            AlgorithmIdentifier,
+    ///      issuer               Name,
+    ///      validity             Validity,
+    ///      subject              Name,
+    ///      subjectPublicKeyInfo SubjectPublicKeyInfo,
+    ///      issuerUniqueID  [1]  IMPLICIT UniqueIdentifier OPTIONAL,
+    ///      subjectUniqueID [2]  IMPLICIT UniqueIdentifier OPTIONAL,
+    ///      extensions      [3]  EXPLICIT Extensions OPTIONAL }
+    /// ```
     pub fn from_der(der: &[u8]) -> Result<Certificate, CertificateError> {
         if der.len() > MAX_CERTIFICATE_SIZE {
-            return Err(parse_err(format!(
-                "{} bytes, above the limit of {MAX_CERTIFICATE_SIZE}",
-                der.len()
-            )));
+            return Err(CertificateError::TooLarge {
+                size: der.len(),
+                limit: MAX_CERTIFICATE_SIZE,
+            });
         }
         let der = der.to_vec();
-        // The three outer fields, taken as received.
-        let outer = asn1::read_exact(&der).map_err(parse_err)?;
-        if outer.tag != tag::SEQUENCE || outer.indefinite {
-            return Err(parse_err("not a DER SEQUENCE"));
+        let outer = asn1::read_exact(&der)?.expect(tag::SEQUENCE, "Certificate")?;
+        if outer.indefinite {
+            return Err(outer
+                .malformed("Certificate in BER indefinite form (DER required)")
+                .into());
         }
         let (signature, tbs, mut rest) =
-            signed::read(outer, ["tbsCertificate", "signatureAlgorithm", "signatureValue"]).map_err(parse_err)?;
-        if rest.next().is_some() {
-            return Err(parse_err("Certificate structure"));
-        }
-        // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
-        let inner_alg = {
-            let mut t = tbs.children();
-            let mut first = t
-                .next()
-                .and_then(Result::ok)
-                .ok_or_else(|| parse_err("empty TBSCertificate"))?;
-            if first.tag == tag::CONTEXT_0 {
-                first = t
-                    .next()
-                    .and_then(Result::ok)
-                    .ok_or_else(|| parse_err("TBSCertificate serial"))?;
-            }
-            let _serial = first;
-            t.next()
-                .and_then(Result::ok)
-                .ok_or_else(|| parse_err("TBSCertificate signature"))?
+            signed::read(outer, ["tbsCertificate", "signatureAlgorithm", "signatureValue"])?;
+        rest.finish("Certificate")?;
+
+        let mut t = tbs.children();
+        let version = match t.optional(tag::explicit(0))? {
+            Some(v) => match v
+                .inner("version")?
+                .expect(tag::INTEGER, "version")?
+                .small_uint("version")?
+            {
+                n @ 0..=2 => n + 1,
+                _ => return Err(v.malformed("version (not v1, v2 or v3)").into()),
+            },
+            None => 1,
         };
+        let serial = t.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
+        // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
+        let inner_alg = t.required("signature")?.expect(tag::SEQUENCE, "signature")?;
         if Some(inner_alg.raw) != der.get(signature.algorithm_der.clone()) {
             return Err(CertificateError::SignatureAlgorithmMismatch);
         }
-
-        let (rest, x) = X509Certificate::from_der(&der).map_err(parse_err)?;
-        if !rest.is_empty() {
-            return Err(parse_err("trailing data"));
+        let issuer = Name::from_tlv(t.required("issuer")?)?;
+        let validity = t.required("validity")?.expect(tag::SEQUENCE, "validity")?;
+        let mut v = validity.children();
+        let mut time = |what| -> Result<Time, CertificateError> {
+            let x = v.required(what)?;
+            Time::from_asn1(x.tag, x.contents).ok_or(CertificateError::BadTime { offset: x.offset })
+        };
+        let not_before = time("notBefore")?;
+        let not_after = time("notAfter")?;
+        v.finish("validity")?;
+        let subject = Name::from_tlv(t.required("subject")?)?;
+        let spki = t
+            .required("subjectPublicKeyInfo")?
+            .expect(tag::SEQUENCE, "subjectPublicKeyInfo")?;
+        for unique in [1, 2] {
+            if t.optional(tag::implicit(unique))?.is_none() {
+                t.optional(tag::explicit(unique))?;
+            }
         }
-        let issuer = Name::from_der(x.issuer().as_raw()).map_err(|e| parse_err(format!("issuer: {e}")))?;
-        let subject = Name::from_der(x.subject().as_raw()).map_err(|e| parse_err(format!("subject: {e}")))?;
-        let spki_raw = x.public_key().raw;
-        let public_key = PublicKey::from_spki_der(spki_raw);
-        let extensions = Extensions::from_xp(x.extensions())?;
+        let extensions = match t.optional(tag::explicit(3))? {
+            Some(e) if version == 3 => Extensions::from_tlv(e)?,
+            Some(e) => return Err(e.malformed("extensions in a certificate before v3").into()),
+            None => Extensions::default(),
+        };
+        t.finish("TBSCertificate")?;
+
+        let public_key = PublicKey::from_spki_der(spki.raw);
+        let spki = spki.offset..spki.offset + spki.raw.len();
+        let serial = serial.contents.to_vec();
         let provider = crypto::default_provider();
         let mut sha256 = [0u8; 32];
         sha256.copy_from_slice(&provider.digest(HashAlgorithm::Sha256, &der));
@@ -123,13 +144,13 @@ impl Certificate {
         sha1.copy_from_slice(&provider.digest(HashAlgorithm::Sha1, &der));
         let inner = Inner {
             signature,
-            version: x.version().0 + 1,
-            serial: x.raw_serial().to_vec(),
+            version,
+            serial,
             issuer,
             subject,
-            not_before: Time(x.validity().not_before.timestamp()),
-            not_after: Time(x.validity().not_after.timestamp()),
-            spki: range_in(&der, spki_raw),
+            not_before,
+            not_after,
+            spki,
             public_key,
             extensions,
             sha256,

@@ -113,7 +113,7 @@ pub enum InputError {
         /// 0-based index of the certificate within the input.
         index: usize,
         /// Why it failed.
-        error: CertificateError,
+        error: Box<CertificateError>,
     },
 }
 
@@ -156,10 +156,19 @@ impl std::error::Error for InputError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CertificateError {
-    /// The DER is not an X.509 certificate (the parser's own message is kept).
-    Parse {
-        /// The underlying parser's description.
-        reason: String,
+    /// The DER is not an X.509 certificate: where and what, from kyso's reader.
+    Malformed(InputError),
+    /// The DER is larger than [`crate::cert::MAX_CERTIFICATE_SIZE`].
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A validity time is neither a UTCTime nor a GeneralizedTime of RFC 5280 §4.1.2.5's form.
+    BadTime {
+        /// Byte offset of the time.
+        offset: usize,
     },
     /// An extension appears twice (RFC 5280 §4.2).
     DuplicateExtension {
@@ -170,21 +179,31 @@ pub enum CertificateError {
     BadExtension {
         /// The extension OID, dotted.
         oid: String,
-        /// The underlying parser's description.
-        reason: String,
+        /// Where and what.
+        error: InputError,
     },
     /// The certificate's own `signatureAlgorithm` differs from the one inside TBSCertificate
     /// (RFC 5280 §4.1.1.2).
     SignatureAlgorithmMismatch,
 }
 
+impl From<InputError> for CertificateError {
+    fn from(e: InputError) -> Self {
+        CertificateError::Malformed(e)
+    }
+}
+
 impl fmt::Display for CertificateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CertificateError::Parse { reason } => write!(f, "not a valid X.509 certificate: {reason}"),
+            CertificateError::Malformed(e) => write!(f, "not a valid X.509 certificate: {e}"),
+            CertificateError::TooLarge { size, limit } => {
+                write!(f, "certificate of {size} bytes, above the limit of {limit}")
+            }
+            CertificateError::BadTime { offset } => write!(f, "invalid validity time at byte {offset}"),
             CertificateError::DuplicateExtension { oid } => write!(f, "extension {oid} appears twice"),
-            CertificateError::BadExtension { oid, reason } => {
-                write!(f, "extension {oid} is malformed: {reason}")
+            CertificateError::BadExtension { oid, error } => {
+                write!(f, "extension {oid} is malformed: {error}")
             }
             CertificateError::SignatureAlgorithmMismatch => {
                 write!(f, "signatureAlgorithm differs from the one in TBSCertificate")

@@ -5,9 +5,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use x509_parser::extensions as xp;
-
-use crate::error::CertificateError;
+use crate::asn1::{self, tag, FromTlv, Tlv};
+use crate::error::{CertificateError, InputError};
 use crate::name::{Attribute, Name};
 use crate::oid::{self, Oid};
 
@@ -70,52 +69,33 @@ impl GeneralName {
             GeneralName::Unsupported { tag, .. } => format!("[{tag}]"),
         }
     }
-
-    fn from_xp(g: &xp::GeneralName<'_>) -> Result<Self, CertificateError> {
-        Ok(match g {
-            xp::GeneralName::OtherName(o, v) => GeneralName::OtherName {
-                type_id: Oid::from_der_contents(o.as_bytes()),
-                value: v.to_vec(),
-            },
-            xp::GeneralName::RFC822Name(s) => GeneralName::Rfc822((*s).to_string()),
-            xp::GeneralName::DNSName(s) => GeneralName::Dns((*s).to_string()),
-            xp::GeneralName::DirectoryName(n) => {
-                GeneralName::Directory(Name::from_der(n.as_raw()).map_err(|e| CertificateError::Parse {
-                    reason: format!("directoryName: {e}"),
-                })?)
-            }
-            xp::GeneralName::URI(s) => GeneralName::Uri((*s).to_string()),
-            xp::GeneralName::IPAddress(b) => GeneralName::IpAddress(b.to_vec()),
-            xp::GeneralName::RegisteredID(o) => GeneralName::RegisteredId(Oid::from_der_contents(o.as_bytes())),
-            xp::GeneralName::X400Address(a) => GeneralName::Unsupported {
-                tag: 3,
-                contents: a.data.to_vec(),
-            },
-            xp::GeneralName::EDIPartyName(a) => GeneralName::Unsupported {
-                tag: 5,
-                contents: a.data.to_vec(),
-            },
-            xp::GeneralName::Invalid(t, b) => GeneralName::Unsupported {
-                tag: t.0,
-                contents: b.to_vec(),
-            },
-        })
-    }
 }
 
 impl GeneralName {
-    /// Decode one GeneralName from its DER element (context tag `[n]`), as found in CRL
-    /// extensions, which kyso reads without x509-parser.
-    pub(crate) fn from_tlv(tlv: crate::asn1::Tlv<'_>) -> Result<Self, crate::error::InputError> {
+    /// Decode one GeneralName from its element (context tag `[n]`, IMPLICIT except
+    /// directoryName, which is EXPLICIT because Name is a CHOICE).
+    pub(crate) fn from_tlv(tlv: Tlv<'_>) -> Result<Self, InputError> {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         Ok(match tlv.tag {
+            // otherName [0] IMPLICIT SEQUENCE { type-id OID, value [0] EXPLICIT ANY }.
+            0xA0 => {
+                let mut k = tlv.children();
+                let type_id = k.required("otherName type-id")?.expect(tag::OID, "otherName type-id")?;
+                let value = k
+                    .required("otherName value")?
+                    .expect(tag::explicit(0), "otherName value")?;
+                k.finish("otherName")?;
+                GeneralName::OtherName {
+                    type_id: Oid::from_der_contents(type_id.contents),
+                    value: value.contents.to_vec(),
+                }
+            }
             0x81 => GeneralName::Rfc822(text(tlv.contents)),
             0x82 => GeneralName::Dns(text(tlv.contents)),
             0x86 => GeneralName::Uri(text(tlv.contents)),
             0x87 => GeneralName::IpAddress(tlv.contents.to_vec()),
             0x88 => GeneralName::RegisteredId(Oid::from_der_contents(tlv.contents)),
-            // directoryName is EXPLICIT: [4] { Name }.
-            0xA4 => GeneralName::Directory(Name::from_der(tlv.contents)?),
+            0xA4 => GeneralName::Directory(Name::from_tlv(tlv.inner("directoryName")?)?),
             t => GeneralName::Unsupported {
                 tag: u32::from(t & 0x1F),
                 contents: tlv.contents.to_vec(),
@@ -125,7 +105,7 @@ impl GeneralName {
 
     /// Decode `GeneralNames ::= SEQUENCE OF GeneralName` inside `seq` (the SEQUENCE, or an
     /// IMPLICIT tag standing for it).
-    pub(crate) fn sequence_from_tlv(seq: crate::asn1::Tlv<'_>) -> Result<Vec<Self>, crate::error::InputError> {
+    pub(crate) fn sequence_from_tlv(seq: Tlv<'_>) -> Result<Vec<Self>, InputError> {
         seq.children().map(|t| GeneralName::from_tlv(t?)).collect()
     }
 
@@ -142,9 +122,7 @@ impl GeneralName {
 }
 
 /// `DistributionPointName` from its `[0]`/`[1]` element (RFC 5280 §4.2.1.13).
-pub(crate) fn distribution_point_name(
-    tlv: crate::asn1::Tlv<'_>,
-) -> Result<DistributionPointName, crate::error::InputError> {
+pub(crate) fn distribution_point_name(tlv: Tlv<'_>) -> Result<DistributionPointName, InputError> {
     match tlv.tag {
         0xA0 => Ok(DistributionPointName::FullName(GeneralName::sequence_from_tlv(tlv)?)),
         0xA1 => {
@@ -152,12 +130,8 @@ pub(crate) fn distribution_point_name(
             for atv in tlv.children() {
                 let atv = atv?;
                 let mut k = atv.children();
-                let (Some(t), Some(v)) = (k.next().transpose()?, k.next().transpose()?) else {
-                    return Err(crate::error::InputError::Malformed {
-                        what: "nameRelativeToCRLIssuer attribute",
-                        offset: 0,
-                    });
-                };
+                let t = k.required("nameRelativeToCRLIssuer attribute")?;
+                let v = k.required("nameRelativeToCRLIssuer attribute")?;
                 attrs.push(Attribute {
                     oid: Oid::from_der_contents(t.contents),
                     value_tag: v.tag,
@@ -166,10 +140,7 @@ pub(crate) fn distribution_point_name(
             }
             Ok(DistributionPointName::RelativeToCrlIssuer(attrs))
         }
-        _ => Err(crate::error::InputError::Malformed {
-            what: "DistributionPointName",
-            offset: 0,
-        }),
+        _ => Err(tlv.malformed("DistributionPointName")),
     }
 }
 
@@ -181,9 +152,8 @@ pub(crate) fn distribution_point_name(
 ///      reasons                 [1]     ReasonFlags OPTIONAL,
 ///      cRLIssuer               [2]     GeneralNames OPTIONAL }
 /// ```
-fn distribution_points_der(value: &[u8]) -> Result<Vec<DistributionPoint>, crate::error::InputError> {
-    use crate::asn1::{self, tag};
-    let seq = asn1::read_exact(value)?.expect(tag::SEQUENCE, "CRLDistributionPoints")?;
+fn distribution_points(seq: Tlv<'_>) -> Result<Vec<DistributionPoint>, InputError> {
+    let seq = seq.expect(tag::SEQUENCE, "CRLDistributionPoints")?;
     let mut out = Vec::new();
     for dp in seq.children() {
         let dp = dp?.expect(tag::SEQUENCE, "DistributionPoint")?;
@@ -195,15 +165,10 @@ fn distribution_points_der(value: &[u8]) -> Result<Vec<DistributionPoint>, crate
         for f in dp.children() {
             let f = f?;
             match f.tag {
-                0xA0 => point.name = Some(distribution_point_name(asn1::read_exact(f.contents)?)?),
-                0x81 => point.reasons = Some(crate::revocation::crl::reason_flags(f.contents)),
+                0xA0 => point.name = Some(distribution_point_name(f.inner("distributionPoint")?)?),
+                0x81 => point.reasons = Some(reason_flags(f.contents)),
                 0xA2 => point.crl_issuer = Some(GeneralName::sequence_from_tlv(f)?),
-                _ => {
-                    return Err(crate::error::InputError::Malformed {
-                        what: "DistributionPoint field",
-                        offset: 0,
-                    })
-                }
+                _ => return Err(f.malformed("DistributionPoint field")),
             }
         }
         out.push(point);
@@ -224,10 +189,6 @@ fn ip_display(b: &[u8]) -> String {
         }
         _ => hex::encode(b),
     }
-}
-
-fn names(v: &[xp::GeneralName<'_>]) -> Result<Vec<GeneralName>, CertificateError> {
-    v.iter().map(GeneralName::from_xp).collect()
 }
 
 /// basicConstraints (RFC 5280 §4.2.1.9).
@@ -495,151 +456,264 @@ impl Extensions {
             .collect()
     }
 
-    /// Decode from x509-parser's view of the certificate.
-    pub(crate) fn from_xp(list: &[xp::X509Extension<'_>]) -> Result<Self, CertificateError> {
+    /// Decode `[3] EXPLICIT Extensions` of a TBSCertificate (the `[3]` element). A malformed
+    /// extension kyso acts on fails the certificate; an unknown one is judged by its
+    /// criticality alone.
+    pub(crate) fn from_tlv(wrapper: Tlv<'_>) -> Result<Self, CertificateError> {
+        let seq = wrapper.inner("extensions")?.expect(tag::SEQUENCE, "Extensions")?;
         let mut out = Extensions::default();
-        for e in list {
-            let oid_bytes = e.oid.as_bytes();
-            let dotted = || oid::dotted(oid_bytes);
+        for e in seq.children() {
+            let e = e?.expect(tag::SEQUENCE, "Extension")?;
+            let mut k = e.children();
+            let id = k.required("extnID")?.expect(tag::OID, "extnID")?;
+            let critical = match k.optional(tag::BOOLEAN)? {
+                Some(b) => b.boolean("critical")?,
+                None => false,
+            };
+            let value = k.required("extnValue")?.expect(tag::OCTET_STRING, "extnValue")?;
+            k.finish("Extension")?;
+            let oid_bytes = id.contents;
             if out.all.iter().any(|x| x.oid == oid_bytes) {
-                return Err(CertificateError::DuplicateExtension { oid: dotted() });
+                return Err(CertificateError::DuplicateExtension {
+                    oid: oid::dotted(oid_bytes),
+                });
             }
             out.all.push(RawExtension {
                 oid: Oid::from_der_contents(oid_bytes),
-                critical: e.critical,
-                value: e.value.to_vec(),
+                critical,
+                value: value.contents.to_vec(),
             });
-            let bad = |reason: String| CertificateError::BadExtension { oid: dotted(), reason };
-            match e.parsed_extension() {
-                xp::ParsedExtension::ParseError { error } => {
-                    // Fail closed on a malformed extension we would act on; an unknown one is
-                    // judged by its criticality alone.
-                    if UNDERSTOOD.contains(&oid_bytes) {
-                        return Err(bad(error.to_string()));
-                    }
-                }
-                xp::ParsedExtension::BasicConstraints(b) => {
-                    out.basic_constraints = Some(BasicConstraints {
-                        ca: b.ca,
-                        path_len: b.path_len_constraint,
-                    })
-                }
-                xp::ParsedExtension::KeyUsage(k) => out.key_usage = Some(KeyUsage(k.flags)),
-                xp::ParsedExtension::ExtendedKeyUsage(_) => {
-                    out.extended_key_usage = Some(decode_oid_sequence(e.value).map_err(|_| bad("extKeyUsage".into()))?)
-                }
-                xp::ParsedExtension::CertificatePolicies(p) => {
-                    out.certificate_policies = Some(
-                        p.iter()
-                            .map(|pi| PolicyInformation {
-                                policy: Oid::from_der_contents(pi.policy_id.as_bytes()),
-                                qualifiers: pi
-                                    .policy_qualifiers
-                                    .iter()
-                                    .flatten()
-                                    .map(|q| {
-                                        (
-                                            Oid::from_der_contents(q.policy_qualifier_id.as_bytes()),
-                                            q.qualifier.to_vec(),
-                                        )
-                                    })
-                                    .collect(),
-                            })
-                            .collect(),
-                    )
-                }
-                xp::ParsedExtension::PolicyMappings(m) => {
-                    out.policy_mappings = Some(
-                        m.mappings
-                            .iter()
-                            .map(|pm| {
-                                (
-                                    Oid::from_der_contents(pm.issuer_domain_policy.as_bytes()),
-                                    Oid::from_der_contents(pm.subject_domain_policy.as_bytes()),
-                                )
-                            })
-                            .collect(),
-                    )
-                }
-                xp::ParsedExtension::PolicyConstraints(c) => {
-                    out.policy_constraints = Some(PolicyConstraints {
-                        require_explicit_policy: c.require_explicit_policy,
-                        inhibit_policy_mapping: c.inhibit_policy_mapping,
-                    })
-                }
-                xp::ParsedExtension::InhibitAnyPolicy(i) => out.inhibit_any_policy = Some(i.skip_certs),
-                xp::ParsedExtension::NameConstraints(nc) => {
-                    let subtrees = |v: &Option<Vec<xp::GeneralSubtree<'_>>>| -> Result<Option<Vec<GeneralSubtree>>, CertificateError> {
-                        v.as_ref()
-                            .map(|v| {
-                                v.iter()
-                                    .map(|s| {
-                                        Ok(GeneralSubtree {
-                                            base: GeneralName::from_xp(&s.base)?,
-                                        })
-                                    })
-                                    .collect()
-                            })
-                            .transpose()
-                    };
-                    out.name_constraints = Some(NameConstraints {
-                        permitted: subtrees(&nc.permitted_subtrees)?,
-                        excluded: subtrees(&nc.excluded_subtrees)?,
-                    })
-                }
-                // Distribution points are decoded by kyso itself: x509-parser drops
-                // nameRelativeToCRLIssuer.
-                xp::ParsedExtension::CRLDistributionPoints(_) => {}
-                xp::ParsedExtension::AuthorityInfoAccess(a) => {
-                    out.authority_info_access = Some(
-                        a.accessdescs
-                            .iter()
-                            .map(|d| {
-                                Ok(AccessDescription {
-                                    method: Oid::from_der_contents(d.access_method.as_bytes()),
-                                    location: GeneralName::from_xp(&d.access_location)?,
-                                })
-                            })
-                            .collect::<Result<_, CertificateError>>()?,
-                    )
-                }
-                xp::ParsedExtension::SubjectAlternativeName(s) => out.subject_alt_name = Some(names(&s.general_names)?),
-                xp::ParsedExtension::IssuerAlternativeName(s) => out.issuer_alt_name = Some(names(&s.general_names)?),
-                xp::ParsedExtension::SubjectKeyIdentifier(k) => out.subject_key_id = Some(k.0.to_vec()),
-                xp::ParsedExtension::AuthorityKeyIdentifier(a) => {
-                    out.authority_key_id = Some(AuthorityKeyIdentifier {
-                        key_id: a.key_identifier.as_ref().map(|k| k.0.to_vec()),
-                        issuer: a.authority_cert_issuer.as_deref().map(names).transpose()?,
-                        serial: a.authority_cert_serial.map(<[u8]>::to_vec),
-                    })
-                }
-                _ => {
-                    if oid_bytes == oid::OCSP_NOCHECK {
-                        out.ocsp_nocheck = true;
-                    }
-                }
-            }
-            if oid_bytes == oid::CRL_DISTRIBUTION_POINTS || oid_bytes == oid::FRESHEST_CRL {
-                let dps = distribution_points_der(e.value).map_err(|err| bad(err.to_string()))?;
-                if oid_bytes == oid::FRESHEST_CRL {
-                    out.freshest_crl = Some(dps);
-                } else {
-                    out.crl_distribution_points = Some(dps);
-                }
+            if UNDERSTOOD.contains(&oid_bytes) {
+                // The value's offsets stay absolute: its reader starts where its contents do.
+                let inner = asn1::Children::new(value.contents, value.contents_offset())
+                    .required("extension value")
+                    .and_then(|v| {
+                        let end = v.offset + v.raw.len();
+                        if end == value.contents_offset() + value.contents.len() {
+                            Ok(v)
+                        } else {
+                            Err(InputError::TrailingData { offset: end })
+                        }
+                    });
+                inner
+                    .and_then(|v| out.decode(oid_bytes, v))
+                    .map_err(|error| CertificateError::BadExtension {
+                        oid: oid::dotted(oid_bytes),
+                        error,
+                    })?;
             }
         }
         Ok(out)
     }
+
+    /// Decode one understood extension's value into its field.
+    fn decode(&mut self, id: &[u8], v: Tlv<'_>) -> Result<(), InputError> {
+        match id {
+            oid::BASIC_CONSTRAINTS => self.basic_constraints = Some(BasicConstraints::from_tlv(v)?),
+            oid::KEY_USAGE => self.key_usage = Some(KeyUsage::from_tlv(v)?),
+            oid::EXT_KEY_USAGE => self.extended_key_usage = Some(oid_sequence(v)?),
+            oid::CERTIFICATE_POLICIES => {
+                self.certificate_policies = Some(
+                    v.expect(tag::SEQUENCE, "certificatePolicies")?
+                        .children()
+                        .map(|p| PolicyInformation::from_tlv(p?))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            oid::POLICY_MAPPINGS => {
+                let mut maps = Vec::new();
+                for m in v.expect(tag::SEQUENCE, "policyMappings")?.children() {
+                    let m = m?.expect(tag::SEQUENCE, "PolicyMapping")?;
+                    let mut k = m.children();
+                    let issuer = k
+                        .required("issuerDomainPolicy")?
+                        .expect(tag::OID, "issuerDomainPolicy")?;
+                    let subject = k
+                        .required("subjectDomainPolicy")?
+                        .expect(tag::OID, "subjectDomainPolicy")?;
+                    k.finish("PolicyMapping")?;
+                    maps.push((
+                        Oid::from_der_contents(issuer.contents),
+                        Oid::from_der_contents(subject.contents),
+                    ));
+                }
+                self.policy_mappings = Some(maps)
+            }
+            oid::POLICY_CONSTRAINTS => self.policy_constraints = Some(PolicyConstraints::from_tlv(v)?),
+            oid::INHIBIT_ANY_POLICY => {
+                self.inhibit_any_policy = Some(v.expect(tag::INTEGER, "inhibitAnyPolicy")?.small_uint("SkipCerts")?)
+            }
+            oid::NAME_CONSTRAINTS => self.name_constraints = Some(NameConstraints::from_tlv(v)?),
+            oid::CRL_DISTRIBUTION_POINTS => self.crl_distribution_points = Some(distribution_points(v)?),
+            oid::FRESHEST_CRL => self.freshest_crl = Some(distribution_points(v)?),
+            oid::AUTHORITY_INFO_ACCESS => {
+                let mut list = Vec::new();
+                for d in v.expect(tag::SEQUENCE, "authorityInfoAccess")?.children() {
+                    let d = d?.expect(tag::SEQUENCE, "AccessDescription")?;
+                    let mut k = d.children();
+                    let method = k.required("accessMethod")?.expect(tag::OID, "accessMethod")?;
+                    let location = GeneralName::from_tlv(k.required("accessLocation")?)?;
+                    k.finish("AccessDescription")?;
+                    list.push(AccessDescription {
+                        method: Oid::from_der_contents(method.contents),
+                        location,
+                    });
+                }
+                self.authority_info_access = Some(list)
+            }
+            oid::SUBJECT_ALT_NAME => {
+                self.subject_alt_name = Some(GeneralName::sequence_from_tlv(
+                    v.expect(tag::SEQUENCE, "subjectAltName")?,
+                )?)
+            }
+            oid::ISSUER_ALT_NAME => {
+                self.issuer_alt_name = Some(GeneralName::sequence_from_tlv(
+                    v.expect(tag::SEQUENCE, "issuerAltName")?,
+                )?)
+            }
+            oid::SUBJECT_KEY_IDENTIFIER => {
+                self.subject_key_id = Some(v.expect(tag::OCTET_STRING, "subjectKeyIdentifier")?.contents.to_vec())
+            }
+            oid::AUTHORITY_KEY_IDENTIFIER => self.authority_key_id = Some(AuthorityKeyIdentifier::from_tlv(v)?),
+            oid::OCSP_NOCHECK => self.ocsp_nocheck = true,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// ReasonFlags (RFC 5280 §4.2.1.13) as a bit mask, bit 0 = unused: the BIT STRING's
+/// contents (first octet: unused bits).
+pub(crate) fn reason_flags(contents: &[u8]) -> u16 {
+    bits_to_mask(contents.get(1..).unwrap_or(&[]))
+}
+
+/// Named bits (bit 0 is the first octet's high bit) as a mask with bit `i` for bit `i`.
+fn bits_to_mask(octets: &[u8]) -> u16 {
+    let mut mask = 0u16;
+    for i in 0..16usize {
+        if octets.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0) {
+            mask |= 1 << i;
+        }
+    }
+    mask
+}
+
+impl FromTlv for BasicConstraints {
+    /// `SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }`.
+    fn from_tlv(v: Tlv<'_>) -> Result<Self, InputError> {
+        let mut k = v.expect(tag::SEQUENCE, "basicConstraints")?.children();
+        let ca = match k.optional(tag::BOOLEAN)? {
+            Some(b) => b.boolean("cA")?,
+            None => false,
+        };
+        let path_len = k
+            .optional(tag::INTEGER)?
+            .map(|n| n.small_uint("pathLenConstraint"))
+            .transpose()?;
+        k.finish("basicConstraints")?;
+        Ok(BasicConstraints { ca, path_len })
+    }
+}
+
+impl FromTlv for KeyUsage {
+    /// `KeyUsage ::= BIT STRING { digitalSignature (0), … decipherOnly (8) }`.
+    fn from_tlv(v: Tlv<'_>) -> Result<Self, InputError> {
+        let (_, bits) = v.expect(tag::BIT_STRING, "keyUsage")?.bit_string("keyUsage")?;
+        Ok(KeyUsage(bits_to_mask(bits) & 0x01FF))
+    }
+}
+
+impl FromTlv for PolicyInformation {
+    /// `SEQUENCE { policyIdentifier OID, policyQualifiers SEQUENCE OF PolicyQualifierInfo
+    /// OPTIONAL }`, each qualifier `SEQUENCE { policyQualifierId OID, qualifier ANY }`.
+    fn from_tlv(p: Tlv<'_>) -> Result<Self, InputError> {
+        let mut k = p.expect(tag::SEQUENCE, "PolicyInformation")?.children();
+        let policy = k.required("policyIdentifier")?.expect(tag::OID, "policyIdentifier")?;
+        let mut qualifiers = Vec::new();
+        if let Some(qs) = k.optional(tag::SEQUENCE)? {
+            for q in qs.children() {
+                let q = q?.expect(tag::SEQUENCE, "PolicyQualifierInfo")?;
+                let mut qk = q.children();
+                let id = qk
+                    .required("policyQualifierId")?
+                    .expect(tag::OID, "policyQualifierId")?;
+                let value = qk.required("qualifier")?;
+                qk.finish("PolicyQualifierInfo")?;
+                qualifiers.push((Oid::from_der_contents(id.contents), value.raw.to_vec()));
+            }
+        }
+        k.finish("PolicyInformation")?;
+        Ok(PolicyInformation {
+            policy: Oid::from_der_contents(policy.contents),
+            qualifiers,
+        })
+    }
+}
+
+impl FromTlv for PolicyConstraints {
+    /// `SEQUENCE { requireExplicitPolicy [0] SkipCerts OPTIONAL, inhibitPolicyMapping [1]
+    /// SkipCerts OPTIONAL }` (IMPLICIT INTEGERs).
+    fn from_tlv(v: Tlv<'_>) -> Result<Self, InputError> {
+        let mut k = v.expect(tag::SEQUENCE, "policyConstraints")?.children();
+        let require_explicit_policy = k
+            .optional(tag::implicit(0))?
+            .map(|n| n.small_uint("requireExplicitPolicy"))
+            .transpose()?;
+        let inhibit_policy_mapping = k
+            .optional(tag::implicit(1))?
+            .map(|n| n.small_uint("inhibitPolicyMapping"))
+            .transpose()?;
+        k.finish("policyConstraints")?;
+        Ok(PolicyConstraints {
+            require_explicit_policy,
+            inhibit_policy_mapping,
+        })
+    }
+}
+
+impl FromTlv for NameConstraints {
+    /// `SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL, excludedSubtrees [1]
+    /// GeneralSubtrees OPTIONAL }`, each subtree `SEQUENCE { base GeneralName, minimum [0]
+    /// DEFAULT 0, maximum [1] OPTIONAL }`.
+    fn from_tlv(v: Tlv<'_>) -> Result<Self, InputError> {
+        fn subtrees(t: Tlv<'_>) -> Result<Vec<GeneralSubtree>, InputError> {
+            t.children()
+                .map(|s| {
+                    let s = s?.expect(tag::SEQUENCE, "GeneralSubtree")?;
+                    let base = GeneralName::from_tlv(s.children().required("base")?)?;
+                    Ok(GeneralSubtree { base })
+                })
+                .collect()
+        }
+        let mut k = v.expect(tag::SEQUENCE, "nameConstraints")?.children();
+        let permitted = k.optional(tag::explicit(0))?.map(subtrees).transpose()?;
+        let excluded = k.optional(tag::explicit(1))?.map(subtrees).transpose()?;
+        k.finish("nameConstraints")?;
+        Ok(NameConstraints { permitted, excluded })
+    }
+}
+
+impl FromTlv for AuthorityKeyIdentifier {
+    /// `SEQUENCE { keyIdentifier [0] OPTIONAL, authorityCertIssuer [1] GeneralNames
+    /// OPTIONAL, authorityCertSerialNumber [2] OPTIONAL }` (IMPLICIT).
+    fn from_tlv(v: Tlv<'_>) -> Result<Self, InputError> {
+        let mut k = v.expect(tag::SEQUENCE, "authorityKeyIdentifier")?.children();
+        let key_id = k.optional(tag::implicit(0))?.map(|t| t.contents.to_vec());
+        let issuer = k
+            .optional(tag::explicit(1))?
+            .map(GeneralName::sequence_from_tlv)
+            .transpose()?;
+        let serial = k.optional(tag::implicit(2))?.map(|t| t.contents.to_vec());
+        k.finish("authorityKeyIdentifier")?;
+        Ok(AuthorityKeyIdentifier { key_id, issuer, serial })
+    }
 }
 
 /// `SEQUENCE OF OBJECT IDENTIFIER` (extKeyUsage).
-fn decode_oid_sequence(der: &[u8]) -> Result<Vec<Oid>, crate::error::InputError> {
-    use crate::asn1::{self, tag};
-    let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "SEQUENCE OF OID")?;
-    seq.children()
-        .map(|k| {
-            let k = k?.expect(tag::OID, "OID")?;
-            Ok(Oid::from_der_contents(k.contents))
-        })
+fn oid_sequence(seq: Tlv<'_>) -> Result<Vec<Oid>, InputError> {
+    seq.expect(tag::SEQUENCE, "SEQUENCE OF OID")?
+        .children()
+        .map(|k| Ok(Oid::from_der_contents(k?.expect(tag::OID, "OID")?.contents)))
         .collect()
 }

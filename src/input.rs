@@ -10,14 +10,11 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine;
-
 use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
+use crate::cms::{CmsError, SignedData};
 use crate::error::InputError;
-use crate::oid;
+use crate::pem::{decode_base64, pem_blocks};
 
 /// Largest input the loader reads: 64 MiB. The biggest real bundle is a few KB; a CRL of
 /// 1.5 M entries is ~50 MB and goes through the revocation module, not here.
@@ -130,7 +127,7 @@ fn binary(der: &[u8], out: &mut Loaded) -> Result<InputFormat, InputError> {
     let first = top.children().next().transpose()?;
     match first {
         Some(t) if t.tag == tag::OID => {
-            pkcs7(top, t.contents, out)?;
+            pkcs7(top, out)?;
             Ok(if out.ber {
                 InputFormat::Pkcs7Ber
             } else {
@@ -152,7 +149,10 @@ fn push(out: &mut Loaded, der: &[u8]) -> Result<(), InputError> {
         });
     }
     let index = out.certificates.len();
-    let cert = Certificate::from_der(der).map_err(|error| InputError::InCertificate { index, error })?;
+    let cert = Certificate::from_der(der).map_err(|error| InputError::InCertificate {
+        index,
+        error: Box::new(error),
+    })?;
     out.certificates.push(cert);
     Ok(())
 }
@@ -169,142 +169,20 @@ fn push(out: &mut Loaded, der: &[u8]) -> Result<(), InputError> {
 ///   crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
 ///   signerInfos SignerInfos }
 /// ```
-fn pkcs7(top: Tlv<'_>, content_type: &[u8], out: &mut Loaded) -> Result<(), InputError> {
-    if content_type != oid::CT_SIGNED_DATA {
-        return Err(InputError::NotSignedData {
-            content_type: oid::dotted(content_type),
+fn pkcs7(top: Tlv<'_>, out: &mut Loaded) -> Result<(), InputError> {
+    // kyso's one SignedData parser; its certificates are taken as stored, in stored order.
+    let sd = SignedData::from_tlv(top, None).map_err(|e| match e {
+        CmsError::Malformed(e) => e,
+        _ => top.malformed("SignedData"),
+    })?;
+    out.ber |= sd.ber;
+    if out.certificates.len() + sd.certificates.len() > MAX_CERTIFICATES {
+        return Err(InputError::TooManyCertificates {
+            limit: MAX_CERTIFICATES,
         });
     }
-    out.ber |= top.indefinite;
-    let mut kids = top.children();
-    kids.next();
-    let explicit = kids
-        .next()
-        .transpose()?
-        .filter(|t| t.tag == tag::CONTEXT_0)
-        .ok_or(InputError::Malformed {
-            what: "ContentInfo without [0] content",
-            offset: 0,
-        })?;
-    out.ber |= explicit.indefinite;
-    let signed_data = explicit
-        .children()
-        .next()
-        .transpose()?
-        .ok_or(InputError::Malformed {
-            what: "empty [0] content",
-            offset: 0,
-        })?
-        .expect(tag::SEQUENCE, "SignedData is not a SEQUENCE")?;
-    out.ber |= signed_data.indefinite;
-    for field in signed_data.children() {
-        let field = field?;
-        out.ber |= field.indefinite;
-        if field.tag != tag::CONTEXT_0 {
-            continue;
-        }
-        // CertificateChoices: a plain Certificate is a SEQUENCE; attribute and other
-        // certificates ([1], [2], [3]) and obsolete extended certificates ([0]) are skipped.
-        for choice in field.children() {
-            let choice = choice?;
-            if choice.tag == tag::SEQUENCE {
-                push(out, choice.raw)?;
-            }
-        }
-    }
+    out.certificates.extend(sd.certificates);
     Ok(())
-}
-
-fn lenient_base64() -> GeneralPurpose {
-    GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    )
-}
-
-/// One PEM block (RFC 7468): its label, its decoded contents, the line it starts on.
-pub(crate) struct PemBlock {
-    /// The label between `BEGIN ` and `-----`.
-    pub label: String,
-    /// The decoded base64 body.
-    pub der: Vec<u8>,
-    /// 1-based line of its BEGIN line.
-    pub line: usize,
-}
-
-/// Every PEM block of `text`, in order — the one PEM reader of kyso. RFC 1421 headers
-/// (`Proc-Type:`, `DEK-Info:`) are skipped; an END whose label differs from its BEGIN, a BEGIN
-/// without END and a body that is not base64 are typed errors.
-pub(crate) fn pem_blocks(text: &[u8]) -> Result<Vec<PemBlock>, InputError> {
-    let text = String::from_utf8_lossy(text);
-    let mut lines = text.lines().enumerate();
-    let mut out = Vec::new();
-    while let Some((i, line)) = lines.next() {
-        let line = line.trim();
-        let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) else {
-            continue;
-        };
-        let start_line = i + 1;
-        let mut body = String::new();
-        let mut ended = false;
-        for (_, l) in lines.by_ref() {
-            let l = l.trim();
-            if let Some(end) = l.strip_prefix("-----END ").and_then(|l| l.strip_suffix("-----")) {
-                if end != label {
-                    return Err(InputError::Pem {
-                        what: "END label differs from BEGIN",
-                        line: start_line,
-                    });
-                }
-                ended = true;
-                break;
-            }
-            if l.contains(':') {
-                continue;
-            }
-            body.push_str(l);
-        }
-        if !ended {
-            return Err(InputError::Pem {
-                what: "BEGIN without END",
-                line: start_line,
-            });
-        }
-        out.push(PemBlock {
-            label: label.to_string(),
-            der: decode_base64(body.as_bytes(), start_line)?,
-            line: start_line,
-        });
-    }
-    Ok(out)
-}
-
-/// The contents of the first PEM block of `text`, whatever its label.
-pub(crate) fn first_pem_block(text: &[u8]) -> Result<Vec<u8>, InputError> {
-    pem_blocks(text)?
-        .into_iter()
-        .next()
-        .map(|b| b.der)
-        .ok_or(InputError::UnrecognizedFormat)
-}
-
-fn decode_base64(text: &[u8], line: usize) -> Result<Vec<u8>, InputError> {
-    let compact: Vec<u8> = text
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .map(|b| match b {
-            // base64url, seen in certificates copied from web pages.
-            b'-' => b'+',
-            b'_' => b'/',
-            other => other,
-        })
-        .collect();
-    lenient_base64()
-        .decode(compact)
-        .map_err(|_| InputError::Base64 { line })
 }
 
 /// PEM (RFC 7468): every block; certificate and PKCS#7 blocks are read, others skipped.
@@ -325,7 +203,7 @@ fn pem(text: &[u8], out: &mut Loaded) -> Result<(), InputError> {
                 let (top, _) = asn1::read_tlv(&der, 0)?;
                 let first = top.children().next().transpose()?;
                 match first {
-                    Some(t) if t.tag == tag::OID => pkcs7(top, t.contents, out)?,
+                    Some(t) if t.tag == tag::OID => pkcs7(top, out)?,
                     _ => {
                         return Err(InputError::Pem {
                             what: "PKCS7 block is not a ContentInfo",

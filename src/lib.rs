@@ -18,6 +18,7 @@ pub mod input;
 pub mod name;
 pub mod oid;
 pub mod path;
+mod pem;
 pub mod policy;
 pub mod report;
 pub mod revocation;

@@ -22,7 +22,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::asn1::{self, tag};
+use crate::asn1::{tag, FromTlv, Tlv};
 use crate::error::InputError;
 use crate::oid::{self, Oid};
 
@@ -72,10 +72,11 @@ pub struct Name {
 /// Most RDNs kyso reads in one name; real names have under 15.
 const MAX_RDNS: usize = 256;
 
-impl Name {
-    /// Decode a DER Name (the whole SEQUENCE).
-    pub fn from_der(der: &[u8]) -> Result<Self, InputError> {
-        let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "Name is not a SEQUENCE")?;
+impl FromTlv for Name {
+    /// `Name ::= SEQUENCE OF RelativeDistinguishedName`, each a non-empty
+    /// `SET OF SEQUENCE { type OBJECT IDENTIFIER, value ANY }`.
+    fn from_tlv(tlv: Tlv<'_>) -> Result<Self, InputError> {
+        let seq = tlv.expect(tag::SEQUENCE, "Name is not a SEQUENCE")?;
         let mut rdns = Vec::new();
         for rdn in seq.children() {
             let rdn = rdn?.expect(tag::SET, "RDN is not a SET")?;
@@ -83,30 +84,9 @@ impl Name {
             for atv in rdn.children() {
                 let atv = atv?.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
                 let mut kids = atv.children();
-                let t = match kids.next() {
-                    Some(Ok(t)) if t.tag == tag::OID => t,
-                    _ => {
-                        return Err(InputError::Malformed {
-                            what: "attribute type",
-                            offset: 0,
-                        })
-                    }
-                };
-                let v = match kids.next() {
-                    Some(Ok(v)) => v,
-                    _ => {
-                        return Err(InputError::Malformed {
-                            what: "attribute value",
-                            offset: 0,
-                        })
-                    }
-                };
-                if kids.next().is_some() {
-                    return Err(InputError::Malformed {
-                        what: "AttributeTypeAndValue",
-                        offset: 0,
-                    });
-                }
+                let t = kids.required("attribute type")?.expect(tag::OID, "attribute type")?;
+                let v = kids.required("attribute value")?;
+                kids.finish("AttributeTypeAndValue")?;
                 attrs.push(Attribute {
                     oid: Oid::from_der_contents(t.contents),
                     value_tag: v.tag,
@@ -114,24 +94,25 @@ impl Name {
                 });
             }
             if attrs.is_empty() {
-                return Err(InputError::Malformed {
-                    what: "empty RDN",
-                    offset: 0,
-                });
+                return Err(rdn.malformed("empty RDN"));
             }
             rdns.push(attrs);
             if rdns.len() > MAX_RDNS {
-                return Err(InputError::Malformed {
-                    what: "too many RDNs",
-                    offset: 0,
-                });
+                return Err(rdn.malformed("too many RDNs"));
             }
         }
         Ok(Name {
-            der: der.to_vec(),
+            der: seq.raw.to_vec(),
             rdns,
             display: std::sync::OnceLock::new(),
         })
+    }
+}
+
+impl Name {
+    /// Decode a DER Name (the whole SEQUENCE).
+    pub fn from_der(der: &[u8]) -> Result<Self, InputError> {
+        <Name as FromTlv>::from_der(der)
     }
 
     /// The DER as received.

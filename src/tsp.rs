@@ -63,8 +63,17 @@ pub fn request_der(hash: HashAlgorithm, digest: &[u8], nonce: Option<&[u8]>) -> 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TspError {
-    /// Not a well-formed response, token or TSTInfo.
-    Malformed(String),
+    /// Not a well-formed response, token or TSTInfo: where and what.
+    Malformed(InputError),
+    /// The token is not a readable CMS SignedData.
+    Cms(CmsError),
+    /// The token's SignedData carries another content type than TSTInfo.
+    NotTstInfo {
+        /// The eContentType, dotted.
+        content_type: String,
+    },
+    /// The token's SignedData carries no TSTInfo (its content is detached or absent).
+    NoTstInfo,
     /// The TSA refused: PKIStatus rejection (2), waiting (3), revocationWarning (4),
     /// revocationNotification (5).
     Refused {
@@ -77,16 +86,30 @@ pub enum TspError {
     ImprintMismatch,
     /// The nonce differs from the request's.
     NonceMismatch,
-    /// The token is not signed by exactly one signer.
-    Token(String),
+    /// The token is not signed by exactly one signer (RFC 3161 §2.4.2).
+    SignerCount {
+        /// How many SignerInfos it has.
+        count: usize,
+    },
     /// The token's signer failed: its signature, its TSA certificate or the TSA's chain.
     Signer(crate::cms::SignerError),
+    /// The signer's signature verified but the TSA's path is not valid (an indeterminate
+    /// revocation status under a hard-fail policy, for one).
+    NotValid {
+        /// The verdict of the token's verification.
+        verdict: Verdict,
+    },
 }
 
 impl std::fmt::Display for TspError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TspError::Malformed(e) => write!(f, "malformed time-stamp: {e}"),
+            TspError::Cms(e) => write!(f, "time-stamp token: {e}"),
+            TspError::NotTstInfo { content_type } => {
+                write!(f, "the time-stamp token's content is {content_type}, not a TSTInfo")
+            }
+            TspError::NoTstInfo => write!(f, "the time-stamp token has no TSTInfo"),
             TspError::Refused { status, text } => write!(
                 f,
                 "the TSA refused (status {status}){}",
@@ -94,8 +117,9 @@ impl std::fmt::Display for TspError {
             ),
             TspError::ImprintMismatch => write!(f, "the time-stamp covers other data"),
             TspError::NonceMismatch => write!(f, "the time-stamp's nonce differs from the request's"),
-            TspError::Token(e) => write!(f, "time-stamp token: {e}"),
+            TspError::SignerCount { count } => write!(f, "time-stamp token with {count} signers, not one"),
             TspError::Signer(e) => write!(f, "time-stamp token: {e}"),
+            TspError::NotValid { verdict } => write!(f, "time-stamp token: {verdict:?}"),
         }
     }
 }
@@ -104,18 +128,17 @@ impl std::error::Error for TspError {}
 
 impl From<InputError> for TspError {
     fn from(e: InputError) -> Self {
-        TspError::Malformed(e.to_string())
+        TspError::Malformed(e)
     }
 }
 
 impl From<CmsError> for TspError {
     fn from(e: CmsError) -> Self {
-        TspError::Malformed(e.to_string())
+        match e {
+            CmsError::Malformed(e) => TspError::Malformed(e),
+            e => TspError::Cms(e),
+        }
     }
-}
-
-fn bad(what: &'static str) -> InputError {
-    InputError::Malformed { what, offset: 0 }
 }
 
 /// The token of a TimeStampResp (a granted one), or why there is none.
@@ -167,13 +190,13 @@ impl TstInfo {
         let mut m = mi.children();
         let alg = m.required("hashAlgorithm")?;
         let (h, _) = split_algorithm_identifier(alg.raw)?;
-        let hash = HashAlgorithm::from_oid(h).ok_or(bad("imprint hash algorithm"))?;
+        let hash = HashAlgorithm::from_oid(h).ok_or(alg.malformed("imprint hash algorithm"))?;
         let imprint = m
             .required("hashedMessage")?
             .expect(tag::OCTET_STRING, "hashedMessage")?;
         let serial = k.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
         let gt = k.required("genTime")?;
-        let gen_time = Time::from_asn1(gt.tag, gt.contents).ok_or(bad("genTime"))?;
+        let gen_time = Time::from_asn1(gt.tag, gt.contents).ok_or(gt.malformed("genTime"))?;
         let mut nonce = None;
         for f in k {
             let f = f?;
@@ -283,12 +306,11 @@ pub fn verify_signed_token(
     provider: &dyn CryptoProvider,
 ) -> Result<Timestamp, TspError> {
     if sd.content_type != oid::CT_TST_INFO {
-        return Err(TspError::Malformed("the token's content is not a TSTInfo".into()));
+        return Err(TspError::NotTstInfo {
+            content_type: sd.content_type.to_string(),
+        });
     }
-    let content = sd
-        .content
-        .as_deref()
-        .ok_or(TspError::Malformed("the token has no TSTInfo".into()))?;
+    let content = sd.content.as_deref().ok_or(TspError::NoTstInfo)?;
     let info = TstInfo::parse(content)?;
     if info.imprint != expected_imprint(&info) {
         return Err(TspError::ImprintMismatch);
@@ -311,18 +333,18 @@ pub fn verify_signed_token(
     };
     let r = cms::verify_signed_data(sd, None, store, pool, &options, provider)?;
     let [signer] = r.signers.as_slice() else {
-        return Err(TspError::Token(format!("{} signers, not one", r.signers.len())));
+        return Err(TspError::SignerCount { count: r.signers.len() });
     };
     if let Some(e) = &signer.error {
         return Err(TspError::Signer(e.clone()));
     }
     if r.verdict != Verdict::Valid {
-        return Err(TspError::Token("not valid".into()));
+        return Err(TspError::NotValid { verdict: r.verdict });
     }
     let tsa = signer
         .certificate
         .clone()
-        .ok_or(TspError::Token("TSA certificate not found".into()))?;
+        .ok_or(TspError::Signer(crate::cms::SignerError::CertificateNotFound))?;
     let mut warnings = Vec::new();
     if !tsa.extensions().is_critical(oid::EXT_KEY_USAGE) {
         warnings.push(TspWarning::EkuNotCritical);
@@ -339,7 +361,7 @@ pub fn verify_signed_token(
 /// (Its signature and the TSA's chain are judged when the signature is verified.)
 pub fn check_received(token: &[u8], imprint: &[u8], nonce: &[u8]) -> Result<Time, TspError> {
     let sd = SignedData::from_bytes(token)?;
-    let info = TstInfo::parse(sd.content.as_deref().ok_or(TspError::Malformed("no TSTInfo".into()))?)?;
+    let info = TstInfo::parse(sd.content.as_deref().ok_or(TspError::NoTstInfo)?)?;
     if info.imprint != imprint {
         return Err(TspError::ImprintMismatch);
     }

@@ -58,7 +58,7 @@ fn indefinite_nesting_past_the_limit_is_too_deep_in_every_parser() {
         );
         assert_eq!(
             kyso::tsp::token_from_response(&input).unwrap_err(),
-            kyso::tsp::TspError::Malformed(DEEP.to_string())
+            kyso::tsp::TspError::Malformed(DEEP)
         );
     }
     // 65 levels are within the limit: the loader now fails on the structure instead.

@@ -109,6 +109,9 @@ pub struct SignedData {
     pub ocsp_responses: Vec<Vec<u8>>,
     /// The signers.
     pub signers: Vec<SignerInfo>,
+    /// Whether the envelope (ContentInfo, SignedData or its fields) used BER's indefinite
+    /// lengths, as the national root's bundles do (VIETNAM-PKI.md quirk 1).
+    pub ber: bool,
 }
 
 /// Why a CMS could not be read.
@@ -165,10 +168,6 @@ impl From<InputError> for CmsError {
     }
 }
 
-fn bad(what: &'static str) -> InputError {
-    InputError::Malformed { what, offset: 0 }
-}
-
 /// The bytes of an OCTET STRING, primitive or constructed (BER chunks, nested).
 fn octets(t: Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), InputError> {
     if depth > asn1::MAX_DEPTH {
@@ -181,7 +180,7 @@ fn octets(t: Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), InputError>
                 octets(c?, out, depth + 1)?;
             }
         }
-        _ => return Err(bad("content is not an OCTET STRING")),
+        _ => return Err(t.malformed("content is not an OCTET STRING")),
     }
     Ok(())
 }
@@ -224,7 +223,7 @@ impl SignedData {
             }));
         }
         if bytes.first() != Some(&tag::SEQUENCE) {
-            let der = crate::input::first_pem_block(bytes)?;
+            let der = crate::pem::first_pem_block(bytes)?;
             return Self::parse(&der, cache);
         }
         Self::parse(bytes, cache)
@@ -232,6 +231,15 @@ impl SignedData {
 
     fn parse(der: &[u8], cache: Option<&crate::cert::CertificateCache>) -> Result<SignedData, CmsError> {
         let (top, _) = asn1::read_tlv(der, 0)?;
+        Self::from_tlv(top, cache)
+    }
+
+    /// The one SignedData parser: a ContentInfo element read by kyso's reader, for a signature
+    /// or a certs-only bundle alike.
+    pub(crate) fn from_tlv(
+        top: Tlv<'_>,
+        cache: Option<&crate::cert::CertificateCache>,
+    ) -> Result<SignedData, CmsError> {
         let top = top.expect(tag::SEQUENCE, "ContentInfo")?;
         let mut k = top.children();
         let ct = k.required("contentType")?.expect(tag::OID, "contentType")?;
@@ -266,6 +274,7 @@ impl SignedData {
             None => None,
         };
         let mut out = SignedData {
+            ber: top.indefinite || explicit.indefinite || sd.indefinite,
             content_type: Oid::from_der_contents(ect.contents),
             content,
             certificates: Vec::new(),
@@ -275,6 +284,7 @@ impl SignedData {
         };
         for field in f {
             let field = field?;
+            out.ber |= field.indefinite;
             match field.tag {
                 tag::CONTEXT_0 => {
                     for (index, c) in field.children().enumerate() {
@@ -284,8 +294,10 @@ impl SignedData {
                                 Some(cache) => cache.decode(c.raw),
                                 None => Certificate::from_der(c.raw),
                             };
-                            out.certificates
-                                .push(cert.map_err(|error| InputError::InCertificate { index, error })?);
+                            out.certificates.push(cert.map_err(|error| InputError::InCertificate {
+                                index,
+                                error: Box::new(error),
+                            })?);
                         }
                     }
                 }
@@ -310,7 +322,7 @@ impl SignedData {
                         out.signers.push(signer_info(si?)?);
                     }
                 }
-                _ => return Err(bad("SignedData field").into()),
+                _ => return Err(field.malformed("SignedData field").into()),
             }
         }
         Ok(out)
@@ -333,13 +345,13 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
             }
         }
         0x80 => SignerId::SubjectKeyId(sid_t.contents.to_vec()),
-        _ => return Err(bad("SignerIdentifier")),
+        _ => return Err(sid_t.malformed("SignerIdentifier")),
     };
     let dalg = k
         .required("digestAlgorithm")?
         .expect(tag::SEQUENCE, "digestAlgorithm")?;
     let (doid, _) = split_algorithm_identifier(dalg.raw)?;
-    let digest = HashAlgorithm::from_oid(doid).ok_or(bad("unsupported digest algorithm"))?;
+    let digest = HashAlgorithm::from_oid(doid).ok_or(dalg.malformed("unsupported digest algorithm"))?;
     let mut field = k.required("signatureAlgorithm")?;
     let mut signed_attrs = None;
     let mut signed_attrs_der = None;

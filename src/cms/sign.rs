@@ -233,7 +233,7 @@ fn pem_or_der(bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
     if bytes.first() == Some(&tag::SEQUENCE) {
         return Ok(bytes.to_vec());
     }
-    crate::input::first_pem_block(bytes).map_err(KeyError::Malformed)
+    crate::pem::first_pem_block(bytes).map_err(KeyError::Malformed)
 }
 
 impl SoftwareSigner {

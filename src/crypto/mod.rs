@@ -221,27 +221,12 @@ impl SignatureAlgorithm {
 pub(crate) fn split_algorithm_identifier(der: &[u8]) -> Result<(&[u8], Option<&[u8]>), InputError> {
     let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "AlgorithmIdentifier")?;
     let mut kids = seq.children();
-    let alg = match kids.next() {
-        Some(Ok(t)) if t.tag == tag::OID => t.contents,
-        Some(Err(e)) => return Err(e),
-        _ => {
-            return Err(InputError::Malformed {
-                what: "AlgorithmIdentifier without OID",
-                offset: 0,
-            })
-        }
-    };
-    let params = match kids.next() {
-        Some(Ok(t)) => Some(t.raw),
-        Some(Err(e)) => return Err(e),
-        None => None,
-    };
-    if kids.next().is_some() {
-        return Err(InputError::Malformed {
-            what: "AlgorithmIdentifier with extra fields",
-            offset: 0,
-        });
-    }
+    let alg = kids
+        .required("AlgorithmIdentifier without OID")?
+        .expect(tag::OID, "AlgorithmIdentifier without OID")?
+        .contents;
+    let params = kids.next().transpose()?.map(|t| t.raw);
+    kids.finish("AlgorithmIdentifier with extra fields")?;
     Ok((alg, params))
 }
 
@@ -296,11 +281,11 @@ impl PssParams {
                     if inner.tag != tag::INTEGER {
                         return Err(bad("PSS saltLength"));
                     }
-                    p.salt_len = small_uint(inner.contents).ok_or(bad("PSS saltLength"))?;
+                    p.salt_len = asn1::small_uint(inner.contents).ok_or(bad("PSS saltLength"))?;
                 }
                 0xA3 => {
                     // RFC 4055: trailerField MUST be 1 (0xBC).
-                    if inner.tag != tag::INTEGER || small_uint(inner.contents) != Some(1) {
+                    if inner.tag != tag::INTEGER || asn1::small_uint(inner.contents) != Some(1) {
                         return Err(bad("PSS trailerField"));
                     }
                 }
@@ -309,14 +294,6 @@ impl PssParams {
         }
         Ok(p)
     }
-}
-
-/// A non-negative DER INTEGER that fits in a `usize` (at most 4 content octets).
-fn small_uint(contents: &[u8]) -> Option<usize> {
-    if contents.is_empty() || contents.len() > 4 || contents.first().is_some_and(|b| b & 0x80 != 0) {
-        return None;
-    }
-    Some(contents.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b)))
 }
 
 /// An elliptic curve kyso verifies on.

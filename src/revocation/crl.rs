@@ -31,7 +31,7 @@ use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
 use crate::crypto::{AlgorithmPolicy, CryptoProvider, SignatureAlgorithm, Verified};
 use crate::error::{CryptoError, InputError};
-use crate::ext::{DistributionPointName, GeneralName};
+use crate::ext::{reason_flags, DistributionPointName, GeneralName};
 use crate::name::Name;
 use crate::oid::{self, Oid};
 use crate::time::Time;
@@ -211,7 +211,7 @@ impl Crl {
         if bytes.first() == Some(&tag::SEQUENCE) {
             return Crl::from_der(bytes.to_vec());
         }
-        let der = crate::input::first_pem_block(bytes)?;
+        let der = crate::pem::first_pem_block(bytes)?;
         Crl::from_der(der)
     }
 
@@ -555,18 +555,4 @@ fn parse_idp(value: &[u8]) -> Result<IssuingDistributionPoint, InputError> {
         }
     }
     Ok(idp)
-}
-
-/// ReasonFlags BIT STRING contents → bits (bit 0 = unused, 1 = keyCompromise, …).
-pub(crate) fn reason_flags(contents: &[u8]) -> u16 {
-    let bytes = contents.get(1..).unwrap_or(&[]);
-    let mut v = 0u16;
-    for (i, b) in bytes.iter().take(2).enumerate() {
-        for bit in 0..8 {
-            if b & (0x80 >> bit) != 0 {
-                v |= 1 << (i * 8 + bit);
-            }
-        }
-    }
-    v
 }

@@ -104,11 +104,10 @@ impl CertId {
     }
 
     fn from_tlv(t: Tlv<'_>) -> Result<CertId, InputError> {
-        let bad = |what| InputError::Malformed { what, offset: 0 };
         let mut k = t.children();
         let alg = k.required("CertID hashAlgorithm")?;
         let (hash_oid, _) = split_algorithm_identifier(alg.raw)?;
-        let hash = HashAlgorithm::from_oid(hash_oid).ok_or(bad("CertID hash algorithm"))?;
+        let hash = HashAlgorithm::from_oid(hash_oid).ok_or(alg.malformed("CertID hash algorithm"))?;
         let name_hash = k
             .required("issuerNameHash")?
             .expect(tag::OCTET_STRING, "issuerNameHash")?;
@@ -239,12 +238,8 @@ impl From<InputError> for OcspError {
     }
 }
 
-fn bad(what: &'static str) -> InputError {
-    InputError::Malformed { what, offset: 0 }
-}
-
 fn gtime(t: Tlv<'_>, what: &'static str) -> Result<Time, InputError> {
-    Time::from_asn1(t.tag, t.contents).ok_or(bad(what))
+    Time::from_asn1(t.tag, t.contents).ok_or(t.malformed(what))
 }
 
 impl OcspResponse {
@@ -260,12 +255,12 @@ impl OcspResponse {
         let mut k = outer.children();
         let status = k.required("responseStatus")?;
         if status.tag != 0x0A {
-            return Err(bad("responseStatus").into());
+            return Err(status.malformed("responseStatus").into());
         }
         match status.contents {
             [0] => {}
             [s] => return Err(OcspError::Status(*s)),
-            _ => return Err(bad("responseStatus").into()),
+            _ => return Err(status.malformed("responseStatus").into()),
         }
         let bytes = k.required("responseBytes")?.expect(tag::CONTEXT_0, "responseBytes")?;
         let rb = asn1::read_exact(bytes.contents)?.expect(tag::SEQUENCE, "ResponseBytes")?;
@@ -290,8 +285,12 @@ impl OcspResponse {
             let seq = asn1::read_exact(c.contents)?.expect(tag::SEQUENCE, "certs")?;
             for (index, cert) in seq.children().enumerate() {
                 let cert = cert?;
-                certs
-                    .push(Certificate::from_der(cert.raw).map_err(|error| InputError::InCertificate { index, error })?);
+                certs.push(
+                    Certificate::from_der(cert.raw).map_err(|error| InputError::InCertificate {
+                        index,
+                        error: Box::new(error),
+                    })?,
+                );
             }
         }
         let mut t = tbs.children();
@@ -307,7 +306,7 @@ impl OcspResponse {
                     .contents
                     .to_vec(),
             ),
-            _ => return Err(bad("responderID")),
+            _ => return Err(f.malformed("responderID")),
         };
         let produced_at = gtime(t.required("producedAt")?, "producedAt")?;
         let list = t.required("responses")?.expect(tag::SEQUENCE, "responses")?;
@@ -433,19 +432,20 @@ fn single(t: Tlv<'_>) -> Result<SingleResponse, InputError> {
             let time = gtime(r.required("revocationTime")?, "revocationTime")?;
             let reason = match r.next() {
                 Some(reason) => {
-                    let inner = asn1::read_exact(reason?.contents)?;
-                    inner
+                    let reason = reason?;
+                    reason
+                        .inner("revocationReason")?
                         .contents
                         .first()
                         .and_then(|c| RevocationReason::from_code(*c))
-                        .ok_or(bad("revocationReason"))?
+                        .ok_or(reason.malformed("revocationReason"))?
                 }
                 None => RevocationReason::Unspecified,
             };
             OcspCertStatus::Revoked { time, reason }
         }
         0x82 => OcspCertStatus::Unknown,
-        _ => return Err(bad("certStatus")),
+        _ => return Err(st.malformed("certStatus")),
     };
     let this_update = gtime(k.required("thisUpdate")?, "thisUpdate")?;
     let mut next_update = None;
