@@ -13,9 +13,10 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kyso::batch::{self, Job};
-use kyso::cms::{self, Content, SignOptions, SoftwareSigner, VerifyOptions};
+use kyso::cms::{self, VerifyOptions};
 use kyso::report::Indication;
 use kyso::revocation::RevocationMode;
+use kyso::sign::{Content, SignOptions, SoftwareSigner};
 use kyso::{crypto, Certificate, Hierarchy, Policy, Time, TrustStore, Verifier, When};
 use kyso_testpki::VietnamTestPki;
 use openssl::cms::{CMSOptions, CmsContentInfo};
@@ -41,7 +42,7 @@ fn files(pki: &VietnamTestPki, n: usize) -> Vec<PathBuf> {
     for (i, p) in paths.iter().enumerate() {
         let mut doc = format!("<HDon><SHDon>{i:07}</SHDon>").into_bytes();
         doc.resize(1024, b' ');
-        let sig = cms::sign(Content::Bytes(&doc), &signer, &o, crypto::default_provider()).unwrap();
+        let sig = kyso::sign::sign(Content::Bytes(&doc), &signer, &o, crypto::default_provider()).unwrap();
         std::fs::write(p, sig).unwrap();
     }
     std::fs::write(done, b"").unwrap();

@@ -6,8 +6,9 @@
 //! Also kyso through the Verifier, which builds the kyso.report/1 report besides.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kyso::cms::{self, Content, SignOptions, SoftwareSigner, VerifyOptions};
+use kyso::cms::{self, VerifyOptions};
 use kyso::path::{PathOptions, Verdict};
+use kyso::sign::{Content, SignOptions, SoftwareSigner};
 use kyso::{crypto, Certificate, Hierarchy, Policy, Time, TrustStore, Verifier};
 use kyso_testpki::VietnamTestPki;
 use openssl::cms::{CMSOptions, CmsContentInfo};
@@ -27,7 +28,7 @@ fn benches(c: &mut Criterion) {
     let mut o = SignOptions::new(now);
     o.detached = true;
     o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap()];
-    let sig = cms::sign(Content::Bytes(&doc), &signer, &o, crypto::default_provider()).unwrap();
+    let sig = kyso::sign::sign(Content::Bytes(&doc), &signer, &o, crypto::default_provider()).unwrap();
 
     let mut store = TrustStore::new();
     store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);

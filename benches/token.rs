@@ -7,7 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, ObjectClass};
 use cryptoki::session::UserType;
-use kyso::cms::{self, Content, SignOptions};
+use kyso::sign::{Content, SignOptions};
 use kyso::token::{Module, Pin, TokenSigner};
 use kyso::{crypto, Certificate, Time};
 use kyso_testpki::VietnamTestPki;
@@ -57,7 +57,7 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("CAdES sign 1 KB, RSA-2048 on SoftHSM2");
     g.bench_function("kyso cms::sign on the token", |b| {
-        b.iter(|| cms::sign(Content::Bytes(black_box(&doc)), &signer, &o, crypto::default_provider()).unwrap())
+        b.iter(|| kyso::sign::sign(Content::Bytes(black_box(&doc)), &signer, &o, crypto::default_provider()).unwrap())
     });
     g.bench_function("bare C_Sign on the token", |b| {
         b.iter(|| session.sign(&Mechanism::Sha256RsaPkcs, key, black_box(&attrs)).unwrap())

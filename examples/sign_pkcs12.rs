@@ -6,7 +6,7 @@
 //! KYSO_P12_PASSWORD=… cargo run --example sign_pkcs12 -- me.p12 hd.xml hd.xml.p7s
 //! ```
 
-use kyso::cms::{self, SignOptions, SoftwareSigner};
+use kyso::sign::{SignOptions, SoftwareSigner};
 use kyso::{crypto, Content, Time, TrustStore, Verifier};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,8 +26,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         kyso::Policy::vietnam().path_options(now, Default::default()),
     ));
     let document = std::fs::read(input)?;
-    let signature = cms::sign(
-        cms::Content::Bytes(&document),
+    let signature = kyso::sign::sign(
+        kyso::sign::Content::Bytes(&document),
         &signer,
         &options,
         crypto::default_provider(),

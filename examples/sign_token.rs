@@ -6,7 +6,7 @@
 //! KYSO_PIN=… cargo run --features pkcs11 --example sign_token -- hd.xml hd.xml.p7s [MODULE.so]
 //! ```
 
-use kyso::cms::{self, SignOptions};
+use kyso::sign::SignOptions;
 use kyso::token::{discover, Module, Pin, TokenSigner};
 use kyso::{crypto, Time};
 
@@ -26,8 +26,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let signer = TokenSigner::open(&module, None, None, &pin, false, false)?;
     let mut options = SignOptions::new(Time::now());
     options.detached = true;
-    let signature = cms::sign(
-        cms::Content::Bytes(&std::fs::read(input)?),
+    let signature = kyso::sign::sign(
+        kyso::sign::Content::Bytes(&std::fs::read(input)?),
         &signer,
         &options,
         crypto::default_provider(),

@@ -61,7 +61,7 @@ pub fn certificate(data: &[u8]) {
 
 /// The input loader: DER, PEM (many blocks), base64, .p7b in DER or BER.
 pub fn bundle(data: &[u8]) {
-    let _ = kyso::input::load(data);
+    let _ = kyso::load(data);
     let _ = kyso::load_certificates(data);
 }
 
@@ -95,8 +95,8 @@ pub fn cms_parse(data: &[u8]) {
 /// RFC 3161: a response's token, then the token verified against the Vietnamese store. Random
 /// bytes can never make a token that verifies.
 pub fn tsp(data: &[u8]) {
-    let token = kyso::tsp::token_from_response(data).unwrap_or_else(|_| data.to_vec());
-    let r = kyso::tsp::verify_token(
+    let token = kyso::cms::tsp::token_from_response(data).unwrap_or_else(|_| data.to_vec());
+    let r = kyso::cms::tsp::verify_token(
         &token,
         &[0u8; 32],
         None,

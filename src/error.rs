@@ -42,7 +42,7 @@ impl From<CryptoError> for Error {
     }
 }
 
-/// Errors of [`crate::input`]: the bytes are not certificates in a form kyso reads.
+/// Errors of [`crate::load`] and [`crate::load_certificates`]: the bytes are not certificates in a form kyso reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InputError {
@@ -152,13 +152,13 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Errors of [`crate::cert`]: a certificate that cannot be used.
+/// Errors of [`crate::Certificate::from_der`]: a certificate that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CertificateError {
     /// The DER is not an X.509 certificate: where and what, from kyso's reader.
     Malformed(InputError),
-    /// The DER is larger than [`crate::cert::MAX_CERTIFICATE_SIZE`].
+    /// The DER is larger than [`crate::MAX_CERTIFICATE_SIZE`].
     TooLarge {
         /// Its size in bytes.
         size: usize,
@@ -295,3 +295,72 @@ impl fmt::Display for LegacyReason {
         }
     }
 }
+
+/// Why a PKCS#11 token operation failed ([`crate::token`]).
+#[cfg(feature = "pkcs11")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The module could not be loaded or initialised.
+    Module {
+        /// The module path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// No token with that label (or no token at all).
+    NoToken {
+        /// The label asked for, if any.
+        label: Option<String>,
+    },
+    /// The user PIN is locked: only the security officer can unlock it.
+    PinLocked,
+    /// The token is at its final PIN try: kyso does not try a PIN unless forced.
+    PinFinalTry,
+    /// The PIN was refused.
+    WrongPin {
+        /// Whether the token now reports its retry count as low.
+        count_low: bool,
+    },
+    /// No private key (with that CKA_ID) on the token.
+    NoKey,
+    /// A private key without a matching certificate.
+    NoCertificate,
+    /// The token was removed (or replaced by another in its slot), or the session closed under
+    /// kyso.
+    TokenRemoved,
+    /// Another PKCS#11 error.
+    Pkcs11 {
+        /// What kyso was doing.
+        during: &'static str,
+        /// The module's answer.
+        reason: String,
+    },
+}
+
+#[cfg(feature = "pkcs11")]
+impl std::fmt::Display for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenError::Module { path, reason } => write!(f, "PKCS#11 module {path}: {reason}"),
+            TokenError::NoToken { label: Some(l) } => write!(f, "no token labelled \"{l}\""),
+            TokenError::NoToken { label: None } => write!(f, "no token present"),
+            TokenError::PinLocked => write!(f, "the user PIN is locked"),
+            TokenError::PinFinalTry => {
+                write!(
+                    f,
+                    "the token is at its final PIN try: not trying a PIN (force it to try anyway)"
+                )
+            }
+            TokenError::WrongPin { count_low: true } => write!(f, "wrong PIN (few tries left)"),
+            TokenError::WrongPin { count_low: false } => write!(f, "wrong PIN"),
+            TokenError::NoKey => write!(f, "no private key on the token"),
+            TokenError::NoCertificate => write!(f, "no certificate matches the private key"),
+            TokenError::TokenRemoved => write!(f, "the token was removed"),
+            TokenError::Pkcs11 { during, reason } => write!(f, "PKCS#11 error while {during}: {reason}"),
+        }
+    }
+}
+
+#[cfg(feature = "pkcs11")]
+impl std::error::Error for TokenError {}

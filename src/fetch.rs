@@ -111,13 +111,13 @@ impl std::error::Error for FetchError {}
 /// What [`Fetcher::gather`] tried and how it went, per URL.
 pub use crate::revocation::EvidenceNote as FetchNote;
 
-/// The HTTP fetcher as an [`EvidenceSource`](crate::revocation::EvidenceSource): issuer certificates from caIssuers, then OCSP
+/// The HTTP fetcher as an [`EvidenceSource`](crate::verifier::EvidenceSource): issuer certificates from caIssuers, then OCSP
 /// responses or CRLs for the completed path, through the process's shared fetcher (so a CRL
 /// is downloaded once until its nextUpdate, however many signatures a batch verifies).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OnlineEvidence;
 
-impl crate::revocation::EvidenceSource for OnlineEvidence {
+impl crate::verifier::EvidenceSource for OnlineEvidence {
     fn gather(
         &self,
         leaf: &Certificate,
@@ -410,16 +410,16 @@ impl HttpTsa {
     }
 }
 
-impl crate::cms::TimestampAuthority for HttpTsa {
-    fn timestamp(&self, hash: HashAlgorithm, digest: &[u8], nonce: &[u8]) -> Result<Vec<u8>, crate::cms::SignError> {
+impl crate::sign::TimestampAuthority for HttpTsa {
+    fn timestamp(&self, hash: HashAlgorithm, digest: &[u8], nonce: &[u8]) -> Result<Vec<u8>, crate::sign::SignError> {
         let err = |reason: String| {
-            crate::cms::SignError::Timestamp(crate::cms::TimestampError::Unreachable {
+            crate::sign::SignError::Timestamp(crate::sign::TimestampError::Unreachable {
                 url: self.url.clone(),
                 reason,
             })
         };
         supported(&self.url).map_err(|e| err(e.to_string()))?;
-        let req = crate::tsp::request_der(hash, digest, Some(nonce));
+        let req = crate::cms::tsp::request_der(hash, digest, Some(nonce));
         let resp = self
             .fetcher
             .agent
@@ -430,8 +430,8 @@ impl crate::cms::TimestampAuthority for HttpTsa {
             .fetcher
             .read(&self.url, resp, self.fetcher.limits.max_small_size)
             .map_err(|e| err(e.to_string()))?;
-        crate::tsp::token_from_response(&bytes)
-            .map_err(|e| crate::cms::SignError::Timestamp(crate::cms::TimestampError::Response(e)))
+        crate::cms::tsp::token_from_response(&bytes)
+            .map_err(|e| crate::sign::SignError::Timestamp(crate::sign::TimestampError::Response(e)))
     }
 }
 

@@ -15,6 +15,7 @@ use crate::cert::Certificate;
 use crate::cms::{CmsError, SignedData};
 use crate::error::InputError;
 use crate::pem::{decode_base64, pem_blocks};
+use crate::trust::{Hierarchy, TrustStore};
 
 /// Largest input the loader reads: 64 MiB. The biggest real bundle is a few KB; a CRL of
 /// 1.5 M entries is ~50 MB and goes through the revocation module, not here.
@@ -93,6 +94,21 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, InputError> {
         return Err(InputError::NoCertificates);
     }
     Ok(out)
+}
+
+/// Loading anchors from bytes lives with the loader, so the store depends on no parser of
+/// files.
+impl TrustStore {
+    /// Trust every certificate in `bytes` (DER, PEM, base64 or .p7b) as an anchor of
+    /// `hierarchy`. Returns how many were read.
+    pub fn add_anchors_from_bytes(&mut self, bytes: &[u8], hierarchy: Hierarchy) -> Result<usize, InputError> {
+        let certs = load_certificates(bytes)?;
+        let n = certs.len();
+        for c in certs {
+            self.add_anchor(c, hierarchy.clone());
+        }
+        Ok(n)
+    }
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {

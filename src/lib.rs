@@ -4,41 +4,49 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// The public surface: the Verifier and its Policy, the report, signing and tokens at the crate
+// root; format and PKI modules for what their types name. Readers, encoders and caches are
+// private.
 pub(crate) mod asn1;
 #[cfg(feature = "fs")]
 pub mod batch;
-pub mod cert;
+mod cert;
 pub mod cms;
 pub mod crypto;
-pub mod error;
+mod error;
 pub mod ext;
 #[cfg(feature = "net")]
 pub mod fetch;
-pub mod input;
-pub mod name;
-pub mod oid;
+mod input;
+mod name;
+mod oid;
 pub mod path;
 mod pem;
-pub mod policy;
+mod policy;
 pub mod report;
 pub mod revocation;
-pub(crate) mod signed;
-pub mod time;
+pub mod sign;
+mod signed;
+mod time;
 #[cfg(feature = "pkcs11")]
 pub mod token;
-pub mod trust;
-pub mod tsp;
-pub mod verifier;
+mod trust;
+mod verifier;
 pub mod vn;
 
-pub use cert::Certificate;
+pub use cert::{Certificate, MAX_CERTIFICATE_SIZE};
+#[cfg(feature = "pkcs11")]
+pub use error::TokenError;
 pub use error::{CertificateError, CryptoError, Error, InputError, LegacyReason};
-pub use input::{load, load_certificates, InputFormat};
-pub use name::Name;
+pub use input::{load, load_certificates, InputFormat, Loaded, MAX_CERTIFICATES, MAX_INPUT_SIZE};
+pub use name::{Attribute, Name};
+pub use oid::Oid;
 pub use policy::{Policy, PolicyBuilder, Profile};
+pub use report::{Indication, ValidationReport};
+pub use sign::{sign, Level, SignError, SignOptions, Signer, SoftwareSigner};
 pub use time::Time;
-pub use trust::{Hierarchy, TrustAnchor, TrustStore};
-pub use verifier::{Content, Format, Verifier, VerifyError, When};
+pub use trust::{Hierarchy, Identification, KnownIntermediate, TrustAnchor, TrustStore};
+pub use verifier::{Content, EvidenceSource, Format, Reopen, Verifier, VerifyError, When};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

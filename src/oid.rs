@@ -321,6 +321,15 @@ impl Oid {
         Oid(bytes.to_vec())
     }
 
+    /// The OID kyso knows by this short name ([`Oid::name`]), compared ignoring ASCII case:
+    /// `id-kp-timeStamping`, `CN`, `sha256WithRSAEncryption`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        KNOWN
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map(|(bytes, _)| Oid::from_der_contents(bytes))
+    }
+
     /// Parse the dotted form (`2.16.704.1.1.1.1.1`). Returns `None` when it is not an OID.
     pub fn from_dotted(text: &str) -> Option<Self> {
         let arcs: Vec<u64> = text.split('.').map(|a| a.parse::<u64>().ok()).collect::<Option<_>>()?;

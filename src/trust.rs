@@ -7,8 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::cert::Certificate;
 use crate::crypto::{AlgorithmPolicy, CryptoProvider, Verified};
-use crate::error::InputError;
-use crate::input;
 
 /// Which PKI an anchor (and everything chaining to it) belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -164,17 +162,6 @@ impl TrustStore {
         {
             self.intermediates.push(KnownIntermediate { certificate, hierarchy });
         }
-    }
-
-    /// Trust every certificate in `bytes` (DER, PEM, base64 or .p7b) as an anchor of
-    /// `hierarchy`. Returns how many were read.
-    pub fn add_anchors_from_bytes(&mut self, bytes: &[u8], hierarchy: Hierarchy) -> Result<usize, InputError> {
-        let certs = input::load_certificates(bytes)?;
-        let n = certs.len();
-        for c in certs {
-            self.add_anchor(c, hierarchy.clone());
-        }
-        Ok(n)
     }
 
     /// A certificate signature verified before (see the type's documentation).

@@ -12,9 +12,10 @@ use std::sync::Arc;
 use crate::cert::Certificate;
 use crate::cms::{self, CmsError, SignedData, VerifyOptions};
 use crate::crypto::{self, CryptoProvider};
+use crate::path::PathOptions;
 use crate::policy::Policy;
-use crate::report::ValidationReport;
-use crate::revocation::{EvidenceNote, EvidenceSource, RevocationEvidence, RevocationMode};
+use crate::report::{Unreadable, ValidationReport};
+use crate::revocation::{EvidenceNote, RevocationEvidence, RevocationMode};
 use crate::time::Time;
 use crate::trust::TrustStore;
 
@@ -103,6 +104,18 @@ impl std::fmt::Display for VerifyError {
             VerifyError::Content { detail, .. } => write!(f, "reading the content: {detail}"),
             VerifyError::TooLarge { limit } => write!(f, "the content is over the {limit}-byte limit"),
         }
+    }
+}
+
+impl VerifyError {
+    /// The INDETERMINATE report of an input that could not be verified at all.
+    pub fn report(&self, now: Time) -> ValidationReport {
+        let what = match self {
+            VerifyError::ContentMissing => Unreadable::ContentMissing,
+            VerifyError::Content { .. } => Unreadable::Io,
+            _ => Unreadable::Format,
+        };
+        ValidationReport::unreadable(what, &self.to_string(), now)
     }
 }
 
@@ -263,7 +276,7 @@ impl Verifier {
     pub fn report(&self, input: &[u8], content: Content<'_>, when: When) -> ValidationReport {
         match self.verify_at(input, content, when) {
             Ok(r) => r,
-            Err(e) => ValidationReport::from_error(&e, when.now.unwrap_or_else(Time::now)),
+            Err(e) => e.report(when.now.unwrap_or_else(Time::now)),
         }
     }
 
@@ -348,6 +361,41 @@ impl Verifier {
             notes.extend(s.gather(leaf, pool, &self.store, options, evidence));
         }
         notes
+    }
+}
+
+/// Where a [`crate::Verifier`] gets the certificates and revocation evidence a validation may
+/// need beyond what the signature carries: evidence given by the caller
+/// ([`RevocationEvidence`] itself is a source), and, with feature `net`, the HTTP fetcher
+/// with its CRL cache (`fetch::OnlineEvidence`). The validation core never calls a source;
+/// the Verifier does, before it validates.
+pub trait EvidenceSource: Send + Sync {
+    /// Add to `pool` the issuer certificates and to `evidence` the CRLs and OCSP responses
+    /// that validating `leaf` under `options` (at `options.time`) may need; say what was
+    /// tried. Failures are notes, never errors: the revocation mode decides what missing
+    /// evidence means.
+    fn gather(
+        &self,
+        leaf: &Certificate,
+        pool: &mut Vec<Certificate>,
+        store: &TrustStore,
+        options: &PathOptions,
+        evidence: &mut RevocationEvidence,
+    ) -> Vec<EvidenceNote>;
+}
+
+/// Evidence given by the caller (files, or values kept from an earlier validation).
+impl EvidenceSource for RevocationEvidence {
+    fn gather(
+        &self,
+        _leaf: &Certificate,
+        _pool: &mut Vec<Certificate>,
+        _store: &TrustStore,
+        _options: &PathOptions,
+        evidence: &mut RevocationEvidence,
+    ) -> Vec<EvidenceNote> {
+        evidence.merge(self);
+        Vec::new()
     }
 }
 

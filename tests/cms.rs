@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use kyso::cms::{self, Content, SignError, SignOptions, SignerError, SoftwareSigner, VerifyOptions};
+use kyso::cms::{self, SignerError, VerifyOptions};
 use kyso::crypto::{self, AlgorithmPolicy};
 use kyso::path::{PathOptions, Verdict};
+use kyso::sign::{Content, SignError, SignOptions, SoftwareSigner};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::unix;
 use kyso_testpki::{issue, ku, name, CertSpec, Entity, TestKey, VietnamTestPki};
@@ -101,7 +102,7 @@ fn openssl_verifies_what_kyso_signs() {
         Some((&pki.pub_sub.subject, &pki.pub_sub.key)),
     );
     let ec_signer = SoftwareSigner::from_pkcs8(ec_key.pkcs8(), c(&ec_leaf)).unwrap();
-    let cases: Vec<(&str, Box<dyn cms::Signer>, &Entity)> = vec![
+    let cases: Vec<(&str, Box<dyn kyso::sign::Signer>, &Entity)> = vec![
         ("company RSA", Box::new(signer_for(&pki.company)), &pki.pub_sub),
         ("officer RSA", Box::new(signer_for(&pki.officer)), &pki.gov_sub),
         (
@@ -115,7 +116,7 @@ fn openssl_verifies_what_kyso_signs() {
         for detached in [false, true] {
             let mut o = options_for(sub, now);
             o.detached = detached;
-            let sig = cms::sign(Content::Bytes(DOC), signer.as_ref(), &o, crypto::default_provider()).unwrap();
+            let sig = kyso::sign::sign(Content::Bytes(DOC), signer.as_ref(), &o, crypto::default_provider()).unwrap();
             let sigf = d.put("sig.p7s", &sig);
             let mut args: Vec<&std::ffi::OsStr> = vec![
                 "cms".as_ref(),
@@ -158,7 +159,7 @@ fn openssl_verifies_what_kyso_signs() {
         }
     }
     // OpenSSL refuses a tampered document too.
-    let sig = cms::sign(
+    let sig = kyso::sign::sign(
         Content::Bytes(DOC),
         &signer_for(&pki.company),
         &SignOptions {
@@ -263,7 +264,7 @@ fn tampering_is_caught_with_the_right_reason() {
     let pki = VietnamTestPki::build();
     let now = Time::now();
     let signer = signer_for(&pki.company);
-    let sig = cms::sign(
+    let sig = kyso::sign::sign(
         Content::Bytes(DOC),
         &signer,
         &options_for(&pki.pub_sub, now),
@@ -309,7 +310,7 @@ fn tampering_is_caught_with_the_right_reason() {
     assert!(matches!(r.signers[0].error, Some(SignerError::Signature(_))));
     // An untrusted signer: indeterminate, naming the chain.
     let rogue = signer_for(&pki.rogue_leaf);
-    let sig = cms::sign(
+    let sig = kyso::sign::sign(
         Content::Bytes(DOC),
         &rogue,
         &SignOptions::new(now),
@@ -320,7 +321,7 @@ fn tampering_is_caught_with_the_right_reason() {
     assert_eq!(r.verdict, Verdict::Indeterminate);
     assert!(matches!(r.signers[0].error, Some(SignerError::Chain(_))));
     // Detached without content: a typed error.
-    let sig = cms::sign(
+    let sig = kyso::sign::sign(
         Content::Bytes(DOC),
         &signer,
         &SignOptions {
@@ -343,7 +344,7 @@ fn signer_certificate_is_checked_before_signing() {
     let now = Time::now();
     let mut o = options_for(&pki.pub_sub, now);
     o.check_against = Some((store(&pki), PathOptions::at(now)));
-    assert!(cms::sign(
+    assert!(kyso::sign::sign(
         Content::Bytes(DOC),
         &signer_for(&pki.company),
         &o,
@@ -352,7 +353,7 @@ fn signer_certificate_is_checked_before_signing() {
     .is_ok());
     let mut o = SignOptions::new(now);
     o.check_against = Some((store(&pki), PathOptions::at(now)));
-    let e = cms::sign(
+    let e = kyso::sign::sign(
         Content::Bytes(DOC),
         &signer_for(&pki.rogue_leaf),
         &o,
@@ -370,7 +371,7 @@ fn signer_certificate_is_checked_before_signing() {
         "{e:?}"
     );
     o.force = true;
-    assert!(cms::sign(
+    assert!(kyso::sign::sign(
         Content::Bytes(DOC),
         &signer_for(&pki.rogue_leaf),
         &o,
@@ -380,7 +381,7 @@ fn signer_certificate_is_checked_before_signing() {
     // A key that does not match the certificate.
     assert!(matches!(
         SoftwareSigner::from_pkcs8(pki.officer.key.pkcs8(), c(&pki.company.cert)),
-        Err(SignError::Key(kyso::cms::KeyError::DoesNotMatchCertificate))
+        Err(SignError::Key(kyso::sign::KeyError::DoesNotMatchCertificate))
     ));
     // A PEM key whose body is not base64 is that, not an empty key.
     assert!(matches!(
@@ -388,7 +389,7 @@ fn signer_certificate_is_checked_before_signing() {
             b"-----BEGIN PRIVATE KEY-----\n!!not base64!!\n-----END PRIVATE KEY-----\n",
             c(&pki.company.cert)
         ),
-        Err(SignError::Key(kyso::cms::KeyError::Malformed(
+        Err(SignError::Key(kyso::sign::KeyError::Malformed(
             kyso::InputError::Base64 { line: 1 }
         )))
     ));
@@ -530,14 +531,14 @@ fn pkcs12_files_written_by_openssl() {
         let (signer, chain) =
             SoftwareSigner::from_pkcs12(&p12, "Mật-khẩu 123").unwrap_or_else(|e| panic!("{label}: {e}"));
         assert_eq!(
-            cms::Signer::certificate(&signer).der(),
+            kyso::sign::Signer::certificate(&signer).der(),
             pki.company.cert.as_slice(),
             "{label}"
         );
         assert_eq!(chain.len(), 1, "{label}");
         let mut o = SignOptions::new(now);
         o.chain = chain;
-        let sig = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+        let sig = kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
         let r = cms::verify(
             &sig,
             None,
@@ -549,7 +550,7 @@ fn pkcs12_files_written_by_openssl() {
         .unwrap();
         assert_eq!(r.verdict, Verdict::Valid, "{label}");
         let e = SoftwareSigner::from_pkcs12(&p12, "wrong").unwrap_err();
-        assert_eq!(e, kyso::cms::SignError::WrongPassword, "{label}");
+        assert_eq!(e, kyso::sign::SignError::WrongPassword, "{label}");
         opened += 1;
     }
     assert!(opened >= 2);
@@ -558,7 +559,7 @@ fn pkcs12_files_written_by_openssl() {
         // byte 5 of the input.
         Err(SignError::Key(why)) => assert_eq!(
             why,
-            kyso::cms::KeyError::Pkcs12Input(kyso::InputError::Malformed {
+            kyso::sign::KeyError::Pkcs12Input(kyso::InputError::Malformed {
                 what: "authSafe",
                 offset: 5
             })

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-use kyso::cms::{self, Content, Level, SignError, SignOptions, SoftwareSigner, TimestampAuthority, VerifyOptions};
+use kyso::cms::{self, Level, VerifyOptions};
 use kyso::crypto::{self, HashAlgorithm};
 use kyso::path::{PathOptions, Verdict};
+use kyso::sign::{Content, SignError, SignOptions, SoftwareSigner, TimestampAuthority};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::{self, unix};
 use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
@@ -69,7 +70,7 @@ impl TimestampAuthority for OpensslTsa {
     fn timestamp(&self, hash: HashAlgorithm, digest: &[u8], nonce: &[u8]) -> Result<Vec<u8>, SignError> {
         let q = self.dir.join("q.tsq");
         let r = self.dir.join("r.tsr");
-        std::fs::write(&q, kyso::tsp::request_der(hash, digest, Some(nonce))).unwrap();
+        std::fs::write(&q, kyso::cms::tsp::request_der(hash, digest, Some(nonce))).unwrap();
         let out = Command::new("openssl")
             .args(["ts", "-reply", "-config"])
             .arg(self.dir.join("tsa.cnf"))
@@ -80,12 +81,12 @@ impl TimestampAuthority for OpensslTsa {
             .output()
             .expect("the openssl program is required");
         if !out.status.success() {
-            return Err(SignError::Timestamp(kyso::cms::TimestampError::External(
+            return Err(SignError::Timestamp(kyso::sign::TimestampError::External(
                 String::from_utf8_lossy(&out.stderr).into(),
             )));
         }
-        kyso::tsp::token_from_response(&std::fs::read(&r).unwrap())
-            .map_err(|e| SignError::Timestamp(kyso::cms::TimestampError::Response(e)))
+        kyso::cms::tsp::token_from_response(&std::fs::read(&r).unwrap())
+            .map_err(|e| SignError::Timestamp(kyso::sign::TimestampError::Response(e)))
     }
 }
 
@@ -109,7 +110,7 @@ fn b_t_with_a_real_tsa() {
         o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap(), tsa_cert.clone()];
         o.level = Level::BT;
         o.tsa = Some(tsa.clone());
-        cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap()
+        kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap()
     };
     let verify = |sig: &[u8]| {
         let mut v = VerifyOptions::new(now);
@@ -287,7 +288,7 @@ fn b_t_through_an_http_tsa_and_the_command_line() {
         url,
         kyso::fetch::FetchLimits::default(),
     )));
-    let sig = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+    let sig = kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
     let mut store = TrustStore::new();
     store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
     let r = cms::verify(
@@ -333,7 +334,7 @@ fn b_lt_carries_the_revocation_values_it_needs() {
     o.level = Level::BLT;
     o.tsa = Some(Arc::new(tsa));
     o.revocation_values = RevocationEvidence::from_crls(vec![crl(&pki.pub_sub), crl(&pki.pub_root)]);
-    let sig = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+    let sig = kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
     assert_eq!(cms::SignedData::from_bytes(&sig).unwrap().crls.len(), 2);
 
     let mut store = TrustStore::new();
@@ -361,11 +362,11 @@ fn b_lt_carries_the_revocation_values_it_needs() {
     // B-LT without values is refused at signing; a B-T signature stays B-T.
     o.revocation_values = RevocationEvidence::default();
     assert_eq!(
-        cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()),
-        Err(kyso::cms::SignError::NoRevocationValues)
+        kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()),
+        Err(kyso::sign::SignError::NoRevocationValues)
     );
     o.level = Level::BT;
-    let bt = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+    let bt = kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
     let r = cms::verify(&bt, None, &store, &[], &v, crypto::default_provider()).unwrap();
     assert_eq!(r.verdict, Verdict::Indeterminate, "hard-fail without any evidence");
     assert_eq!(r.signers[0].level, Level::BT);

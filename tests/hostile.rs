@@ -3,7 +3,7 @@
 //! would show as a hang or a crash.
 
 use kyso::cms::{self, CmsError, VerifyOptions};
-use kyso::revocation::ocsp::OcspError;
+use kyso::revocation::OcspError;
 use kyso::revocation::{Crl, OcspResponse};
 use kyso::{crypto, Certificate, InputError, Time, TrustStore};
 
@@ -57,8 +57,8 @@ fn indefinite_nesting_past_the_limit_is_too_deep_in_every_parser() {
             CmsError::Malformed(DEEP)
         );
         assert_eq!(
-            kyso::tsp::token_from_response(&input).unwrap_err(),
-            kyso::tsp::TspError::Malformed(DEEP)
+            kyso::cms::tsp::token_from_response(&input).unwrap_err(),
+            kyso::cms::tsp::TspError::Malformed(DEEP)
         );
     }
     // 65 levels are within the limit: the loader now fails on the structure instead.
@@ -109,18 +109,18 @@ fn oversized_input_is_refused_by_size_in_every_parser() {
         .to_string()
         .contains("above the limit"));
     match OcspResponse::from_der(&vec![0u8; mb + 1]).unwrap_err() {
-        OcspError::Malformed(e) => assert!(too_large(&e, kyso::revocation::ocsp::MAX_OCSP_SIZE), "{e}"),
+        OcspError::Malformed(e) => assert!(too_large(&e, kyso::revocation::MAX_OCSP_SIZE), "{e}"),
         other => panic!("{other:?}"),
     }
-    let crl = vec![0u8; kyso::revocation::crl::MAX_CRL_SIZE + 1];
+    let crl = vec![0u8; kyso::revocation::MAX_CRL_SIZE + 1];
     assert!(too_large(
         &Crl::from_bytes(&crl).unwrap_err(),
-        kyso::revocation::crl::MAX_CRL_SIZE
+        kyso::revocation::MAX_CRL_SIZE
     ));
     #[cfg(feature = "aws-lc")]
     {
         let p12 = vec![0u8; 16 * mb + 1];
-        let Err(e) = cms::SoftwareSigner::from_pkcs12(&p12, "") else {
+        let Err(e) = kyso::sign::SoftwareSigner::from_pkcs12(&p12, "") else {
             panic!("a 16 MiB + 1 PKCS#12 was opened");
         };
         assert!(e.to_string().contains("limit"), "{e}");
@@ -134,15 +134,15 @@ fn oversized_input_is_refused_by_size_in_every_parser() {
 #[cfg(feature = "aws-lc")]
 fn errors_carry_absolute_offsets() {
     let pki = kyso_testpki::VietnamTestPki::build();
-    let signer = cms::SoftwareSigner::from_pkcs8(
+    let signer = kyso::sign::SoftwareSigner::from_pkcs8(
         pki.company.key.pkcs8(),
         Certificate::from_der(&pki.company.cert).unwrap(),
     )
     .unwrap();
-    let mut sig = cms::sign(
-        cms::Content::Bytes(b"x"),
+    let mut sig = kyso::sign::sign(
+        kyso::sign::Content::Bytes(b"x"),
         &signer,
-        &cms::SignOptions::new(Time::now()),
+        &kyso::sign::SignOptions::new(Time::now()),
         crypto::default_provider(),
     )
     .unwrap();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine;
-use kyso::{input, InputError, InputFormat};
+use kyso::{InputError, InputFormat};
 use serde_json::Value;
 
 fn vectors() -> PathBuf {
@@ -75,7 +75,7 @@ fn every_raw_bundle_yields_what_openssl_finds() {
     assert_eq!(files.len(), 18);
     let (mut ber, mut pem, mut total) = (0, 0, 0);
     for f in &files {
-        let loaded = input::load(&std::fs::read(f).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let loaded = kyso::load(&std::fs::read(f).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let ours: Vec<String> = loaded.certificates.iter().map(|c| c.sha256_hex()).collect();
         let theirs = openssl_certs(f);
         assert!(!theirs.is_empty(), "{}", f.display());
@@ -97,7 +97,7 @@ fn unsorted_set_of_is_kept_in_stored_order() {
         return;
     };
     // VNPT-CA_SHA2.p7b stores the sub-CA before the root: a DER SET OF would sort them.
-    let l = input::load(&std::fs::read(vectors().join("raw-p7b/VNPT-CA_SHA2.p7b")).unwrap()).unwrap();
+    let l = kyso::load(&std::fs::read(vectors().join("raw-p7b/VNPT-CA_SHA2.p7b")).unwrap()).unwrap();
     assert_eq!(l.format, InputFormat::Pkcs7Der);
     assert_eq!(l.certificates.len(), 2);
     let ders: Vec<&[u8]> = l.certificates.iter().map(|c| c.der()).collect();
@@ -115,7 +115,7 @@ fn every_vietnamese_ca_certificate_parses_and_matches_the_manifest() {
     assert_eq!(entries.len(), 62);
     for e in entries {
         let file = e["file"].as_str().unwrap();
-        let certs = input::load_certificates(&std::fs::read(vectors().join(file)).unwrap()).unwrap();
+        let certs = kyso::load_certificates(&std::fs::read(vectors().join(file)).unwrap()).unwrap();
         assert_eq!(certs.len(), 1, "{file}");
         let c = &certs[0];
         assert_eq!(c.sha256_hex(), e["sha256"].as_str().unwrap(), "{file}");
@@ -154,7 +154,7 @@ fn every_vietnamese_ca_certificate_parses_and_matches_the_manifest() {
     let mut n = 0;
     for line in sources.lines() {
         let cols: Vec<&str> = line.split('\t').collect();
-        let certs = input::load_certificates(&std::fs::read(vectors().join("legacy").join(cols[0])).unwrap()).unwrap();
+        let certs = kyso::load_certificates(&std::fs::read(vectors().join("legacy").join(cols[0])).unwrap()).unwrap();
         assert_eq!(certs[0].sha256_hex(), cols[3], "{}", cols[0]);
         n += 1;
     }
@@ -162,7 +162,7 @@ fn every_vietnamese_ca_certificate_parses_and_matches_the_manifest() {
 }
 
 fn one_cert() -> Vec<u8> {
-    input::load_certificates(
+    kyso::load_certificates(
         &std::fs::read(vectors().join("vgca/RootCA-chuyen-dung-Chinh-phu-G2__20180822.pem")).unwrap(),
     )
     .unwrap()[0]
@@ -184,27 +184,27 @@ fn every_input_form() {
         .collect();
     let pem = format!("-----BEGIN CERTIFICATE-----\n{wrapped}-----END CERTIFICATE-----\n");
 
-    let l = input::load(&der).unwrap();
+    let l = kyso::load(&der).unwrap();
     assert_eq!((l.format, l.certificates.len()), (InputFormat::Der, 1));
-    let l = input::load(pem.as_bytes()).unwrap();
+    let l = kyso::load(pem.as_bytes()).unwrap();
     assert_eq!((l.format, l.certificates.len()), (InputFormat::Pem, 1));
     // Several blocks, CRLF line ends, text around them, and a private key block skipped.
     let many = format!(
         "Bag Attributes\r\n{}\r\n-----BEGIN PRIVATE KEY-----\r\nAAAA\r\n-----END PRIVATE KEY-----\r\n{pem}{pem}",
         pem.replace('\n', "\r\n")
     );
-    let l = input::load(many.as_bytes()).unwrap();
+    let l = kyso::load(many.as_bytes()).unwrap();
     assert_eq!((l.format, l.certificates.len()), (InputFormat::Pem, 3));
     // Bare base64, one line and wrapped.
-    assert_eq!(input::load(b64.as_bytes()).unwrap().format, InputFormat::Base64);
-    assert_eq!(input::load(wrapped.as_bytes()).unwrap().certificates.len(), 1);
+    assert_eq!(kyso::load(b64.as_bytes()).unwrap().format, InputFormat::Base64);
+    assert_eq!(kyso::load(wrapped.as_bytes()).unwrap().certificates.len(), 1);
     // DER with a trailing newline and NULs, as some Windows exports have.
     let mut padded = der.clone();
     padded.extend_from_slice(b"\r\n\0\0");
-    assert_eq!(input::load(&padded).unwrap().certificates.len(), 1);
+    assert_eq!(kyso::load(&padded).unwrap().certificates.len(), 1);
     // A PEM-armoured PKCS#7 bundle.
     assert_eq!(
-        input::load(&std::fs::read(vectors().join("raw-p7b/MKCARS.p7b")).unwrap())
+        kyso::load(&std::fs::read(vectors().join("raw-p7b/MKCARS.p7b")).unwrap())
             .unwrap()
             .format,
         InputFormat::Pem
@@ -218,15 +218,15 @@ fn truncated_and_corrupted_input_is_a_typed_error_never_a_panic() {
     };
     let der = one_cert();
     for cut in 0..der.len() {
-        let r = input::load(&der[..cut]);
+        let r = kyso::load(&der[..cut]);
         assert!(r.is_err(), "a truncated certificate ({cut} bytes) loaded");
     }
     // Every bundle, cut at every length: never a panic, never a silently shorter list.
     for name in ["VNPAY-CA_RS.p7b", "vnca-lta.p7b", "VNPT-CA_SHA2.p7b"] {
         let data = std::fs::read(vectors().join("raw-p7b").join(name)).unwrap();
-        let full = input::load(&data).unwrap().certificates.len();
+        let full = kyso::load(&data).unwrap().certificates.len();
         for cut in 1..data.len() {
-            if let Ok(l) = input::load(&data[..cut]) {
+            if let Ok(l) = kyso::load(&data[..cut]) {
                 // Only a cut inside the trailing zero octets of the empty signerInfos can
                 // still hold every certificate.
                 assert_eq!(l.certificates.len(), full, "{name} cut at {cut}");
@@ -245,5 +245,5 @@ fn truncated_and_corrupted_input_is_a_typed_error_never_a_panic() {
     }
     // A 100 MB garbage file is refused by size before anything is parsed.
     let big = vec![0x30u8; 100 << 20];
-    assert!(matches!(input::load(&big), Err(InputError::TooLarge { .. })));
+    assert!(matches!(kyso::load(&big), Err(InputError::TooLarge { .. })));
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use kyso::crypto::{self, HashAlgorithm};
 use kyso::path::{self, PathError, PathOptions, Verdict};
-use kyso::revocation::ocsp::{self, OcspError};
+use kyso::revocation::{ocsp_request_der, OcspError};
 use kyso::revocation::{
     CertId, CertStatus, OcspResponse, RevocationEvidence, RevocationMode, RevocationOptions, RevocationReason,
 };
@@ -138,7 +138,7 @@ fn openssl_responder_answers_kyso_requests_and_kyso_verifies_them() {
         for hash in [HashAlgorithm::Sha1, HashAlgorithm::Sha256] {
             // Good.
             let nonce = [7u8; 16];
-            let req = ocsp::request_der(&CertId::new(&company, &sub, hash, provider), Some(&nonce));
+            let req = ocsp_request_der(&CertId::new(&company, &sub, hash, provider), Some(&nonce));
             let resp = OcspResponse::from_der(&peer.answer(&req, &ca_pem, signer, key, &index)).unwrap();
             assert_eq!(resp.nonce.as_deref(), Some(&nonce[..]), "{label}: nonce echoed");
             let r = validate(&company, resp);
@@ -148,7 +148,7 @@ fn openssl_responder_answers_kyso_requests_and_kyso_verifies_them() {
                 other => panic!("{label}: {other:?}"),
             }
             // Revoked.
-            let req = ocsp::request_der(&CertId::new(&revoked_leaf, &sub, hash, provider), None);
+            let req = ocsp_request_der(&CertId::new(&revoked_leaf, &sub, hash, provider), None);
             let resp = OcspResponse::from_der(&peer.answer(&req, &ca_pem, signer, key, &index)).unwrap();
             let r = validate(&revoked_leaf, resp);
             assert!(
@@ -168,7 +168,7 @@ fn openssl_responder_answers_kyso_requests_and_kyso_verifies_them() {
 
     // A response for another certificate is no evidence for this one; a response signed by a
     // key the issuer never certified is refused.
-    let req = ocsp::request_der(&CertId::new(&company, &sub, HashAlgorithm::Sha1, provider), None);
+    let req = ocsp_request_der(&CertId::new(&company, &sub, HashAlgorithm::Sha1, provider), None);
     let good = OcspResponse::from_der(&peer.answer(&req, &ca_pem, &rs_pem, &rs_key, &index)).unwrap();
     let r = validate(&revoked_leaf, good);
     assert!(matches!(r.revocation[0], CertStatus::Unknown { .. }));

@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use kyso::crypto::{self, AlgorithmPolicy};
-use kyso::oid::Oid;
 use kyso::path::{self, LeafKeyUsage, PathOptions, PolicySettings, Verdict};
 use kyso::revocation::{Crl, RevocationEvidence, RevocationMode, RevocationOptions};
+use kyso::Oid;
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use serde_json::Value;
 use std::sync::Arc;

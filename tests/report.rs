@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
-use kyso::cms::{self, Content, SignOptions, SoftwareSigner, VerifyOptions};
+use kyso::cms::{self, VerifyOptions};
 use kyso::crypto;
 use kyso::path::PathOptions;
 use kyso::report::{render, EvidenceKind, Indication, Lang, Outcome, SubIndication, TimeSource, ValidationReport};
 use kyso::revocation::{Crl, RevocationEvidence, RevocationMode, RevocationOptions};
+use kyso::sign::{Content, SignOptions, SoftwareSigner};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::{issue_crl, CrlSpec, Entity, Revoked, VietnamTestPki};
 
@@ -46,7 +47,7 @@ impl Fixture {
         }
         o.force = true;
         let signer = SoftwareSigner::from_pkcs8(e.key.pkcs8(), c(&e.cert)).unwrap();
-        cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap()
+        kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap()
     }
 
     fn crls(&self, revoked_serial: Option<u64>) -> Vec<Crl> {
@@ -236,7 +237,7 @@ fn every_cause_has_its_sub_indication_and_a_vietnamese_reason() {
     o.detached = true;
     o.force = true;
     let signer = SoftwareSigner::from_pkcs8(f.pki.company.key.pkcs8(), c(&f.pki.company.cert)).unwrap();
-    let mut bare = cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
+    let mut bare = kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap();
     // Point the SignerInfo's sid at a serial no certificate has: IssuerAndSerialNumber is
     // the issuer's Name followed directly by the INTEGER, a pattern found only there.
     let serial = c(&f.pki.company.cert).serial().to_vec();

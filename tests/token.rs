@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 
-use kyso::cms::{self, Content, SignError, SignOptions, Signer, VerifyOptions};
+use kyso::cms::{self, VerifyOptions};
 use kyso::path::Verdict;
+use kyso::sign::{Content, SignError, SignOptions, Signer};
 use kyso::token::{self, Module, Pin, PinState, TokenError, TokenSigner};
 use kyso::{crypto, Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::der::unix;
@@ -141,7 +142,7 @@ fn sign_and_check(h: &Hsm, signer: &dyn Signer) -> Vec<u8> {
     let mut o = SignOptions::new(now);
     o.chain = vec![Certificate::from_der(&h.pki.pub_sub.cert).unwrap()];
     o.detached = true;
-    let sig = cms::sign(
+    let sig = kyso::sign::sign(
         Content::Bytes(b"signed on a token"),
         signer,
         &o,
@@ -321,7 +322,7 @@ fn a_token_pulled_out_is_a_typed_error_and_nothing_is_written() {
     let mut o = SignOptions::new(Time::now());
     o.detached = true;
     let mut out = Vec::new();
-    let r = cms::sign(
+    let r = kyso::sign::sign(
         Content::Bytes(b"after removal"),
         &signer,
         &o,

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
+use kyso::cms::tsp::{self, TspError};
 use kyso::cms::SignerError;
 use kyso::crypto;
 use kyso::path::PathOptions;
-use kyso::tsp::{self, TspError};
 use kyso::{Certificate, Hierarchy, Time, TrustStore};
 
 fn dir() -> PathBuf {

@@ -141,7 +141,7 @@ fn quirk_8_ascii_g1_and_utf8_g2_names_are_distinct_and_compared_on_encoding() {
     let org = |c: &Certificate| {
         c.subject()
             .attributes()
-            .find(|a| a.oid == kyso::oid::AT_ORGANIZATION)
+            .find(|a| Some(&a.oid) == kyso::Oid::from_name("O").as_ref())
             .unwrap()
             .clone()
     };

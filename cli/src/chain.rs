@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use kyso::oid::{self, Oid};
 use kyso::path::{LeafKeyUsage, PolicySettings, TimeModel};
+use kyso::Oid;
 
 use crate::options::{read_certs, PolicyArgs, TrustArgs};
 
@@ -66,17 +66,10 @@ enum LeafUsage {
 }
 
 fn eku_oid(s: &str) -> Result<Oid, String> {
-    let known: &[(&str, &[u8])] = &[
-        ("serverAuth", oid::KP_SERVER_AUTH),
-        ("clientAuth", oid::KP_CLIENT_AUTH),
-        ("codeSigning", oid::KP_CODE_SIGNING),
-        ("emailProtection", oid::KP_EMAIL_PROTECTION),
-        ("timeStamping", oid::KP_TIME_STAMPING),
-    ];
-    match known.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
-        Some((_, b)) => Ok(Oid::from_der_contents(b)),
-        None => Oid::from_dotted(s).ok_or_else(|| format!("--eku {s}: not an OID or a known purpose")),
-    }
+    // A purpose by its name (serverAuth, timeStamping, …) or a dotted OID.
+    Oid::from_name(&format!("id-kp-{s}"))
+        .or_else(|| Oid::from_dotted(s))
+        .ok_or_else(|| format!("--eku {s}: not an OID or a known purpose"))
 }
 
 pub fn verify(a: VerifyArgs) -> Result<ExitCode, String> {

@@ -7,10 +7,10 @@
 
 use std::process::ExitCode;
 
-use kyso::cms::{self, Content, SignOptions, SoftwareSigner};
 use kyso::crypto;
 use kyso::report::{Indication, Lang, ValidationReport};
 use kyso::revocation::{Crl, RevocationEvidence, RevocationMode};
+use kyso::sign::{Content, SignOptions, SoftwareSigner};
 use kyso::{Certificate, Hierarchy, Policy, Time, TrustStore, Verifier, When};
 use kyso_testpki::{fresh_crl, Entity, VietnamTestPki, REVOKED_SERIAL};
 
@@ -138,7 +138,7 @@ pub fn run(json: bool, lang: Lang) -> Result<ExitCode, String> {
         let mut o = SignOptions::new(now);
         o.detached = true;
         o.chain = vec![cert(&chain.cert)?];
-        cms::sign(
+        kyso::sign::sign(
             Content::Bytes(DOCUMENT.as_bytes()),
             &signer(e)?,
             &o,
@@ -160,7 +160,7 @@ pub fn run(json: bool, lang: Lang) -> Result<ExitCode, String> {
     let mut rogue_opts = SignOptions::new(now);
     rogue_opts.detached = true;
     rogue_opts.chain = vec![cert(&pki.rogue_root.cert)?];
-    let rogue_sig = cms::sign(
+    let rogue_sig = kyso::sign::sign(
         Content::Bytes(doc),
         &signer(&pki.rogue_leaf)?,
         &rogue_opts,
@@ -306,7 +306,7 @@ fn sign_on_softhsm(e: &Entity, chain: &Entity, now: Time) -> Result<Result<Vec<u
         let mut o = SignOptions::new(now);
         o.detached = true;
         o.chain = vec![cert(&chain.cert)?];
-        cms::sign(
+        kyso::sign::sign(
             Content::Bytes(DOCUMENT.as_bytes()),
             &signer,
             &o,

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use kyso::cms::{self, Content, SignOptions, Signer, SoftwareSigner};
+use kyso::cms;
 use kyso::crypto;
 use kyso::path::PathOptions;
+use kyso::sign::{Content, SignOptions, Signer, SoftwareSigner};
 use kyso::{Certificate, Time};
 
 use crate::options::{read_certs, trust_store};
@@ -141,8 +142,8 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
         o.revocation_values = values;
     }
     let mut input = std::fs::File::open(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
-    let sig =
-        cms::sign(Content::Reader(&mut input), signer, &o, crypto::default_provider()).map_err(|e| e.to_string())?;
+    let sig = kyso::sign::sign(Content::Reader(&mut input), signer, &o, crypto::default_provider())
+        .map_err(|e| e.to_string())?;
     std::fs::write(&a.output, sig).map_err(|e| format!("{}: {e}", a.output.display()))?;
     println!("signed {} → {}", a.input.display(), a.output.display());
     Ok(ExitCode::SUCCESS)

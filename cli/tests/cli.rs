@@ -565,13 +565,13 @@ impl Signed {
             (&self.pki.company, &self.pki.pub_sub)
         };
         let cert = |d: &[u8]| kyso::Certificate::from_der(d).unwrap();
-        let signer = kyso::cms::SoftwareSigner::from_pkcs8(e.key.pkcs8(), cert(&e.cert)).unwrap();
-        let mut o = kyso::cms::SignOptions::new(self.now);
+        let signer = kyso::sign::SoftwareSigner::from_pkcs8(e.key.pkcs8(), cert(&e.cert)).unwrap();
+        let mut o = kyso::sign::SignOptions::new(self.now);
         o.detached = detached;
         o.chain = vec![cert(&sub.cert)];
         o.force = true;
-        kyso::cms::sign(
-            kyso::cms::Content::Bytes(content),
+        kyso::sign::sign(
+            kyso::sign::Content::Bytes(content),
             &signer,
             &o,
             kyso::crypto::default_provider(),

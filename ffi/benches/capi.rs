@@ -7,8 +7,9 @@
 mod capi;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kyso::cms::{self, Content, SignOptions, SoftwareSigner, VerifyOptions};
+use kyso::cms::{self, VerifyOptions};
 use kyso::path::{PathOptions, Verdict};
+use kyso::sign::{Content, SignOptions, SoftwareSigner};
 use kyso::{crypto, Certificate, Hierarchy, Time, TrustStore};
 use kyso_testpki::VietnamTestPki;
 use std::hint::black_box;
@@ -25,7 +26,7 @@ fn benches(c: &mut Criterion) {
     let mut o = SignOptions::new(now);
     o.detached = true;
     o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap()];
-    let sig = cms::sign(Content::Bytes(doc), &signer, &o, crypto::default_provider()).unwrap();
+    let sig = kyso::sign::sign(Content::Bytes(doc), &signer, &o, crypto::default_provider()).unwrap();
 
     // Rust: the same defaults as kyso_verify_cms (Vietnam path policy, soft-fail revocation).
     let mut store = TrustStore::new();

@@ -10,10 +10,10 @@ use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use kyso::cms::{self, Content, SignError, SignOptions, Signer, SoftwareSigner};
 use kyso::crypto;
 use kyso::report::{Indication, Lang, ValidationReport};
 use kyso::revocation::RevocationMode;
+use kyso::sign::{Content, SignError, SignOptions, Signer, SoftwareSigner};
 use kyso::token::{Module, Pin, TokenError, TokenSigner};
 use kyso::{load_certificates, Certificate, Hierarchy, Policy, Profile, Time, TrustStore, Verifier, VerifyError, When};
 
@@ -966,7 +966,7 @@ fn sign_with(
     if let Some(ts) = check {
         o.check_against = Some(((*ts.store).clone(), kyso::path::PathOptions::vietnam(now)));
     }
-    match cms::sign(Content::Bytes(content), signer, &o, crypto::default_provider()) {
+    match kyso::sign::sign(Content::Bytes(content), signer, &o, crypto::default_provider()) {
         Ok(sig) => {
             give(sig, out, out_len);
             KYSO_OK

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kyso::cms::{self, Content, SignOptions, SoftwareSigner};
+use kyso::sign::{Content, SignOptions, SoftwareSigner};
 use kyso::{crypto, Certificate, Time};
 use kyso_testpki::softhsm::SoftHsm;
 use kyso_testpki::{pem, Entity, VietnamTestPki};
@@ -53,7 +53,7 @@ fn signature(who: &Entity, chain: &Entity, detached: bool) -> Vec<u8> {
     let mut o = SignOptions::new(Time::now());
     o.detached = detached;
     o.chain = vec![Certificate::from_der(&chain.cert).unwrap()];
-    cms::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap()
+    kyso::sign::sign(Content::Bytes(DOC), &signer, &o, crypto::default_provider()).unwrap()
 }
 
 fn softhsm_module() -> &'static str {

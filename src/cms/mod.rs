@@ -25,14 +25,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-#[cfg(feature = "aws-lc")]
-mod pkcs12;
-mod sign;
-
-pub use sign::{
-    sign, Content, KeyError, Level, SignError, SignOptions, Signer, SignerFailure, SoftwareSigner, TimestampAuthority,
-    TimestampError,
-};
+pub mod tsp;
 
 use std::io::Read;
 
@@ -47,6 +40,22 @@ use crate::oid::{self, Oid};
 use crate::path::{self, ChainResult, PathOptions, Verdict};
 use crate::time::Time;
 use crate::trust::TrustStore;
+
+/// The CAdES baseline level produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub enum Level {
+    /// B-B: content-type, message-digest, signing-time, signingCertificateV2.
+    #[serde(rename = "B-B")]
+    BB,
+    /// B-T: B-B plus a signature time-stamp (RFC 3161 token over the signature value).
+    #[serde(rename = "B-T")]
+    BT,
+    /// B-LT: B-T plus the certificates and revocation values of the signer's chain, carried in
+    /// the SignedData's `certificates` and `crls` fields (ETSI EN 319 122-1 §5.4).
+    #[serde(rename = "B-LT")]
+    BLT,
+}
 
 /// Largest CMS signature kyso parses, attached content included: 64 MiB. Larger documents are
 /// signed detached; their content is streamed, whatever its size.
@@ -563,7 +572,7 @@ pub struct SignerResult {
     /// Notes a person should see (e.g. the +7 h signing-time drift).
     pub warnings: Vec<SignerWarning>,
     /// The signature time-stamp, when there is one: its genTime and TSA, or why it failed.
-    pub timestamp: Option<Result<crate::tsp::Timestamp, crate::tsp::TspError>>,
+    pub timestamp: Option<Result<crate::cms::tsp::Timestamp, crate::cms::tsp::TspError>>,
     /// The CAdES level the signature carries.
     pub level: Level,
     /// Countersignatures over this signature (RFC 5652 §11.4), each verified on its own.
@@ -844,9 +853,9 @@ fn verify_one(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8],
         .find(|a| a.oid == oid::AA_TIMESTAMP_TOKEN)
         .map(|a| {
             let token = a.values.first().map(Vec::as_slice).unwrap_or(&[]);
-            let sd = SignedData::from_bytes(token).map_err(crate::tsp::TspError::from)?;
-            let imprint = |info: &crate::tsp::TstInfo| provider.digest(info.hash, &si.signature);
-            crate::tsp::verify_signed_token(sd, imprint, None, store, pool, &options.path, provider)
+            let sd = SignedData::from_bytes(token).map_err(crate::cms::tsp::TspError::from)?;
+            let imprint = |info: &crate::cms::tsp::TstInfo| provider.digest(info.hash, &si.signature);
+            crate::cms::tsp::verify_signed_token(sd, imprint, None, store, pool, &options.path, provider)
         });
     let gen_time = match &timestamp {
         Some(Ok(t)) => Some(t.info.gen_time),

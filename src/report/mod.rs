@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-pub mod text;
+mod text;
 mod validation;
 
 pub use text::{render, Lang};

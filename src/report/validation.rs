@@ -624,17 +624,6 @@ impl ValidationReport {
         }
     }
 
-    /// The report of an input the [`crate::Verifier`] could not verify at all.
-    pub fn from_error(e: &crate::verifier::VerifyError, now: Time) -> ValidationReport {
-        use crate::verifier::VerifyError;
-        let what = match e {
-            VerifyError::ContentMissing => Unreadable::ContentMissing,
-            VerifyError::Content { .. } => Unreadable::Io,
-            _ => Unreadable::Format,
-        };
-        ValidationReport::unreadable(what, &e.to_string(), now)
-    }
-
     /// Name the file the report is about.
     pub fn with_document(mut self, file: impl Into<String>, content: Option<String>) -> ValidationReport {
         self.document = Some(DocumentInfo {

@@ -6,15 +6,18 @@
 //! usable OCSP response for a certificate decides it; otherwise its CRLs do. Fetching over
 //! HTTP is not implemented yet.
 
-pub mod crl;
-pub mod ocsp;
+pub(crate) mod crl;
+pub(crate) mod ocsp;
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use crl::{Crl, RevocationReason, ALL_REASONS};
-pub use ocsp::{CertId, OcspCertStatus, OcspResponse};
+pub use crl::{Crl, IssuingDistributionPoint, RevocationReason, RevokedEntry, ALL_REASONS, MAX_CRL_SIZE};
+pub use ocsp::{
+    request_der as ocsp_request_der, CertId, OcspCertStatus, OcspError, OcspResponse, ResponderId, SingleResponse,
+    MAX_OCSP_SIZE,
+};
 
 use crate::asn1::{encode_tlv, tag};
 use crate::cert::Certificate;
@@ -64,7 +67,7 @@ impl RevocationEvidence {
     }
 }
 
-/// What an [`EvidenceSource`] tried and how it went, per URL (or per file).
+/// What an [`EvidenceSource`](crate::verifier::EvidenceSource) tried and how it went, per URL (or per file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceNote {
     /// The URL.
@@ -73,41 +76,6 @@ pub struct EvidenceNote {
     pub kind: &'static str,
     /// `None` on success, else why it failed.
     pub error: Option<String>,
-}
-
-/// Where a [`crate::Verifier`] gets the certificates and revocation evidence a validation may
-/// need beyond what the signature carries: evidence given by the caller
-/// ([`RevocationEvidence`] itself is a source), and, with feature `net`, the HTTP fetcher
-/// with its CRL cache (`fetch::OnlineEvidence`). The validation core never calls a source;
-/// the Verifier does, before it validates.
-pub trait EvidenceSource: Send + Sync {
-    /// Add to `pool` the issuer certificates and to `evidence` the CRLs and OCSP responses
-    /// that validating `leaf` under `options` (at `options.time`) may need; say what was
-    /// tried. Failures are notes, never errors: the revocation mode decides what missing
-    /// evidence means.
-    fn gather(
-        &self,
-        leaf: &Certificate,
-        pool: &mut Vec<Certificate>,
-        store: &crate::trust::TrustStore,
-        options: &crate::path::PathOptions,
-        evidence: &mut RevocationEvidence,
-    ) -> Vec<EvidenceNote>;
-}
-
-/// Evidence given by the caller (files, or values kept from an earlier validation).
-impl EvidenceSource for RevocationEvidence {
-    fn gather(
-        &self,
-        _leaf: &Certificate,
-        _pool: &mut Vec<Certificate>,
-        _store: &crate::trust::TrustStore,
-        _options: &crate::path::PathOptions,
-        evidence: &mut RevocationEvidence,
-    ) -> Vec<EvidenceNote> {
-        evidence.merge(self);
-        Vec::new()
-    }
 }
 
 impl RevocationEvidence {

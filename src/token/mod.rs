@@ -5,7 +5,7 @@
 //!   to try a PIN on a token at its final try unless the caller forces it: a wrong PIN typed
 //!   into kyso must never lock a user's token.
 //! - Private keys are paired with their certificates by CKA_ID, then by public key.
-//! - [`TokenSigner`] implements the CMS [`Signer`] trait, so CAdES signing
+//! - [`TokenSigner`] implements the [`Signer`] trait, so CAdES signing
 //!   works on a token unchanged. The PIN lives in a zeroizing type that never prints.
 
 use std::collections::HashMap;
@@ -21,75 +21,11 @@ use cryptoki::slot::Slot;
 use zeroize::Zeroizing;
 
 use crate::cert::Certificate;
-use crate::cms::{SignError, Signer};
 use crate::crypto::{self, Curve, HashAlgorithm, PublicKey, SignatureAlgorithm};
+use crate::sign::{SignError, Signer};
 use crate::vn::Identity;
 
-/// Why a token operation failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TokenError {
-    /// The module could not be loaded or initialised.
-    Module {
-        /// The module path.
-        path: String,
-        /// Why.
-        reason: String,
-    },
-    /// No token with that label (or no token at all).
-    NoToken {
-        /// The label asked for, if any.
-        label: Option<String>,
-    },
-    /// The user PIN is locked: only the security officer can unlock it.
-    PinLocked,
-    /// The token is at its final PIN try: kyso does not try a PIN unless forced.
-    PinFinalTry,
-    /// The PIN was refused.
-    WrongPin {
-        /// Whether the token now reports its retry count as low.
-        count_low: bool,
-    },
-    /// No private key (with that CKA_ID) on the token.
-    NoKey,
-    /// A private key without a matching certificate.
-    NoCertificate,
-    /// The token was removed (or replaced by another in its slot), or the session closed under
-    /// kyso.
-    TokenRemoved,
-    /// Another PKCS#11 error.
-    Pkcs11 {
-        /// What kyso was doing.
-        during: &'static str,
-        /// The module's answer.
-        reason: String,
-    },
-}
-
-impl std::fmt::Display for TokenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TokenError::Module { path, reason } => write!(f, "PKCS#11 module {path}: {reason}"),
-            TokenError::NoToken { label: Some(l) } => write!(f, "no token labelled \"{l}\""),
-            TokenError::NoToken { label: None } => write!(f, "no token present"),
-            TokenError::PinLocked => write!(f, "the user PIN is locked"),
-            TokenError::PinFinalTry => {
-                write!(
-                    f,
-                    "the token is at its final PIN try: not trying a PIN (force it to try anyway)"
-                )
-            }
-            TokenError::WrongPin { count_low: true } => write!(f, "wrong PIN (few tries left)"),
-            TokenError::WrongPin { count_low: false } => write!(f, "wrong PIN"),
-            TokenError::NoKey => write!(f, "no private key on the token"),
-            TokenError::NoCertificate => write!(f, "no certificate matches the private key"),
-            TokenError::TokenRemoved => write!(f, "the token was removed"),
-            TokenError::Pkcs11 { during, reason } => write!(f, "PKCS#11 error while {during}: {reason}"),
-        }
-    }
-}
-
-impl std::error::Error for TokenError {}
+pub use crate::error::TokenError;
 
 fn pk(during: &'static str) -> impl Fn(PkError) -> TokenError {
     move |e| match e {
@@ -670,11 +606,11 @@ impl Signer for TokenSigner {
         let session = self
             .session
             .lock()
-            .map_err(|_| SignError::Signer(crate::cms::SignerFailure::Poisoned))?;
+            .map_err(|_| SignError::Signer(crate::sign::SignerFailure::Poisoned))?;
         let mut mode = self
             .mode
             .lock()
-            .map_err(|_| SignError::Signer(crate::cms::SignerFailure::Poisoned))?;
+            .map_err(|_| SignError::Signer(crate::sign::SignerFailure::Poisoned))?;
         let first = self.sign_with(&session, *mode, data);
         let result = match first {
             // Tokens that cannot hash: CKM_RSA_PKCS over a DigestInfo, remembered.

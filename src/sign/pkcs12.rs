@@ -18,7 +18,7 @@ use crate::cert::Certificate;
 use crate::crypto::{split_algorithm_identifier, CryptoProvider, HashAlgorithm};
 use crate::error::InputError;
 
-use super::sign::{KeyError, SignError};
+use super::{KeyError, SignError};
 
 const PBES2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
 const PBE_SHA1_3DES: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01, 0x03];

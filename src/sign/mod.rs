@@ -12,6 +12,13 @@ use crate::path::{self, PathOptions, Verdict};
 use crate::time::Time;
 use crate::trust::TrustStore;
 
+pub use crate::cms::Level;
+pub use software::SoftwareSigner;
+
+#[cfg(feature = "aws-lc")]
+mod pkcs12;
+mod software;
+
 /// Why signing failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -43,7 +50,7 @@ pub enum SignError {
     NoRevocationValues,
     /// A PKCS#11 token failed: removed, logged out, or the module refused.
     #[cfg(feature = "pkcs11")]
-    Token(crate::token::TokenError),
+    Token(crate::error::TokenError),
 }
 
 /// Why a key could not be used for signing.
@@ -136,7 +143,7 @@ pub enum TimestampError {
         reason: String,
     },
     /// The TSA's answer is not a granted time-stamp, or does not cover the request.
-    Response(crate::tsp::TspError),
+    Response(crate::cms::tsp::TspError),
     /// A time-stamping authority outside kyso failed, as it says.
     External(String),
 }
@@ -196,180 +203,6 @@ pub trait Signer: Send + Sync {
     fn algorithm(&self) -> SignatureAlgorithm;
     /// Sign `data` (the signer hashes it with the algorithm's hash).
     fn sign(&self, data: &[u8]) -> Result<Vec<u8>, SignError>;
-}
-
-/// A private key held in memory (aws-lc-rs; never the `rsa` crate, RUSTSEC-2023-0071).
-pub struct SoftwareSigner {
-    cert: Certificate,
-    #[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
-    key: SoftwareKey,
-    alg: SignatureAlgorithm,
-}
-
-enum SoftwareKey {
-    #[cfg(feature = "aws-lc")]
-    Rsa(aws_lc_rs::signature::RsaKeyPair),
-    #[cfg(feature = "aws-lc")]
-    Ec(aws_lc_rs::signature::EcdsaKeyPair),
-    #[cfg(not(feature = "aws-lc"))]
-    #[allow(dead_code)]
-    None,
-}
-
-impl std::fmt::Debug for SoftwareSigner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never the key.
-        f.debug_struct("SoftwareSigner")
-            .field("certificate", &self.cert.subject().display())
-            .field("algorithm", &self.alg.name())
-            .finish()
-    }
-}
-
-/// A key given as DER, or as the first PEM block of a text (kyso's one PEM reader): bad PEM
-/// is a typed error, never an empty key.
-#[cfg(feature = "aws-lc")]
-fn pem_or_der(bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
-    if bytes.first() == Some(&tag::SEQUENCE) {
-        return Ok(bytes.to_vec());
-    }
-    crate::pem::first_pem_block(bytes).map_err(KeyError::Malformed)
-}
-
-impl SoftwareSigner {
-    /// A signer from a PKCS#8 private key (DER or PEM `PRIVATE KEY`) and its certificate. RSA
-    /// keys sign RSA PKCS#1 v1.5 with SHA-256 (what Vietnamese verifiers expect); EC P-256 and
-    /// P-384 keys sign ECDSA with SHA-256 / SHA-384.
-    #[cfg(feature = "aws-lc")]
-    pub fn from_pkcs8(key: &[u8], cert: Certificate) -> Result<SoftwareSigner, SignError> {
-        use aws_lc_rs::signature::{
-            EcdsaKeyPair, KeyPair, RsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING, ECDSA_P384_SHA384_ASN1_SIGNING,
-        };
-        let der = pem_or_der(key)?;
-        let cert_key = super::super::revocation::ocsp::public_key_bits(&cert)
-            .unwrap_or(&[])
-            .to_vec();
-        if let Ok(k) = RsaKeyPair::from_pkcs8(&der) {
-            if k.public_key().as_ref() != cert_key.as_slice() {
-                return Err(KeyError::DoesNotMatchCertificate.into());
-            }
-            return Ok(SoftwareSigner {
-                cert,
-                key: SoftwareKey::Rsa(k),
-                alg: SignatureAlgorithm::RsaPkcs1 {
-                    hash: HashAlgorithm::Sha256,
-                },
-            });
-        }
-        for (alg, hash) in [
-            (&ECDSA_P256_SHA256_ASN1_SIGNING, HashAlgorithm::Sha256),
-            (&ECDSA_P384_SHA384_ASN1_SIGNING, HashAlgorithm::Sha384),
-        ] {
-            if let Ok(k) = EcdsaKeyPair::from_pkcs8(alg, &der) {
-                if k.public_key().as_ref() != cert_key.as_slice() {
-                    return Err(KeyError::DoesNotMatchCertificate.into());
-                }
-                return Ok(SoftwareSigner {
-                    cert,
-                    key: SoftwareKey::Ec(k),
-                    alg: SignatureAlgorithm::Ecdsa { hash },
-                });
-            }
-        }
-        Err(KeyError::Unsupported.into())
-    }
-
-    /// A signer from a PKCS#12 file (.p12, .pfx): its private key and the certificate whose key
-    /// matches it; the file's other certificates are returned as the chain to include.
-    #[cfg(feature = "aws-lc")]
-    pub fn from_pkcs12(p12: &[u8], password: &str) -> Result<(SoftwareSigner, Vec<Certificate>), SignError> {
-        let provider = crypto::default_provider();
-        let (key, certs) = super::pkcs12::open(p12, password, provider)?;
-        let mut last = SignError::Key(KeyError::NoMatchingCertificate);
-        for (i, cert) in certs.iter().enumerate() {
-            match SoftwareSigner::from_pkcs8(&key, cert.clone()) {
-                Ok(s) => {
-                    let chain = certs
-                        .iter()
-                        .enumerate()
-                        .filter(|(j, _)| *j != i)
-                        .map(|(_, c)| c.clone())
-                        .collect();
-                    return Ok((s, chain));
-                }
-                Err(e) => last = e,
-            }
-        }
-        Err(last)
-    }
-
-    /// Sign with RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) instead of PKCS#1 v1.5.
-    pub fn with_pss(mut self) -> Result<SoftwareSigner, SignError> {
-        match self.alg {
-            SignatureAlgorithm::RsaPkcs1 { .. } => {
-                self.alg = SignatureAlgorithm::RsaPss {
-                    hash: HashAlgorithm::Sha256,
-                    mgf1_hash: HashAlgorithm::Sha256,
-                    salt_len: 32,
-                };
-                Ok(self)
-            }
-            _ => Err(KeyError::PssNeedsRsa.into()),
-        }
-    }
-}
-
-impl Signer for SoftwareSigner {
-    fn certificate(&self) -> &Certificate {
-        &self.cert
-    }
-
-    fn algorithm(&self) -> SignatureAlgorithm {
-        self.alg
-    }
-
-    fn sign(&self, data: &[u8]) -> Result<Vec<u8>, SignError> {
-        #[cfg(feature = "aws-lc")]
-        {
-            use aws_lc_rs::rand::SystemRandom;
-            use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RSA_PSS_SHA256};
-            let rng = SystemRandom::new();
-            let err = |_| SignError::Signer(SignerFailure::SoftwareKey);
-            match &self.key {
-                SoftwareKey::Rsa(k) => {
-                    let mut sig = vec![0u8; k.public_modulus_len()];
-                    let enc = match self.alg {
-                        SignatureAlgorithm::RsaPss { .. } => &RSA_PSS_SHA256,
-                        _ => &RSA_PKCS1_SHA256,
-                    };
-                    k.sign(enc, &rng, data, &mut sig).map_err(err)?;
-                    Ok(sig)
-                }
-                SoftwareKey::Ec(k) => Ok(k.sign(&rng, data).map_err(err)?.as_ref().to_vec()),
-            }
-        }
-        #[cfg(not(feature = "aws-lc"))]
-        {
-            let _ = data;
-            Err(SignError::Signer(SignerFailure::NoSoftwareProvider))
-        }
-    }
-}
-
-/// The CAdES baseline level produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub enum Level {
-    /// B-B: content-type, message-digest, signing-time, signingCertificateV2.
-    #[serde(rename = "B-B")]
-    BB,
-    /// B-T: B-B plus a signature time-stamp (RFC 3161 token over the signature value).
-    #[serde(rename = "B-T")]
-    BT,
-    /// B-LT: B-T plus the certificates and revocation values of the signer's chain, carried in
-    /// the SignedData's `certificates` and `crls` fields (ETSI EN 319 122-1 §5.4).
-    #[serde(rename = "B-LT")]
-    BLT,
 }
 
 /// A time-stamping authority: given a digest, returns an RFC 3161 token over it. The HTTP
@@ -557,7 +390,7 @@ pub fn sign(
         );
         let nonce = nonce.get(..8).unwrap_or(&[]).to_vec();
         let token = tsa.timestamp(HashAlgorithm::Sha256, &imprint, &nonce)?;
-        crate::tsp::check_received(&token, &imprint, &nonce)
+        crate::cms::tsp::check_received(&token, &imprint, &nonce)
             .map_err(|e| SignError::Timestamp(TimestampError::Response(e)))?;
         let unsigned = attribute(oid::AA_TIMESTAMP_TOKEN, token);
         signer_info.push(encode_tlv(0xA1, &unsigned));
