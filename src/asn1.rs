@@ -1,6 +1,7 @@
-//! A small, bounded BER/DER TLV reader.
+//! kyso's one ASN.1 reader: small, bounded, BER and DER. (What kyso writes goes through the
+//! `der` crate's types, in [`crate::encode`].)
 //!
-//! The RustCrypto `der` crate and `x509-parser` decode DER; the national root's `.p7b`
+//! `der` decodes DER only and sorts SET OF when decoding; the national root's `.p7b`
 //! bundles are BER (indefinite lengths, VIETNAM-PKI.md quirk 1) and one has an unsorted
 //! SET OF. This reader walks such containers without re-encoding anything: every element
 //! it returns is a slice of the input, so what is later hashed or verified is the bytes as
@@ -315,28 +316,6 @@ pub(crate) fn read_exact(input: &[u8]) -> Result<Tlv<'_>, InputError> {
     Ok(tlv)
 }
 
-/// Encode a DER length.
-pub(crate) fn encode_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        let used = bytes.get(skip..).unwrap_or(&[]);
-        out.push(0x80 | used.len() as u8);
-        out.extend_from_slice(used);
-    }
-}
-
-/// Encode one DER element with the given tag and contents.
-pub(crate) fn encode_tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(contents.len() + 6);
-    out.push(tag);
-    encode_len(&mut out, contents.len());
-    out.extend_from_slice(contents);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,13 +353,5 @@ mod tests {
             ber.extend_from_slice(&[0, 0]);
         }
         assert!(matches!(read_exact(&ber), Err(InputError::TooDeep { .. })));
-    }
-
-    #[test]
-    fn encode_lengths() {
-        assert_eq!(encode_tlv(0x04, &[1, 2]), vec![4, 2, 1, 2]);
-        let long = vec![0u8; 300];
-        let enc = encode_tlv(0x04, &long);
-        assert_eq!(&enc[..4], &[0x04, 0x82, 0x01, 0x2C]);
     }
 }

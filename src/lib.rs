@@ -13,6 +13,7 @@ pub mod batch;
 mod cert;
 pub mod cms;
 pub mod crypto;
+mod encode;
 mod error;
 pub mod ext;
 #[cfg(feature = "net")]

@@ -321,16 +321,16 @@ pub(crate) fn decode_string(value_tag: u8, bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::asn1::encode_tlv;
 
+    /// A name of one-attribute RDNs, encoded by hand (short forms only: test names are small).
     fn name(attrs: &[(&[u8], u8, &str)]) -> Name {
+        let tlv = |t: u8, c: &[u8]| [&[t, c.len() as u8][..], c].concat();
         let mut seq = Vec::new();
         for (oid, t, v) in attrs {
-            let mut atv = encode_tlv(tag::OID, oid);
-            atv.extend(encode_tlv(*t, v.as_bytes()));
-            seq.extend(encode_tlv(tag::SET, &encode_tlv(tag::SEQUENCE, &atv)));
+            let atv = [tlv(tag::OID, oid), tlv(*t, v.as_bytes())].concat();
+            seq.extend(tlv(tag::SET, &tlv(tag::SEQUENCE, &atv)));
         }
-        Name::from_der(&encode_tlv(tag::SEQUENCE, &seq)).unwrap()
+        Name::from_der(&tlv(tag::SEQUENCE, &seq)).unwrap()
     }
 
     #[test]

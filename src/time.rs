@@ -113,14 +113,23 @@ impl Time {
     /// DER of this time as RFC 5280 §4.1.2.5 and RFC 5652 §11.3 require: UTCTime for 1950–2049,
     /// GeneralizedTime otherwise.
     pub fn to_der(self) -> Vec<u8> {
-        let t = self.rfc3339();
-        let digits: String = t.chars().filter(char::is_ascii_digit).collect();
-        let year = self.year();
-        if (1950..2050).contains(&year) {
-            crate::asn1::encode_tlv(0x17, format!("{}Z", digits.get(2..).unwrap_or_default()).as_bytes())
-        } else {
-            crate::asn1::encode_tlv(0x18, format!("{digits}Z").as_bytes())
-        }
+        use der::asn1::{GeneralizedTime, UtcTime};
+        use der::{DateTime, Encode};
+        let (y, mo, d) = civil_from_days(self.0.div_euclid(86_400));
+        let secs = self.0.rem_euclid(86_400);
+        let date = u16::try_from(y).ok().and_then(|y| {
+            let [h, mi, s] = [secs / 3600, secs / 60 % 60, secs % 60].map(|v| u8::try_from(v).unwrap_or(u8::MAX));
+            DateTime::new(y, u8::try_from(mo).ok()?, u8::try_from(d).ok()?, h, mi, s).ok()
+        });
+        // Outside years 0–9999 no ASN.1 time exists; the empty result fails closed.
+        let der = date.and_then(|dt| {
+            if (1950..2050).contains(&y) {
+                UtcTime::from_date_time(dt).ok()?.to_der().ok()
+            } else {
+                GeneralizedTime::from_date_time(dt).to_der().ok()
+            }
+        });
+        der.unwrap_or_default()
     }
 
     /// The calendar year (UTC).
@@ -255,8 +264,8 @@ mod tests {
         assert!(Time::from_asn1(0x17, b"2611231000Z").is_none());
         assert!(Time::from_asn1(0x18, b"20501301000000Z").is_none());
         let t = Time::parse_rfc3339("2026-11-23T10:00:00Z").unwrap();
-        assert_eq!(t.to_der(), crate::asn1::encode_tlv(0x17, b"261123100000Z"));
+        assert_eq!(t.to_der(), [&[0x17, 13][..], b"261123100000Z"].concat());
         let t = Time::parse_rfc3339("2051-01-02T03:04:05Z").unwrap();
-        assert_eq!(t.to_der(), crate::asn1::encode_tlv(0x18, b"20510102030405Z"));
+        assert_eq!(t.to_der(), [&[0x18, 15][..], b"20510102030405Z"].concat());
     }
 }

@@ -30,7 +30,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use crate::asn1::{self, encode_tlv, tag};
+use crate::asn1::{self, tag};
 use crate::cert::Certificate;
 use crate::cms::{self, CmsError, SignedData, VerifyOptions};
 use crate::crypto::{split_algorithm_identifier, CryptoProvider, HashAlgorithm};
@@ -42,21 +42,19 @@ use crate::trust::TrustStore;
 
 /// A TimeStampReq for a digest, with a nonce, asking for the TSA's certificate.
 pub fn request_der(hash: HashAlgorithm, digest: &[u8], nonce: Option<&[u8]>) -> Vec<u8> {
-    let mut alg = encode_tlv(tag::OID, hash.oid());
-    alg.extend_from_slice(&[0x05, 0x00]);
-    let mut imprint = encode_tlv(tag::SEQUENCE, &alg);
-    imprint.extend(encode_tlv(tag::OCTET_STRING, digest));
-    let mut body = vec![0x02, 0x01, 0x01];
-    body.extend(encode_tlv(tag::SEQUENCE, &imprint));
-    if let Some(n) = nonce {
-        let mut v = n.to_vec();
-        if v.first().is_some_and(|b| b & 0x80 != 0) {
-            v.insert(0, 0);
-        }
-        body.extend(encode_tlv(tag::INTEGER, &v));
-    }
-    body.extend_from_slice(&[0x01, 0x01, 0xFF]);
-    encode_tlv(tag::SEQUENCE, &body)
+    use crate::encode::{self, AlgorithmIdentifier, IntegerBytes, MessageImprint, TimeStampReq};
+    let nonce = nonce.map(encode::unsigned_integer);
+    encode::bounded((|| {
+        encode::to_der(&TimeStampReq {
+            version: 1,
+            message_imprint: MessageImprint {
+                hash_algorithm: AlgorithmIdentifier::with_null(hash.oid())?,
+                hashed_message: encode::octets(digest)?,
+            },
+            nonce: nonce.as_deref().map(IntegerBytes),
+            cert_req: true,
+        })
+    })())
 }
 
 /// Why a time-stamp is not usable.

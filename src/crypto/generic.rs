@@ -12,7 +12,6 @@
 use num_bigint::BigUint;
 
 use super::{HashAlgorithm, RsaPublicKey};
-use crate::asn1::{encode_tlv, tag};
 use crate::error::CryptoError;
 
 /// RSAVP1 with I2OSP (RFC 8017 §5.2.2, §8.1.2 step 2): `sig^e mod n`, `k` bytes long.
@@ -39,11 +38,13 @@ pub(crate) fn rsa_public_op(key: &RsaPublicKey, sig: &[u8]) -> Result<Vec<u8>, C
 /// DigestInfo (RFC 8017 §9.2 step 2) with the hash's AlgorithmIdentifier carrying NULL.
 #[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
 pub(crate) fn digest_info(hash: HashAlgorithm, digest: &[u8]) -> Vec<u8> {
-    let mut alg = encode_tlv(tag::OID, hash.oid());
-    alg.extend_from_slice(&[0x05, 0x00]);
-    let mut body = encode_tlv(tag::SEQUENCE, &alg);
-    body.extend(encode_tlv(tag::OCTET_STRING, digest));
-    encode_tlv(tag::SEQUENCE, &body)
+    use crate::encode::{self, AlgorithmIdentifier, DigestInfo};
+    encode::bounded((|| {
+        encode::to_der(&DigestInfo {
+            digest_algorithm: AlgorithmIdentifier::with_null(hash.oid())?,
+            digest: encode::octets(digest)?,
+        })
+    })())
 }
 
 /// RSASSA-PKCS1-v1_5 verification by re-encoding and comparing (RFC 8017 §8.2.2 step 3–4).

@@ -666,19 +666,12 @@ pub fn ecdsa_p1363_to_der(sig: &[u8], curve: Curve) -> Result<Vec<u8>, CryptoErr
         return Err(CryptoError::BadSignature);
     }
     let (r, s) = sig.split_at(fl);
-    let int = |v: &[u8]| {
-        let start = v.iter().position(|b| *b != 0).unwrap_or(v.len().saturating_sub(1));
-        let v = v.get(start..).unwrap_or(&[]);
-        let mut c = Vec::with_capacity(v.len() + 1);
-        if v.first().is_some_and(|b| b & 0x80 != 0) {
-            c.push(0);
-        }
-        c.extend_from_slice(v);
-        asn1::encode_tlv(tag::INTEGER, &c)
-    };
-    let mut body = int(r);
-    body.extend(int(s));
-    Ok(asn1::encode_tlv(tag::SEQUENCE, &body))
+    let (r, s) = (crate::encode::unsigned_integer(r), crate::encode::unsigned_integer(s));
+    crate::encode::to_der(&crate::encode::EcdsaSigValue {
+        r: crate::encode::IntegerBytes(&r),
+        s: crate::encode::IntegerBytes(&s),
+    })
+    .map_err(|_| CryptoError::BadSignature)
 }
 
 #[cfg(test)]

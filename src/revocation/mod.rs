@@ -19,7 +19,6 @@ pub use ocsp::{
     MAX_OCSP_SIZE,
 };
 
-use crate::asn1::{encode_tlv, tag};
 use crate::cert::Certificate;
 use crate::crypto::{AlgorithmPolicy, CryptoProvider};
 use crate::ext::{DistributionPoint, DistributionPointName, GeneralName};
@@ -598,18 +597,40 @@ fn resolve(name: &DistributionPointName, base: &Name) -> Vec<GeneralName> {
 }
 
 fn append_rdn(base: &Name, rdn: &[Attribute]) -> Option<Name> {
-    let set: Vec<u8> = rdn
+    use crate::encode::{self, Raw};
+    use der::Encode;
+    #[derive(der::Sequence)]
+    struct AttributeTypeAndValue<'a> {
+        attr_type: der::asn1::ObjectIdentifier,
+        value: Raw<'a>,
+    }
+    let atvs = rdn
         .iter()
-        .flat_map(|a| {
-            let mut atv = encode_tlv(tag::OID, a.oid.as_bytes());
-            atv.extend(encode_tlv(a.value_tag, &a.value));
-            encode_tlv(tag::SEQUENCE, &atv)
+        .map(|a| {
+            // The value's identifier octet as received (kyso reads low tag numbers only).
+            let value = [
+                &[a.value_tag][..],
+                &der::Length::try_from(a.value.len())?.to_der()?,
+                &a.value,
+            ]
+            .concat();
+            encode::to_der(&AttributeTypeAndValue {
+                attr_type: encode::oid(a.oid.as_bytes())?,
+                value: Raw(&value),
+            })
         })
-        .collect();
-    let inner = crate::asn1::read_exact(base.der()).ok()?.contents;
-    let mut body = inner.to_vec();
-    body.extend(encode_tlv(tag::SET, &set));
-    Name::from_der(&encode_tlv(tag::SEQUENCE, &body)).ok()
+        .collect::<Result<Vec<_>, encode::EncodeError>>()
+        .ok()?;
+    let set = encode::to_der(&encode::set_of(atvs.iter().map(Vec::as_slice)).ok()?).ok()?;
+    // The base name's RDNs as received, then the new one.
+    let mut rdns: Vec<Raw<'_>> = crate::asn1::read_exact(base.der())
+        .ok()?
+        .children()
+        .map(|r| r.map(|r| Raw(r.raw)))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    rdns.push(Raw(&set));
+    Name::from_der(&encode::to_der(&rdns).ok()?).ok()
 }
 
 /// Whether `delta` is a delta of `complete`: same issuer and scope, based on a CRL no newer

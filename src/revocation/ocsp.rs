@@ -35,9 +35,10 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use crate::asn1::{self, encode_tlv, tag, Tlv};
+use crate::asn1::{self, tag, Tlv};
 use crate::cert::Certificate;
 use crate::crypto::{split_algorithm_identifier, AlgorithmPolicy, CryptoProvider, HashAlgorithm};
+use crate::encode::{self, AlgorithmIdentifier, EncodeError, IntegerBytes};
 use crate::error::{CryptoError, InputError};
 use crate::name::Name;
 use crate::oid;
@@ -93,14 +94,13 @@ impl CertId {
         self.serial == cert.serial() && *self == CertId::new(cert, issuer, self.hash, provider)
     }
 
-    fn to_der(&self) -> Vec<u8> {
-        let mut alg = encode_tlv(tag::OID, self.hash.oid());
-        alg.extend_from_slice(&[0x05, 0x00]);
-        let mut body = encode_tlv(tag::SEQUENCE, &alg);
-        body.extend(encode_tlv(tag::OCTET_STRING, &self.issuer_name_hash));
-        body.extend(encode_tlv(tag::OCTET_STRING, &self.issuer_key_hash));
-        body.extend(encode_tlv(tag::INTEGER, &self.serial));
-        encode_tlv(tag::SEQUENCE, &body)
+    fn encoded(&self) -> Result<encode::CertId<'_>, EncodeError> {
+        Ok(encode::CertId {
+            hash_algorithm: AlgorithmIdentifier::with_null(self.hash.oid())?,
+            issuer_name_hash: encode::octets(&self.issuer_name_hash)?,
+            issuer_key_hash: encode::octets(&self.issuer_key_hash)?,
+            serial_number: IntegerBytes(&self.serial),
+        })
     }
 
     fn from_tlv(t: Tlv<'_>) -> Result<CertId, InputError> {
@@ -127,15 +127,25 @@ impl CertId {
 /// Build a DER OCSPRequest for one certificate, with a nonce when given (RFC 6960 §4.1.1,
 /// RFC 8954: the nonce is an OCTET STRING of 1 to 32 octets).
 pub fn request_der(id: &CertId, nonce: Option<&[u8]>) -> Vec<u8> {
-    let request = encode_tlv(tag::SEQUENCE, &id.to_der());
-    let mut tbs = encode_tlv(tag::SEQUENCE, &request);
-    if let Some(n) = nonce {
-        let mut ext = encode_tlv(tag::OID, OCSP_NONCE);
-        ext.extend(encode_tlv(tag::OCTET_STRING, &encode_tlv(tag::OCTET_STRING, n)));
-        let exts = encode_tlv(tag::SEQUENCE, &encode_tlv(tag::SEQUENCE, &ext));
-        tbs.extend(encode_tlv(0xA2, &exts));
-    }
-    encode_tlv(tag::SEQUENCE, &encode_tlv(tag::SEQUENCE, &tbs))
+    // id-pkix-ocsp-nonce's extnValue is the DER of an OCTET STRING (RFC 8954 §2.1).
+    let nonce = nonce.map(|n| encode::bounded(encode::octets(n).and_then(|o| encode::to_der(&o))));
+    encode::bounded((|| {
+        let request_extensions = match &nonce {
+            Some(value) => Some(vec![encode::Extension {
+                extn_id: encode::oid(OCSP_NONCE)?,
+                extn_value: encode::octets(value)?,
+            }]),
+            None => None,
+        };
+        encode::to_der(&encode::OcspRequest {
+            tbs_request: encode::TbsRequest {
+                request_list: vec![encode::Request {
+                    req_cert: id.encoded()?,
+                }],
+                request_extensions,
+            },
+        })
+    })())
 }
 
 /// The status a SingleResponse gives.

@@ -4,9 +4,13 @@
 
 use std::io::Read;
 
-use crate::asn1::{encode_tlv, tag};
 use crate::cert::Certificate;
 use crate::crypto::{self, CryptoProvider, HashAlgorithm, SignatureAlgorithm};
+use crate::encode::{
+    self, AlgorithmIdentifier, Attribute, ContentInfo, EncapsulatedContentInfo, EncodeError, EssCertIdV2,
+    GeneralNamesDirectory, IntegerBytes, IssuerAndSerialNumber, IssuerSerial, OtherRevocationInfoFormat, Raw,
+    SignedData, SignerInfo, SigningCertificateV2,
+};
 use crate::oid;
 use crate::path::{self, PathOptions, Verdict};
 use crate::time::Time;
@@ -48,6 +52,9 @@ pub enum SignError {
     Timestamp(TimestampError),
     /// B-LT was asked without the revocation values of the chain.
     NoRevocationValues,
+    /// What was to be written could not be DER-encoded (a part over 4 GiB, an OID that is not
+    /// one).
+    Encoding(String),
     /// A PKCS#11 token failed: removed, logged out, or the module refused.
     #[cfg(feature = "pkcs11")]
     Token(crate::error::TokenError),
@@ -187,6 +194,7 @@ impl std::fmt::Display for SignError {
             SignError::NoTimestampAuthority => write!(f, "B-T needs a time-stamping authority"),
             SignError::Timestamp(e) => write!(f, "time-stamp: {e}"),
             SignError::NoRevocationValues => write!(f, "B-LT needs the revocation values of the chain"),
+            SignError::Encoding(e) => write!(f, "encoding the signature: {e}"),
             #[cfg(feature = "pkcs11")]
             SignError::Token(e) => write!(f, "token: {e}"),
         }
@@ -257,13 +265,9 @@ impl SignOptions {
     }
 }
 
-fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
-    encode_tlv(tag::SEQUENCE, &parts.concat())
-}
-
-fn alg_id(alg: &SignatureAlgorithm) -> Vec<u8> {
-    let sha256_alg = seq(&[encode_tlv(tag::OID, oid::SHA256)]);
-    match alg {
+/// The signatureAlgorithm of a SignerInfo (RFC 4055 §3.1 for PSS, RFC 5754 for the others).
+fn signature_algorithm(alg: &SignatureAlgorithm) -> Result<Vec<u8>, EncodeError> {
+    let e = match alg {
         SignatureAlgorithm::RsaPkcs1 { hash } => {
             let o = match hash {
                 HashAlgorithm::Sha1 => oid::SHA1_WITH_RSA,
@@ -272,30 +276,48 @@ fn alg_id(alg: &SignatureAlgorithm) -> Vec<u8> {
                 HashAlgorithm::Sha384 => oid::SHA384_WITH_RSA,
                 HashAlgorithm::Sha512 => oid::SHA512_WITH_RSA,
             };
-            seq(&[encode_tlv(tag::OID, o), vec![0x05, 0x00]])
+            AlgorithmIdentifier::with_null(o)?
         }
         SignatureAlgorithm::RsaPss { .. } => {
-            let mgf = seq(&[encode_tlv(tag::OID, oid::MGF1), sha256_alg.clone()]);
-            let params = seq(&[
-                encode_tlv(0xA0, &sha256_alg),
-                encode_tlv(0xA1, &mgf),
-                encode_tlv(0xA2, &[0x02, 0x01, 32]),
-            ]);
-            seq(&[encode_tlv(tag::OID, oid::RSASSA_PSS), params])
-        }
-        SignatureAlgorithm::Ecdsa { hash } => {
-            let o = match hash {
-                HashAlgorithm::Sha384 => oid::ECDSA_WITH_SHA384,
-                HashAlgorithm::Sha512 => oid::ECDSA_WITH_SHA512,
-                _ => oid::ECDSA_WITH_SHA256,
+            // SHA-256, MGF1 with SHA-256, salt 32 (the only PSS kyso signs).
+            let sha256 = encode::to_der(&AlgorithmIdentifier::absent(oid::SHA256)?)?;
+            let mgf = encode::to_der(&AlgorithmIdentifier {
+                algorithm: encode::oid(oid::MGF1)?,
+                parameters: Some(encode::any(&sha256)?),
+            })?;
+            let params = PssParams {
+                hash: encode::any(&sha256)?,
+                mgf: encode::any(&mgf)?,
+                salt_len: 32,
             };
-            seq(&[encode_tlv(tag::OID, o)])
+            let params = encode::to_der(&params)?;
+            return encode::to_der(&AlgorithmIdentifier {
+                algorithm: encode::oid(oid::RSASSA_PSS)?,
+                parameters: Some(encode::any(&params)?),
+            });
         }
-    }
+        SignatureAlgorithm::Ecdsa { hash } => AlgorithmIdentifier::absent(match hash {
+            HashAlgorithm::Sha384 => oid::ECDSA_WITH_SHA384,
+            HashAlgorithm::Sha512 => oid::ECDSA_WITH_SHA512,
+            _ => oid::ECDSA_WITH_SHA256,
+        })?,
+    };
+    encode::to_der(&e)
 }
 
-fn attribute(id: &[u8], value: Vec<u8>) -> Vec<u8> {
-    seq(&[encode_tlv(tag::OID, id), encode_tlv(tag::SET, &value)])
+/// `RSASSA-PSS-params` with the hash, MGF and salt length given (trailerField the DEFAULT).
+#[derive(der::Sequence)]
+struct PssParams<'a> {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    hash: der::asn1::AnyRef<'a>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT")]
+    mgf: der::asn1::AnyRef<'a>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT")]
+    salt_len: u32,
+}
+
+fn encoding(e: EncodeError) -> SignError {
+    SignError::Encoding(e.0)
 }
 
 /// Sign `content` (bytes, or a reader for detached signatures of large files) as CAdES.
@@ -338,24 +360,36 @@ pub fn sign(
     };
     // CAdES B-B signed attributes; ESSCertIDv2 with SHA-256 (the DEFAULT, so omitted) and
     // the issuer and serial of the signer's certificate.
-    let issuer_serial = seq(&[
-        seq(&[encode_tlv(0xA4, cert.issuer().der())]),
-        encode_tlv(tag::INTEGER, cert.serial()),
-    ]);
-    let ess = seq(&[seq(&[seq(&[
-        encode_tlv(tag::OCTET_STRING, &provider.digest(HashAlgorithm::Sha256, cert.der())),
-        issuer_serial,
-    ])])]);
-    let mut attrs = [
-        attribute(oid::AA_CONTENT_TYPE, encode_tlv(tag::OID, oid::CT_DATA)),
-        attribute(oid::AA_SIGNING_TIME, options.signing_time.to_der()),
-        attribute(oid::AA_MESSAGE_DIGEST, encode_tlv(tag::OCTET_STRING, &digest)),
-        attribute(oid::AA_SIGNING_CERTIFICATE_V2, ess),
-    ];
-    // DER: a SET OF sorted by encoding.
-    attrs.sort();
-    let signed_attrs = encode_tlv(tag::SET, &attrs.concat());
-    let signature = signer.sign(&signed_attrs)?;
+    let cert_hash = provider.digest(HashAlgorithm::Sha256, cert.der());
+    let ess = encode::to_der(&SigningCertificateV2 {
+        certs: vec![EssCertIdV2 {
+            cert_hash: encode::octets(&cert_hash).map_err(encoding)?,
+            issuer_serial: IssuerSerial {
+                issuer: GeneralNamesDirectory {
+                    directory_name: encode::any(cert.issuer().der()).map_err(encoding)?,
+                },
+                serial_number: IntegerBytes(cert.serial()),
+            },
+        }],
+    })
+    .map_err(encoding)?;
+    let content_type = encode::to_der(&encode::oid(oid::CT_DATA).map_err(encoding)?).map_err(encoding)?;
+    let signing_time = options.signing_time.to_der();
+    let message_digest = encode::to_der(&encode::octets(&digest).map_err(encoding)?).map_err(encoding)?;
+    let attrs = [
+        (oid::AA_CONTENT_TYPE, &content_type),
+        (oid::AA_SIGNING_TIME, &signing_time),
+        (oid::AA_MESSAGE_DIGEST, &message_digest),
+        (oid::AA_SIGNING_CERTIFICATE_V2, &ess),
+    ]
+    .iter()
+    .map(|(id, v)| Attribute::one(id, v).and_then(|a| encode::to_der(&a)))
+    .collect::<Result<Vec<_>, _>>()
+    .map_err(encoding)?;
+    // DER: a SET OF sorted by encoding; what is signed is that SET (RFC 5652 §5.4).
+    let signed_attrs = encode::set_of(attrs.iter().map(Vec::as_slice)).map_err(encoding)?;
+    let signed_attrs_der = encode::to_der(&signed_attrs).map_err(encoding)?;
+    let signature = signer.sign(&signed_attrs_der)?;
     // Check what the signer produced before handing it out.
     let key = cert.public_key().map_err(|e| KeyError::CertificateKey(e.clone()))?;
     crypto::verify_signature(
@@ -363,24 +397,11 @@ pub fn sign(
         crypto::AlgorithmPolicy::LEGACY,
         &alg,
         key,
-        &signed_attrs,
+        &signed_attrs_der,
         &signature,
     )
     .map_err(|e| SignError::Signer(SignerFailure::BadSignatureProduced(e)))?;
-    let mut signed_attrs_implicit = signed_attrs;
-    if let Some(first) = signed_attrs_implicit.first_mut() {
-        *first = 0xA0;
-    }
-    let digest_alg = seq(&[encode_tlv(tag::OID, hash.oid())]);
-    let mut signer_info = vec![
-        vec![0x02, 0x01, 0x01],
-        seq(&[cert.issuer().der().to_vec(), encode_tlv(tag::INTEGER, cert.serial())]),
-        digest_alg.clone(),
-        signed_attrs_implicit,
-        alg_id(&alg),
-        encode_tlv(tag::OCTET_STRING, &signature),
-    ];
-    if matches!(options.level, Level::BT | Level::BLT) {
+    let unsigned = if matches!(options.level, Level::BT | Level::BLT) {
         // ETSI EN 319 122-1 §5.3: a signature time-stamp over the signature value.
         let tsa = options.tsa.as_ref().ok_or(SignError::NoTimestampAuthority)?;
         let imprint = provider.digest(HashAlgorithm::Sha256, &signature);
@@ -392,50 +413,71 @@ pub fn sign(
         let token = tsa.timestamp(HashAlgorithm::Sha256, &imprint, &nonce)?;
         crate::cms::tsp::check_received(&token, &imprint, &nonce)
             .map_err(|e| SignError::Timestamp(TimestampError::Response(e)))?;
-        let unsigned = attribute(oid::AA_TIMESTAMP_TOKEN, token);
-        signer_info.push(encode_tlv(0xA1, &unsigned));
-    }
-    let signer_info = seq(&signer_info);
-    let mut encap = vec![encode_tlv(tag::OID, oid::CT_DATA)];
-    if let Some(c) = attached {
-        encap.push(encode_tlv(0xA0, &encode_tlv(tag::OCTET_STRING, &c)));
-    }
-    let mut certs: Vec<u8> = cert.der().to_vec();
-    for c in &options.chain {
-        if c != cert {
-            certs.extend_from_slice(c.der());
-        }
-    }
-    let mut fields = vec![
-        vec![0x02, 0x01, 0x01],
-        encode_tlv(tag::SET, &digest_alg),
-        seq(&encap),
-        encode_tlv(0xA0, &certs),
-    ];
+        Some(encode::to_der(&Attribute::one(oid::AA_TIMESTAMP_TOKEN, &token).map_err(encoding)?).map_err(encoding)?)
+    } else {
+        None
+    };
+    let digest_alg = encode::to_der(&AlgorithmIdentifier::absent(hash.oid()).map_err(encoding)?).map_err(encoding)?;
+    let sig_alg = signature_algorithm(&alg).map_err(encoding)?;
+    let signer_info = encode::to_der(&SignerInfo {
+        version: 1,
+        sid: IssuerAndSerialNumber {
+            issuer: Raw(cert.issuer().der()),
+            serial_number: IntegerBytes(cert.serial()),
+        },
+        digest_algorithm: Raw(&digest_alg),
+        signed_attrs: Some(signed_attrs),
+        signature_algorithm: Raw(&sig_alg),
+        signature: encode::octets(&signature).map_err(encoding)?,
+        unsigned_attrs: unsigned
+            .as_deref()
+            .map(|u| encode::set_of([u]))
+            .transpose()
+            .map_err(encoding)?,
+    })
+    .map_err(encoding)?;
+    let mut certs: Vec<&[u8]> = vec![cert.der()];
+    certs.extend(options.chain.iter().filter(|c| *c != cert).map(Certificate::der));
+    let mut revocation_values: Vec<Vec<u8>> = Vec::new();
     if options.level == Level::BLT {
         let ev = &options.revocation_values;
         if ev.crls.is_empty() && ev.ocsp.is_empty() {
             return Err(SignError::NoRevocationValues);
         }
-        // RevocationInfoChoices: CRLs as they are, OCSP responses as RFC 5940 `other`.
-        let mut values: Vec<u8> = Vec::new();
-        for c in &ev.crls {
-            values.extend_from_slice(c.der());
-        }
+        // RevocationInfoChoices: CRLs as they are, OCSP responses as RFC 5940 `other`
+        // ([1] IMPLICIT OtherRevocationInfoFormat: the SEQUENCE's tag becomes [1]).
+        revocation_values.extend(ev.crls.iter().map(|c| c.der().to_vec()));
         for o in &ev.ocsp {
-            values.extend(encode_tlv(
-                0xA1,
-                &[encode_tlv(tag::OID, oid::RI_OCSP_RESPONSE), o.response_der.clone()].concat(),
-            ));
+            let mut other = encode::to_der(&OtherRevocationInfoFormat {
+                other_rev_info_format: encode::oid(oid::RI_OCSP_RESPONSE).map_err(encoding)?,
+                other_rev_info: Raw(&o.response_der),
+            })
+            .map_err(encoding)?;
+            if let Some(t) = other.first_mut() {
+                *t = 0xA1;
+            }
+            revocation_values.push(other);
         }
-        fields.push(encode_tlv(0xA1, &values));
     }
-    fields.push(encode_tlv(tag::SET, &signer_info));
-    let signed_data = seq(&fields);
-    Ok(seq(&[
-        encode_tlv(tag::OID, oid::CT_SIGNED_DATA),
-        encode_tlv(0xA0, &signed_data),
-    ]))
+    let content_info = ContentInfo {
+        content_type: encode::oid(oid::CT_SIGNED_DATA).map_err(encoding)?,
+        content: SignedData {
+            version: 1,
+            digest_algorithms: encode::set_of([digest_alg.as_slice()]).map_err(encoding)?,
+            encap_content_info: EncapsulatedContentInfo {
+                e_content_type: encode::oid(oid::CT_DATA).map_err(encoding)?,
+                e_content: attached.as_deref().map(encode::octets).transpose().map_err(encoding)?,
+            },
+            certificates: Some(encode::set_of(certs).map_err(encoding)?),
+            crls: if revocation_values.is_empty() {
+                None
+            } else {
+                Some(encode::set_of(revocation_values.iter().map(Vec::as_slice)).map_err(encoding)?)
+            },
+            signer_infos: encode::set_of([signer_info.as_slice()]).map_err(encoding)?,
+        },
+    };
+    encode::to_der(&content_info).map_err(encoding)
 }
 
 /// The content to sign.
