@@ -20,27 +20,77 @@ use crate::error::InputError;
 /// Real CMS/PKCS#7 files nest about 8 deep; 64 leaves room and stops stack exhaustion.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-/// Identifier octets used by kyso's parsers (X.690 §8.1.2: class, constructed bit, number).
+/// An identifier octet (X.690 §8.1.2): class, constructed bit and a low tag number (kyso's
+/// reader refuses the high-tag-number form, which none of the structures it reads uses).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Tag(pub u8);
+
+impl Tag {
+    /// The identifier octet.
+    pub const fn byte(self) -> u8 {
+        self.0
+    }
+
+    /// The tag number (bits 5–1).
+    pub const fn number(self) -> u8 {
+        self.0 & 0x1F
+    }
+
+    /// Whether the constructed bit is set.
+    pub const fn is_constructed(self) -> bool {
+        self.0 & 0x20 != 0
+    }
+}
+
+impl std::fmt::Debug for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tag(0x{:02X})", self.0)
+    }
+}
+
+/// The tags kyso's parsers name.
 pub(crate) mod tag {
-    pub const BOOLEAN: u8 = 0x01;
-    pub const INTEGER: u8 = 0x02;
-    pub const BIT_STRING: u8 = 0x03;
-    pub const OCTET_STRING: u8 = 0x04;
-    pub const OID: u8 = 0x06;
-    pub const SEQUENCE: u8 = 0x30;
-    pub const SET: u8 = 0x31;
-    /// `[0]` constructed, context-specific.
-    pub const CONTEXT_0: u8 = 0xA0;
+    use super::Tag;
+
+    pub const BOOLEAN: Tag = Tag(0x01);
+    pub const INTEGER: Tag = Tag(0x02);
+    pub const BIT_STRING: Tag = Tag(0x03);
+    pub const OCTET_STRING: Tag = Tag(0x04);
+    pub const OID: Tag = Tag(0x06);
+    pub const ENUMERATED: Tag = Tag(0x0A);
+    pub const UTC_TIME: Tag = Tag(0x17);
+    pub const GENERALIZED_TIME: Tag = Tag(0x18);
+    /// An OCTET STRING in BER's constructed form (chunks).
+    pub const OCTET_STRING_CONSTRUCTED: Tag = Tag(0x24);
+    pub const SEQUENCE: Tag = Tag(0x30);
+    pub const SET: Tag = Tag(0x31);
 
     /// `[n]` context-specific, constructed (EXPLICIT tagging, or IMPLICIT over a constructed type).
-    pub const fn explicit(n: u8) -> u8 {
-        0xA0 | (n & 0x1F)
+    pub const fn explicit(n: u8) -> Tag {
+        Tag(0xA0 | (n & 0x1F))
     }
 
     /// `[n]` context-specific, primitive (IMPLICIT over a primitive type).
-    pub const fn implicit(n: u8) -> u8 {
-        0x80 | (n & 0x1F)
+    pub const fn implicit(n: u8) -> Tag {
+        Tag(0x80 | (n & 0x1F))
     }
+
+    /// `[0]`–`[4]` constructed, for match arms.
+    pub const C0: Tag = explicit(0);
+    pub const C1: Tag = explicit(1);
+    pub const C2: Tag = explicit(2);
+    pub const C3: Tag = explicit(3);
+    pub const C4: Tag = explicit(4);
+    /// `[0]`–`[8]` primitive, for match arms.
+    pub const P0: Tag = implicit(0);
+    pub const P1: Tag = implicit(1);
+    pub const P2: Tag = implicit(2);
+    pub const P3: Tag = implicit(3);
+    pub const P4: Tag = implicit(4);
+    pub const P5: Tag = implicit(5);
+    pub const P6: Tag = implicit(6);
+    pub const P7: Tag = implicit(7);
+    pub const P8: Tag = implicit(8);
 }
 
 /// A structure decoded from one element by kyso's reader: every field is a slice or a copy
@@ -60,7 +110,7 @@ pub(crate) trait FromTlv: Sized {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Tlv<'a> {
     /// The identifier octet (only low tag numbers are supported; see [`read_tlv`]).
-    pub tag: u8,
+    pub tag: Tag,
     /// The whole element as received: identifier, length and contents (and end-of-contents).
     pub raw: &'a [u8],
     /// The contents octets (for the indefinite form, without the end-of-contents octets).
@@ -85,7 +135,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// This element, when its tag is `want`; else `what` is malformed here.
-    pub fn expect(self, want: u8, what: &'static str) -> Result<Tlv<'a>, InputError> {
+    pub fn expect(self, want: Tag, what: &'static str) -> Result<Tlv<'a>, InputError> {
         if self.tag == want {
             Ok(self)
         } else {
@@ -160,7 +210,7 @@ fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, u
         return Err(InputError::TooDeep { limit: MAX_DEPTH });
     }
     let tag = *input.first().ok_or_else(|| truncated(base))?;
-    if tag & 0x1F == 0x1F {
+    if Tag(tag).number() == 0x1F {
         // High tag numbers never occur in the structures kyso reads.
         return Err(InputError::Malformed {
             what: "high-tag-number form",
@@ -192,7 +242,7 @@ fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, u
             let contents = raw.get(header..).ok_or_else(|| truncated(base + header))?;
             Ok((
                 Tlv {
-                    tag,
+                    tag: Tag(tag),
                     raw,
                     contents,
                     indefinite: false,
@@ -203,7 +253,7 @@ fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, u
             ))
         }
         None => {
-            if tag & 0x20 == 0 {
+            if !Tag(tag).is_constructed() {
                 return Err(InputError::Malformed {
                     what: "indefinite length on a primitive element",
                     offset: base,
@@ -221,7 +271,7 @@ fn read_tlv_depth(input: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, u
                     let raw = input.get(..pos + 2).ok_or_else(|| truncated(base))?;
                     return Ok((
                         Tlv {
-                            tag,
+                            tag: Tag(tag),
                             raw,
                             contents,
                             indefinite: true,
@@ -269,8 +319,8 @@ impl<'a> Children<'a> {
 impl<'a> Children<'a> {
     /// The next element when its identifier is `tag` (an OPTIONAL or DEFAULT field); it is
     /// left in place otherwise.
-    pub fn optional(&mut self, tag: u8) -> Result<Option<Tlv<'a>>, InputError> {
-        if self.rest.first() != Some(&tag) {
+    pub fn optional(&mut self, tag: Tag) -> Result<Option<Tlv<'a>>, InputError> {
+        if self.rest.first() != Some(&tag.0) {
             return Ok(None);
         }
         self.next().transpose()

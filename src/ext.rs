@@ -78,7 +78,7 @@ impl GeneralName {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         Ok(match tlv.tag {
             // otherName [0] IMPLICIT SEQUENCE { type-id OID, value [0] EXPLICIT ANY }.
-            0xA0 => {
+            tag::C0 => {
                 let mut k = tlv.children();
                 let type_id = k.required("otherName type-id")?.expect(tag::OID, "otherName type-id")?;
                 let value = k
@@ -90,14 +90,14 @@ impl GeneralName {
                     value: value.contents.to_vec(),
                 }
             }
-            0x81 => GeneralName::Rfc822(text(tlv.contents)),
-            0x82 => GeneralName::Dns(text(tlv.contents)),
-            0x86 => GeneralName::Uri(text(tlv.contents)),
-            0x87 => GeneralName::IpAddress(tlv.contents.to_vec()),
-            0x88 => GeneralName::RegisteredId(Oid::from_der_contents(tlv.contents)),
-            0xA4 => GeneralName::Directory(Name::from_tlv(tlv.inner("directoryName")?)?),
+            tag::P1 => GeneralName::Rfc822(text(tlv.contents)),
+            tag::P2 => GeneralName::Dns(text(tlv.contents)),
+            tag::P6 => GeneralName::Uri(text(tlv.contents)),
+            tag::P7 => GeneralName::IpAddress(tlv.contents.to_vec()),
+            tag::P8 => GeneralName::RegisteredId(Oid::from_der_contents(tlv.contents)),
+            tag::C4 => GeneralName::Directory(Name::from_tlv(tlv.inner("directoryName")?)?),
             t => GeneralName::Unsupported {
-                tag: u32::from(t & 0x1F),
+                tag: u32::from(t.number()),
                 contents: tlv.contents.to_vec(),
             },
         })
@@ -124,8 +124,8 @@ impl GeneralName {
 /// `DistributionPointName` from its `[0]`/`[1]` element (RFC 5280 §4.2.1.13).
 pub(crate) fn distribution_point_name(tlv: Tlv<'_>) -> Result<DistributionPointName, InputError> {
     match tlv.tag {
-        0xA0 => Ok(DistributionPointName::FullName(GeneralName::sequence_from_tlv(tlv)?)),
-        0xA1 => {
+        tag::C0 => Ok(DistributionPointName::FullName(GeneralName::sequence_from_tlv(tlv)?)),
+        tag::C1 => {
             let mut attrs = Vec::new();
             for atv in tlv.children() {
                 let atv = atv?;
@@ -134,7 +134,7 @@ pub(crate) fn distribution_point_name(tlv: Tlv<'_>) -> Result<DistributionPointN
                 let v = k.required("nameRelativeToCRLIssuer attribute")?;
                 attrs.push(Attribute {
                     oid: Oid::from_der_contents(t.contents),
-                    value_tag: v.tag,
+                    value_tag: v.tag.byte(),
                     value: v.contents.to_vec(),
                 });
             }
@@ -165,9 +165,9 @@ fn distribution_points(seq: Tlv<'_>) -> Result<Vec<DistributionPoint>, InputErro
         for f in dp.children() {
             let f = f?;
             match f.tag {
-                0xA0 => point.name = Some(distribution_point_name(f.inner("distributionPoint")?)?),
-                0x81 => point.reasons = Some(reason_flags(f.contents)),
-                0xA2 => point.crl_issuer = Some(GeneralName::sequence_from_tlv(f)?),
+                tag::C0 => point.name = Some(distribution_point_name(f.inner("distributionPoint")?)?),
+                tag::P1 => point.reasons = Some(reason_flags(f.contents)),
+                tag::C2 => point.crl_issuer = Some(GeneralName::sequence_from_tlv(f)?),
                 _ => return Err(f.malformed("DistributionPoint field")),
             }
         }

@@ -75,7 +75,7 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, InputError> {
         ber: false,
     };
     // Binary input is taken as it is (its last octets may well be zeros); only text is trimmed.
-    if bytes.first() == Some(&tag::SEQUENCE) {
+    if bytes.first() == Some(&tag::SEQUENCE.byte()) {
         out.format = binary(bytes, &mut out)?;
     } else if find(trimmed, b"-----BEGIN ").is_some() {
         out.format = InputFormat::Pem;
@@ -83,7 +83,7 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, InputError> {
     } else if trimmed.iter().all(|b| is_base64_byte(*b) || b.is_ascii_whitespace()) {
         out.format = InputFormat::Base64;
         let der = decode_base64(trimmed, 1)?;
-        if der.first() != Some(&tag::SEQUENCE) {
+        if der.first() != Some(&tag::SEQUENCE.byte()) {
             return Err(InputError::UnrecognizedFormat);
         }
         binary(&der, &mut out)?;

@@ -89,7 +89,7 @@ impl FromTlv for Name {
                 kids.finish("AttributeTypeAndValue")?;
                 attrs.push(Attribute {
                     oid: Oid::from_der_contents(t.contents),
-                    value_tag: v.tag,
+                    value_tag: v.tag.byte(),
                     value: v.contents.to_vec(),
                 });
             }
@@ -322,12 +322,14 @@ pub(crate) fn decode_string(value_tag: u8, bytes: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    use crate::asn1::Tag;
+
     /// A name of one-attribute RDNs, encoded by hand (short forms only: test names are small).
     fn name(attrs: &[(&[u8], u8, &str)]) -> Name {
-        let tlv = |t: u8, c: &[u8]| [&[t, c.len() as u8][..], c].concat();
+        let tlv = |t: Tag, c: &[u8]| [&[t.byte(), c.len() as u8][..], c].concat();
         let mut seq = Vec::new();
         for (oid, t, v) in attrs {
-            let atv = [tlv(tag::OID, oid), tlv(*t, v.as_bytes())].concat();
+            let atv = [tlv(tag::OID, oid), tlv(Tag(*t), v.as_bytes())].concat();
             seq.extend(tlv(tag::SET, &tlv(tag::SEQUENCE, &atv)));
         }
         Name::from_der(&tlv(tag::SEQUENCE, &seq)).unwrap()

@@ -52,7 +52,7 @@ pub(crate) fn read<'a>(
     let mut k = outer.children();
     let tbs = k.required(tbs_name)?.expect(tag::SEQUENCE, tbs_name)?;
     let alg = k.required(alg_name)?.expect(tag::SEQUENCE, alg_name)?;
-    let sig = k.required(sig_name)?.expect(0x03, sig_name)?;
+    let sig = k.required(sig_name)?.expect(tag::BIT_STRING, sig_name)?;
     let (unused_bits, value) = match sig.contents.split_first() {
         Some((u, s)) if *u < 8 => (*u, s.to_vec()),
         _ => return Err(sig.malformed(sig_name)),

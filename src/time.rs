@@ -91,15 +91,15 @@ impl Time {
     /// Decode an ASN.1 UTCTime (tag 0x17) or GeneralizedTime (tag 0x18) as RFC 5280 §4.1.2.5
     /// writes them (`YYMMDDHHMMSSZ`, `YYYYMMDDHHMMSSZ`; UTCTime years 50–99 are 19xx). A
     /// fractional second on a GeneralizedTime is ignored.
-    pub fn from_asn1(tag: u8, contents: &[u8]) -> Option<Time> {
+    pub(crate) fn from_asn1(tag: crate::asn1::Tag, contents: &[u8]) -> Option<Time> {
         let text = std::str::from_utf8(contents).ok()?;
         let body = text.strip_suffix('Z')?;
         let (year, rest) = match tag {
-            0x17 => {
+            crate::asn1::tag::UTC_TIME => {
                 let yy: i64 = body.get(..2)?.parse().ok()?;
                 (if yy >= 50 { 1900 + yy } else { 2000 + yy }, body.get(2..)?)
             }
-            0x18 => (body.get(..4)?.parse().ok()?, body.get(4..)?),
+            crate::asn1::tag::GENERALIZED_TIME => (body.get(..4)?.parse().ok()?, body.get(4..)?),
             _ => return None,
         };
         let rest = rest.split('.').next()?;
@@ -250,19 +250,25 @@ mod tests {
         assert!(Time::parse_rfc3339("2026-11-23X10:00:00Z").is_none());
         assert!(Time::parse_rfc3339("garbage").is_none());
         assert_eq!(
-            Time::from_asn1(0x17, b"261123100000Z").unwrap().rfc3339(),
+            Time::from_asn1(crate::asn1::tag::UTC_TIME, b"261123100000Z")
+                .unwrap()
+                .rfc3339(),
             "2026-11-23T10:00:00Z"
         );
         assert_eq!(
-            Time::from_asn1(0x17, b"991231235959Z").unwrap().rfc3339(),
+            Time::from_asn1(crate::asn1::tag::UTC_TIME, b"991231235959Z")
+                .unwrap()
+                .rfc3339(),
             "1999-12-31T23:59:59Z"
         );
         assert_eq!(
-            Time::from_asn1(0x18, b"20500101000000Z").unwrap().rfc3339(),
+            Time::from_asn1(crate::asn1::tag::GENERALIZED_TIME, b"20500101000000Z")
+                .unwrap()
+                .rfc3339(),
             "2050-01-01T00:00:00Z"
         );
-        assert!(Time::from_asn1(0x17, b"2611231000Z").is_none());
-        assert!(Time::from_asn1(0x18, b"20501301000000Z").is_none());
+        assert!(Time::from_asn1(crate::asn1::tag::UTC_TIME, b"2611231000Z").is_none());
+        assert!(Time::from_asn1(crate::asn1::tag::GENERALIZED_TIME, b"20501301000000Z").is_none());
         let t = Time::parse_rfc3339("2026-11-23T10:00:00Z").unwrap();
         assert_eq!(t.to_der(), [&[0x17, 13][..], b"261123100000Z"].concat());
         let t = Time::parse_rfc3339("2051-01-02T03:04:05Z").unwrap();

@@ -184,7 +184,7 @@ fn octets(t: Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), InputError>
     }
     match t.tag {
         tag::OCTET_STRING => out.extend_from_slice(t.contents),
-        0x24 => {
+        tag::OCTET_STRING_CONSTRUCTED => {
             for c in t.children() {
                 octets(c?, out, depth + 1)?;
             }
@@ -231,7 +231,7 @@ impl SignedData {
                 limit: MAX_SIGNATURE_SIZE,
             }));
         }
-        if bytes.first() != Some(&tag::SEQUENCE) {
+        if bytes.first() != Some(&tag::SEQUENCE.byte()) {
             let der = crate::pem::first_pem_block(bytes)?;
             return Self::parse(&der, cache);
         }
@@ -258,7 +258,7 @@ impl SignedData {
             }
             .into());
         }
-        let explicit = k.required("content")?.expect(tag::CONTEXT_0, "content")?;
+        let explicit = k.required("content")?.expect(tag::C0, "content")?;
         let sd = explicit
             .children()
             .required("SignedData")?
@@ -273,7 +273,7 @@ impl SignedData {
         let ect = e.required("eContentType")?.expect(tag::OID, "eContentType")?;
         let content = match e.next() {
             Some(c) => {
-                let c = c?.expect(tag::CONTEXT_0, "eContent")?;
+                let c = c?.expect(tag::C0, "eContent")?;
                 let mut buf = Vec::new();
                 for part in c.children() {
                     octets(part?, &mut buf, 0)?;
@@ -295,7 +295,7 @@ impl SignedData {
             let field = field?;
             out.ber |= field.indefinite;
             match field.tag {
-                tag::CONTEXT_0 => {
+                tag::C0 => {
                     for (index, c) in field.children().enumerate() {
                         let c = c?;
                         if c.tag == tag::SEQUENCE {
@@ -310,13 +310,13 @@ impl SignedData {
                         }
                     }
                 }
-                0xA1 => {
+                tag::C1 => {
                     // RevocationInfoChoice: a CertificateList, or [1] OtherRevocationInfoFormat.
                     for c in field.children() {
                         let c = c?;
                         if c.tag == tag::SEQUENCE {
                             out.crls.push(c.raw.to_vec());
-                        } else if c.tag == 0xA1 {
+                        } else if c.tag == tag::C1 {
                             let mut k = c.children();
                             let fmt = k.required("otherRevInfoFormat")?;
                             let info = k.required("otherRevInfo")?;
@@ -353,7 +353,7 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
                 serial: serial.contents.to_vec(),
             }
         }
-        0x80 => SignerId::SubjectKeyId(sid_t.contents.to_vec()),
+        tag::P0 => SignerId::SubjectKeyId(sid_t.contents.to_vec()),
         _ => return Err(sid_t.malformed("SignerIdentifier")),
     };
     let dalg = k
@@ -364,12 +364,12 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
     let mut field = k.required("signatureAlgorithm")?;
     let mut signed_attrs = None;
     let mut signed_attrs_der = None;
-    if field.tag == tag::CONTEXT_0 {
+    if field.tag == tag::C0 {
         signed_attrs = Some(attributes(field)?);
         // RFC 5652 §5.4: the DER of the SET, i.e. the [0] IMPLICIT tag replaced by 0x31.
         let mut raw = field.raw.to_vec();
         if let Some(first) = raw.first_mut() {
-            *first = tag::SET;
+            *first = tag::SET.byte();
         }
         signed_attrs_der = Some(raw);
         field = k.required("signatureAlgorithm")?;
@@ -388,7 +388,7 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
     let sig = k.required("signature")?.expect(tag::OCTET_STRING, "signature")?;
     let mut unsigned_attrs = Vec::new();
     if let Some(u) = k.next() {
-        let u = u?.expect(0xA1, "unsignedAttrs")?;
+        let u = u?.expect(tag::C1, "unsignedAttrs")?;
         unsigned_attrs = attributes(u)?;
     }
     Ok(SignerInfo {

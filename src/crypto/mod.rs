@@ -265,11 +265,11 @@ impl PssParams {
             last = Some(kid.tag);
             let inner = asn1::read_exact(kid.contents)?;
             match kid.tag {
-                0xA0 => {
+                tag::C0 => {
                     let (h, _) = split_algorithm_identifier(inner.raw)?;
                     p.hash = HashAlgorithm::from_oid(h).ok_or(bad("PSS hash"))?;
                 }
-                0xA1 => {
+                tag::C1 => {
                     let (m, mp) = split_algorithm_identifier(inner.raw)?;
                     if m != oid::MGF1 {
                         return Err(bad("mask generation function is not MGF1"));
@@ -277,13 +277,13 @@ impl PssParams {
                     let (h, _) = split_algorithm_identifier(mp.ok_or(bad("MGF1 without hash"))?)?;
                     p.mgf1_hash = HashAlgorithm::from_oid(h).ok_or(bad("MGF1 hash"))?;
                 }
-                0xA2 => {
+                tag::C2 => {
                     if inner.tag != tag::INTEGER {
                         return Err(bad("PSS saltLength"));
                     }
                     p.salt_len = asn1::small_uint(inner.contents).ok_or(bad("PSS saltLength"))?;
                 }
-                0xA3 => {
+                tag::C3 => {
                     // RFC 4055: trailerField MUST be 1 (0xBC).
                     if inner.tag != tag::INTEGER || asn1::small_uint(inner.contents) != Some(1) {
                         return Err(bad("PSS trailerField"));
@@ -361,7 +361,8 @@ impl PublicKey {
         let mut kids = seq.children();
         let alg = kids.next().and_then(Result::ok).ok_or(bad("missing algorithm"))?;
         let bits = kids.next().and_then(Result::ok).ok_or(bad("missing key"))?;
-        if seq.tag != tag::SEQUENCE || alg.tag != tag::SEQUENCE || bits.tag != 0x03 || kids.next().is_some() {
+        if seq.tag != tag::SEQUENCE || alg.tag != tag::SEQUENCE || bits.tag != tag::BIT_STRING || kids.next().is_some()
+        {
             return Err(bad("SubjectPublicKeyInfo structure"));
         }
         let (alg_oid, params) = split_algorithm_identifier(alg.raw).map_err(|_| bad("key algorithm identifier"))?;

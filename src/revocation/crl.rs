@@ -208,7 +208,7 @@ impl Crl {
                 limit: MAX_CRL_SIZE,
             });
         }
-        if bytes.first() == Some(&tag::SEQUENCE) {
+        if bytes.first() == Some(&tag::SEQUENCE.byte()) {
             return Crl::from_der(bytes.to_vec());
         }
         let der = crate::pem::first_pem_block(bytes)?;
@@ -377,7 +377,7 @@ fn extensions(list: Tlv<'_>) -> Result<Vec<RawExt<'_>>, InputError> {
         let id = k.required("extnID")?.expect(tag::OID, "extnID")?;
         let mut next = k.required("extnValue")?;
         let mut critical = false;
-        if next.tag == 0x01 {
+        if next.tag == tag::BOOLEAN {
             critical = next.contents.first().is_some_and(|b| *b != 0);
             next = k.required("extnValue")?;
         }
@@ -436,9 +436,11 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
     for f in t {
         let f = f?;
         match f.tag {
-            0x17 | 0x18 if next_update.is_none() && revoked.is_none() => next_update = Some(time_of(f, "nextUpdate")?),
+            tag::UTC_TIME | tag::GENERALIZED_TIME if next_update.is_none() && revoked.is_none() => {
+                next_update = Some(time_of(f, "nextUpdate")?)
+            }
             tag::SEQUENCE if revoked.is_none() => revoked = Some(f),
-            tag::CONTEXT_0 => crl_exts = Some(f),
+            tag::C0 => crl_exts = Some(f),
             _ => return Err(f.malformed("TBSCertList field")),
         }
     }
@@ -468,7 +470,7 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
                     let aki = asn1::read_exact(value)?;
                     for k in aki.children() {
                         let k = k?;
-                        if k.tag == 0x80 {
+                        if k.tag == tag::P0 {
                             crl.authority_key_id = Some(k.contents.to_vec());
                         }
                     }
@@ -495,7 +497,7 @@ fn index_entries(der: &[u8], list: Tlv<'_>, crl: &mut Crl) -> Result<(), InputEr
         let mut k = e.children();
         let serial = k.required("userCertificate")?.expect(tag::INTEGER, "userCertificate")?;
         let date = k.required("revocationDate")?;
-        if !matches!(date.tag, 0x17 | 0x18) {
+        if !matches!(date.tag, tag::UTC_TIME | tag::GENERALIZED_TIME) {
             return Err(date.malformed("revocationDate"));
         }
         if let Some(exts) = k.next() {
@@ -545,12 +547,12 @@ fn parse_idp(value: &[u8]) -> Result<IssuingDistributionPoint, InputError> {
     for f in seq.children() {
         let f = f?;
         match f.tag {
-            0xA0 => idp.name = Some(crate::ext::distribution_point_name(asn1::read_exact(f.contents)?)?),
-            0x81 => idp.only_user = flag(f),
-            0x82 => idp.only_ca = flag(f),
-            0x83 => idp.only_some_reasons = Some(reason_flags(f.contents)),
-            0x84 => idp.indirect = flag(f),
-            0x85 => idp.only_attribute = flag(f),
+            tag::C0 => idp.name = Some(crate::ext::distribution_point_name(asn1::read_exact(f.contents)?)?),
+            tag::P1 => idp.only_user = flag(f),
+            tag::P2 => idp.only_ca = flag(f),
+            tag::P3 => idp.only_some_reasons = Some(reason_flags(f.contents)),
+            tag::P4 => idp.indirect = flag(f),
+            tag::P5 => idp.only_attribute = flag(f),
             _ => return Err(malformed("issuingDistributionPoint field", 0)),
         }
     }

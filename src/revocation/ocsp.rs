@@ -264,7 +264,7 @@ impl OcspResponse {
         let outer = asn1::read_exact(der)?.expect(tag::SEQUENCE, "OCSPResponse")?;
         let mut k = outer.children();
         let status = k.required("responseStatus")?;
-        if status.tag != 0x0A {
+        if status.tag != tag::ENUMERATED {
             return Err(status.malformed("responseStatus").into());
         }
         match status.contents {
@@ -272,7 +272,7 @@ impl OcspResponse {
             [s] => return Err(OcspError::Status(*s)),
             _ => return Err(status.malformed("responseStatus").into()),
         }
-        let bytes = k.required("responseBytes")?.expect(tag::CONTEXT_0, "responseBytes")?;
+        let bytes = k.required("responseBytes")?.expect(tag::C0, "responseBytes")?;
         let rb = asn1::read_exact(bytes.contents)?.expect(tag::SEQUENCE, "ResponseBytes")?;
         let mut r = rb.children();
         let rtype = r.required("responseType")?.expect(tag::OID, "responseType")?;
@@ -291,7 +291,7 @@ impl OcspResponse {
             crate::signed::read(basic, ["tbsResponseData", "signatureAlgorithm", "signature"])?;
         let mut certs = Vec::new();
         if let Some(c) = k.next() {
-            let c = c?.expect(tag::CONTEXT_0, "certs")?;
+            let c = c?.expect(tag::C0, "certs")?;
             let seq = asn1::read_exact(c.contents)?.expect(tag::SEQUENCE, "certs")?;
             for (index, cert) in seq.children().enumerate() {
                 let cert = cert?;
@@ -305,12 +305,12 @@ impl OcspResponse {
         }
         let mut t = tbs.children();
         let mut f = t.required("ResponseData")?;
-        if f.tag == tag::CONTEXT_0 {
+        if f.tag == tag::C0 {
             f = t.required("responderID")?;
         }
         let responder = match f.tag {
-            0xA1 => ResponderId::ByName(Name::from_der(f.contents)?),
-            0xA2 => ResponderId::ByKey(
+            tag::C1 => ResponderId::ByName(Name::from_der(f.contents)?),
+            tag::C2 => ResponderId::ByKey(
                 asn1::read_exact(f.contents)?
                     .expect(tag::OCTET_STRING, "KeyHash")?
                     .contents
@@ -326,14 +326,14 @@ impl OcspResponse {
         }
         let mut nonce = None;
         if let Some(ext) = t.next() {
-            let ext = ext?.expect(0xA1, "responseExtensions")?;
+            let ext = ext?.expect(tag::C1, "responseExtensions")?;
             let seq = asn1::read_exact(ext.contents)?;
             for e in seq.children() {
                 let e = e?;
                 let mut ek = e.children();
                 let id = ek.required("extnID")?;
                 let mut v = ek.required("extnValue")?;
-                if v.tag == 0x01 {
+                if v.tag == tag::BOOLEAN {
                     v = ek.required("extnValue")?;
                 }
                 if id.contents == OCSP_NONCE {
@@ -436,8 +436,8 @@ fn single(t: Tlv<'_>) -> Result<SingleResponse, InputError> {
     let cert_id = CertId::from_tlv(k.required("certID")?.expect(tag::SEQUENCE, "certID")?)?;
     let st = k.required("certStatus")?;
     let status = match st.tag {
-        0x80 => OcspCertStatus::Good,
-        0xA1 => {
+        tag::P0 => OcspCertStatus::Good,
+        tag::C1 => {
             let mut r = st.children();
             let time = gtime(r.required("revocationTime")?, "revocationTime")?;
             let reason = match r.next() {
@@ -454,14 +454,14 @@ fn single(t: Tlv<'_>) -> Result<SingleResponse, InputError> {
             };
             OcspCertStatus::Revoked { time, reason }
         }
-        0x82 => OcspCertStatus::Unknown,
+        tag::P2 => OcspCertStatus::Unknown,
         _ => return Err(st.malformed("certStatus")),
     };
     let this_update = gtime(k.required("thisUpdate")?, "thisUpdate")?;
     let mut next_update = None;
     for f in k {
         let f = f?;
-        if f.tag == tag::CONTEXT_0 {
+        if f.tag == tag::C0 {
             let inner = asn1::read_exact(f.contents)?;
             next_update = Some(gtime(inner, "nextUpdate")?);
         }

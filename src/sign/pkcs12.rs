@@ -48,8 +48,8 @@ fn input(e: InputError) -> SignError {
 /// OCTET STRING contents, primitive or constructed (BER chunks).
 fn octets(t: Tlv<'_>) -> Result<Vec<u8>, SignError> {
     match t.tag {
-        tag::OCTET_STRING | 0x80 => Ok(t.contents.to_vec()),
-        0x24 | 0xA0 => {
+        tag::OCTET_STRING | tag::P0 => Ok(t.contents.to_vec()),
+        tag::OCTET_STRING_CONSTRUCTED | tag::C0 => {
             let mut out = Vec::new();
             for c in t.children() {
                 out.extend(octets(c.map_err(input)?)?);

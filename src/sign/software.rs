@@ -41,7 +41,7 @@ impl std::fmt::Debug for SoftwareSigner {
 /// is a typed error, never an empty key.
 #[cfg(feature = "aws-lc")]
 fn pem_or_der(bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
-    if bytes.first() == Some(&tag::SEQUENCE) {
+    if bytes.first() == Some(&tag::SEQUENCE.byte()) {
         return Ok(bytes.to_vec());
     }
     crate::pem::first_pem_block(bytes).map_err(KeyError::Malformed)
