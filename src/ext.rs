@@ -5,7 +5,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
-use crate::asn1::{self, tag, FromTlv, Tlv};
+use crate::asn1::{tag, FromTlv, Tlv};
 use crate::error::{CertificateError, InputError};
 use crate::name::{Attribute, Name};
 use crate::oid::{self, Oid};
@@ -462,17 +462,14 @@ impl Extensions {
     pub(crate) fn from_tlv(wrapper: Tlv<'_>) -> Result<Self, CertificateError> {
         let seq = wrapper.inner("extensions")?.expect(tag::SEQUENCE, "Extensions")?;
         let mut out = Extensions::default();
-        for e in seq.children() {
-            let e = e?.expect(tag::SEQUENCE, "Extension")?;
-            let mut k = e.children();
-            let id = k.required("extnID")?.expect(tag::OID, "extnID")?;
-            let critical = match k.optional(tag::BOOLEAN)? {
-                Some(b) => b.boolean("critical")?,
-                None => false,
-            };
-            let value = k.required("extnValue")?.expect(tag::OCTET_STRING, "extnValue")?;
-            k.finish("Extension")?;
-            let oid_bytes = id.contents;
+        for e in extension_list(seq) {
+            let ExtensionRef {
+                id: oid_bytes,
+                critical,
+                value,
+                value_tlv,
+                ..
+            } = e?;
             if out.all.iter().any(|x| x.oid == oid_bytes) {
                 return Err(CertificateError::DuplicateExtension {
                     oid: oid::dotted(oid_bytes),
@@ -481,21 +478,12 @@ impl Extensions {
             out.all.push(RawExtension {
                 oid: Oid::from_der_contents(oid_bytes),
                 critical,
-                value: value.contents.to_vec(),
+                value: value.to_vec(),
             });
             if UNDERSTOOD.contains(&oid_bytes) {
                 // The value's offsets stay absolute: its reader starts where its contents do.
-                let inner = asn1::Children::new(value.contents, value.contents_offset())
-                    .required("extension value")
-                    .and_then(|v| {
-                        let end = v.offset + v.raw.len();
-                        if end == value.contents_offset() + value.contents.len() {
-                            Ok(v)
-                        } else {
-                            Err(InputError::TrailingData { offset: end })
-                        }
-                    });
-                inner
+                value_tlv
+                    .inner("extension value")
                     .and_then(|v| out.decode(oid_bytes, v))
                     .map_err(|error| CertificateError::BadExtension {
                         oid: oid::dotted(oid_bytes),
@@ -580,6 +568,43 @@ impl Extensions {
         }
         Ok(())
     }
+}
+
+/// One Extension as found, for certificates and CRLs alike (RFC 5280 §4.1, §5.2):
+/// `SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }`.
+pub(crate) struct ExtensionRef<'a> {
+    /// extnID's content octets.
+    pub id: &'a [u8],
+    /// critical.
+    pub critical: bool,
+    /// extnValue's contents (the DER of the value).
+    pub value: &'a [u8],
+    /// extnValue itself, whose contents a value reader starts from (absolute offsets).
+    pub value_tlv: Tlv<'a>,
+    /// The whole Extension element.
+    pub element: Tlv<'a>,
+}
+
+/// The Extensions of `seq` (`SEQUENCE SIZE (1..MAX) OF Extension`), in order.
+pub(crate) fn extension_list(seq: Tlv<'_>) -> impl Iterator<Item = Result<ExtensionRef<'_>, InputError>> {
+    seq.children().map(|e| {
+        let element = e?.expect(tag::SEQUENCE, "Extension")?;
+        let mut k = element.children();
+        let id = k.required("extnID")?.expect(tag::OID, "extnID")?;
+        let critical = match k.optional(tag::BOOLEAN)? {
+            Some(b) => b.boolean("critical")?,
+            None => false,
+        };
+        let value_tlv = k.required("extnValue")?.expect(tag::OCTET_STRING, "extnValue")?;
+        k.finish("Extension")?;
+        Ok(ExtensionRef {
+            id: id.contents,
+            critical,
+            value: value_tlv.contents,
+            value_tlv,
+            element,
+        })
+    })
 }
 
 /// ReasonFlags (RFC 5280 §4.2.1.13) as a bit mask, bit 0 = unused: the BIT STRING's

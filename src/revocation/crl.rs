@@ -351,7 +351,7 @@ impl Crl {
             invalidity_date: None,
         };
         if let Some(Ok(exts)) = kids.next() {
-            for (id, _, value) in extensions(exts).ok()? {
+            for crate::ext::ExtensionRef { id, value, .. } in extensions(exts).ok()? {
                 if id == oid::REASON_CODE {
                     let v = asn1::read_exact(value).ok()?;
                     out.reason = RevocationReason::from_code(*v.contents.first()?)?;
@@ -365,27 +365,15 @@ impl Crl {
     }
 }
 
-/// One extension as found: extnID contents, critical, extnValue contents.
-type RawExt<'a> = (&'a [u8], bool, &'a [u8]);
-
-/// `Extensions ::= SEQUENCE OF Extension`, given the SEQUENCE's contents.
-fn extensions(list: Tlv<'_>) -> Result<Vec<RawExt<'_>>, InputError> {
-    let mut out = Vec::new();
-    for ext in list.children() {
-        let ext = ext?.expect(tag::SEQUENCE, "Extension")?;
-        let mut k = ext.children();
-        let id = k.required("extnID")?.expect(tag::OID, "extnID")?;
-        let mut next = k.required("extnValue")?;
-        let mut critical = false;
-        if next.tag == tag::BOOLEAN {
-            critical = next.contents.first().is_some_and(|b| *b != 0);
-            next = k.required("extnValue")?;
+/// CRL and entry extensions, each once (RFC 5280 §5.2, §5.3), read by the one Extension reader.
+fn extensions(list: Tlv<'_>) -> Result<Vec<crate::ext::ExtensionRef<'_>>, InputError> {
+    let mut out: Vec<crate::ext::ExtensionRef<'_>> = Vec::new();
+    for e in crate::ext::extension_list(list) {
+        let e = e?;
+        if out.iter().any(|o| o.id == e.id) {
+            return Err(e.element.malformed("duplicate extension"));
         }
-        let value = next.expect(tag::OCTET_STRING, "extnValue")?;
-        if out.iter().any(|(o, _, _)| *o == id.contents) {
-            return Err(malformed("duplicate extension", 0));
-        }
-        out.push((id.contents, critical, value.contents));
+        out.push(e);
     }
     Ok(out)
 }
@@ -461,7 +449,10 @@ fn parse(der: &[u8]) -> Result<Crl, InputError> {
     };
     if let Some(exts) = crl_exts {
         let seq = asn1::read_exact(exts.contents)?.expect(tag::SEQUENCE, "crlExtensions")?;
-        for (id, critical, value) in extensions(seq)? {
+        for crate::ext::ExtensionRef {
+            id, critical, value, ..
+        } in extensions(seq)?
+        {
             match id {
                 i if i == oid::CRL_NUMBER => crl.crl_number = Some(asn1::read_exact(value)?.contents.to_vec()),
                 i if i == oid::DELTA_CRL_INDICATOR => crl.delta_base = Some(asn1::read_exact(value)?.contents.to_vec()),
@@ -502,7 +493,10 @@ fn index_entries(der: &[u8], list: Tlv<'_>, crl: &mut Crl) -> Result<(), InputEr
         }
         if let Some(exts) = k.next() {
             let exts = exts?.expect(tag::SEQUENCE, "crlEntryExtensions")?;
-            for (id, critical, value) in extensions(exts)? {
+            for crate::ext::ExtensionRef {
+                id, critical, value, ..
+            } in extensions(exts)?
+            {
                 if id == oid::CERTIFICATE_ISSUER {
                     let names = asn1::read_exact(value)?.expect(tag::SEQUENCE, "certificateIssuer")?;
                     crl.entry_issuers.push(GeneralName::sequence_from_tlv(names)?);
@@ -553,7 +547,7 @@ fn parse_idp(value: &[u8]) -> Result<IssuingDistributionPoint, InputError> {
             tag::P3 => idp.only_some_reasons = Some(reason_flags(f.contents)),
             tag::P4 => idp.indirect = flag(f),
             tag::P5 => idp.only_attribute = flag(f),
-            _ => return Err(malformed("issuingDistributionPoint field", 0)),
+            _ => return Err(f.malformed("issuingDistributionPoint field")),
         }
     }
     Ok(idp)
