@@ -34,6 +34,7 @@ pub mod token;
 mod trust;
 mod verifier;
 pub mod vn;
+pub mod xml;
 
 pub use cert::{Certificate, MAX_CERTIFICATE_SIZE};
 #[cfg(feature = "pkcs11")]
