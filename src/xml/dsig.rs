@@ -235,3 +235,205 @@ fn check_reference(
         digest_matches,
     }
 }
+
+/// Why a SignatureValue could not be verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// No SignedInfo, SignatureMethod, CanonicalizationMethod or SignatureValue.
+    Malformed(&'static str),
+    /// A CanonicalizationMethod kyso does not know.
+    UnsupportedCanonicalization(String),
+    /// A SignatureMethod kyso does not verify (DSA, HMAC, GOST, …). An HMAC method is never
+    /// tried with a public key (algorithm confusion).
+    UnsupportedMethod(String),
+    /// KeyInfo carries no certificate kyso can read (a bare KeyValue never yields trust).
+    NoCertificate,
+    /// The signer's key is of a kind kyso does not verify with (P-521, DSA, Ed25519, …).
+    UnsupportedKey(crate::CryptoError),
+    /// An ECDSA SignatureValue that is not `r || s` of twice the curve's size (XML-DSig 1.1
+    /// §6.4.3): padded values written by some Java signers, or DER. Refused, as a conformant
+    /// verifier does; xmlsec accepts them only under `--insecure` or a compatibility switch.
+    EcdsaEncoding,
+    /// No certificate of KeyInfo verifies the SignatureValue.
+    BadSignature(crate::CryptoError),
+}
+
+impl std::fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignatureError::Malformed(what) => write!(f, "malformed Signature: {what}"),
+            SignatureError::UnsupportedCanonicalization(u) => write!(f, "unsupported canonicalization {u}"),
+            SignatureError::UnsupportedMethod(u) => write!(f, "unsupported signature method {u}"),
+            SignatureError::NoCertificate => write!(f, "KeyInfo carries no X.509 certificate"),
+            SignatureError::UnsupportedKey(e) => write!(f, "the signer's key: {e}"),
+            SignatureError::EcdsaEncoding => write!(f, "the ECDSA SignatureValue is not r || s of the curve's size"),
+            SignatureError::BadSignature(e) => write!(f, "the SignatureValue does not verify: {e}"),
+        }
+    }
+}
+
+/// One ds:Signature checked: its References, and its SignatureValue over the canonical
+/// SignedInfo with the key of a certificate it carries.
+#[derive(Debug, Clone)]
+pub struct SignatureCheck {
+    /// The Signature's `Id`, if any.
+    pub id: Option<String>,
+    /// Every Reference, in order.
+    pub references: Vec<ReferenceCheck>,
+    /// The certificates of KeyInfo/X509Data, in document order.
+    pub certificates: Vec<crate::Certificate>,
+    /// The certificate whose key verified the SignatureValue, or why none did.
+    pub signature: Result<crate::Certificate, SignatureError>,
+}
+
+/// The signature algorithm a SignatureMethod URI names (RFC 3275, RFC 6931).
+pub(crate) fn signature_method(uri: &str) -> Option<crate::crypto::SignatureAlgorithm> {
+    use crate::crypto::SignatureAlgorithm as S;
+    use HashAlgorithm as H;
+    let pss = |h: H| S::RsaPss {
+        hash: h,
+        mgf1_hash: h,
+        salt_len: h.output_len(),
+    };
+    Some(match uri {
+        "http://www.w3.org/2000/09/xmldsig#rsa-sha1" => S::RsaPkcs1 { hash: H::Sha1 },
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha224" => S::RsaPkcs1 { hash: H::Sha224 },
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => S::RsaPkcs1 { hash: H::Sha256 },
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => S::RsaPkcs1 { hash: H::Sha384 },
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => S::RsaPkcs1 { hash: H::Sha512 },
+        "http://www.w3.org/2007/05/xmldsig-more#sha1-rsa-MGF1" => pss(H::Sha1),
+        "http://www.w3.org/2007/05/xmldsig-more#sha224-rsa-MGF1" => pss(H::Sha224),
+        "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1" => pss(H::Sha256),
+        "http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1" => pss(H::Sha384),
+        "http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1" => pss(H::Sha512),
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1" => S::Ecdsa { hash: H::Sha1 },
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha224" => S::Ecdsa { hash: H::Sha224 },
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" => S::Ecdsa { hash: H::Sha256 },
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384" => S::Ecdsa { hash: H::Sha384 },
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512" => S::Ecdsa { hash: H::Sha512 },
+        _ => return None,
+    })
+}
+
+/// Read `input` safely and check every Signature in it: References and SignatureValue.
+pub fn check_document(input: &[u8], provider: &dyn CryptoProvider) -> Result<Vec<SignatureCheck>, super::XmlError> {
+    let text = super::text(input)?;
+    let doc = super::parse(text)?;
+    Ok(doc
+        .descendants()
+        .filter(|n| is_ds(n, "Signature"))
+        .map(|sig| check_signature(&doc, sig, provider))
+        .collect())
+}
+
+fn base64_text(n: Option<Node<'_, '_>>) -> Option<Vec<u8>> {
+    let text: String = n?
+        .descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect::<String>()
+        .split_ascii_whitespace()
+        .collect();
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+fn check_signature(doc: &Document<'_>, sig: Node<'_, '_>, provider: &dyn CryptoProvider) -> SignatureCheck {
+    let references = child(sig, "SignedInfo")
+        .map(|si| {
+            si.children()
+                .filter(|c| is_ds(c, "Reference"))
+                .map(|r| check_reference(doc, sig, r, provider))
+                .collect()
+        })
+        .unwrap_or_default();
+    let certificates: Vec<crate::Certificate> = child(sig, "KeyInfo")
+        .into_iter()
+        .flat_map(|ki| {
+            ki.descendants()
+                .filter(|n| is_ds(n, "X509Certificate"))
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|c| base64_text(Some(c)))
+        .filter_map(|der| crate::Certificate::from_der(&der).ok())
+        .collect();
+    let signature = verify_signature_value(sig, &certificates, provider);
+    SignatureCheck {
+        id: sig.attribute("Id").map(str::to_string),
+        references,
+        certificates,
+        signature,
+    }
+}
+
+fn verify_signature_value(
+    sig: Node<'_, '_>,
+    certificates: &[crate::Certificate],
+    provider: &dyn CryptoProvider,
+) -> Result<crate::Certificate, SignatureError> {
+    use crate::crypto::{self, PublicKey, SignatureAlgorithm};
+    let si = child(sig, "SignedInfo").ok_or(SignatureError::Malformed("no SignedInfo"))?;
+    let cm = child(si, "CanonicalizationMethod")
+        .and_then(|c| c.attribute("Algorithm").map(|a| (c, a)))
+        .ok_or(SignatureError::Malformed("no CanonicalizationMethod"))?;
+    let prefixes =
+        cm.0.children()
+            .find(|c| c.is_element() && c.tag_name().name() == "InclusiveNamespaces")
+            .and_then(|n| n.attribute("PrefixList"));
+    let method = C14nMethod::from_uri(cm.1, prefixes)
+        .ok_or_else(|| SignatureError::UnsupportedCanonicalization(cm.1.to_string()))?;
+    let sm = child(si, "SignatureMethod")
+        .and_then(|m| m.attribute("Algorithm"))
+        .ok_or(SignatureError::Malformed("no SignatureMethod"))?;
+    let alg = signature_method(sm).ok_or_else(|| SignatureError::UnsupportedMethod(sm.to_string()))?;
+    let value = base64_text(child(sig, "SignatureValue")).ok_or(SignatureError::Malformed("SignatureValue"))?;
+    let mut signed_info = Vec::new();
+    c14n::subset(si, None, &method, &mut signed_info);
+    if certificates.is_empty() {
+        return Err(SignatureError::NoCertificate);
+    }
+    // The signer is the certificate whose key fits the method and verifies; certificates of
+    // another key type are its CAs (or strangers) and are not tried.
+    let (mut bad, mut unsupported, mut encoding) = (None, None, false);
+    for cert in certificates {
+        let key = match cert.public_key() {
+            Ok(k) => k,
+            Err(e) => {
+                unsupported = Some(e);
+                continue;
+            }
+        };
+        // XML-DSig carries ECDSA signatures as r || s (RFC 4050 §3.3); X.509 and kyso's
+        // providers take the DER Ecdsa-Sig-Value.
+        let value = match (alg, key) {
+            (SignatureAlgorithm::Ecdsa { .. }, PublicKey::Ec { curve, .. }) => {
+                match crypto::ecdsa_p1363_to_der(&value, *curve) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        encoding = true;
+                        continue;
+                    }
+                }
+            }
+            (SignatureAlgorithm::Ecdsa { .. }, _) | (_, PublicKey::Ec { .. }) => continue,
+            _ => value.clone(),
+        };
+        match crypto::verify_signature(
+            provider,
+            crypto::AlgorithmPolicy::LEGACY,
+            &alg,
+            key,
+            &signed_info,
+            &value,
+        ) {
+            Ok(_) => return Ok(cert.clone()),
+            Err(e) => bad = Some(e),
+        }
+    }
+    Err(match (bad, encoding, unsupported) {
+        (Some(e), _, _) => SignatureError::BadSignature(e),
+        (None, true, _) => SignatureError::EcdsaEncoding,
+        (None, false, Some(e)) => SignatureError::UnsupportedKey(e),
+        (None, false, None) => SignatureError::NoCertificate,
+    })
+}
