@@ -693,7 +693,16 @@ fn verify_reports_in_vietnamese_or_english_and_keeps_evidence() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("KHÔNG HỢP LỆ (TOTAL_FAILED)"), "{out}");
     assert!(out.contains("HASH_FAILURE"), "{out}");
-    // Not a signature: INDETERMINATE with FORMAT_FAILURE, exit 2.
+    // An XML document without a signature: read as XML, INDETERMINATE with FORMAT_FAILURE
+    // ("no signature"), exit 2.
+    let (code, out, _) = kyso(&["verify", doc.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 2, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["kind"], "xml");
+    assert_eq!(v["sub_indication"], "FORMAT_FAILURE");
+    assert_eq!(v["signatures"].as_array().map(Vec::len), Some(0));
+    // Not a signature of any format: unreadable, exit 2.
+    std::fs::write(&doc, "9999999").unwrap();
     let (code, out, _) = kyso(&["verify", doc.to_str().unwrap(), "--json"]);
     assert_eq!(code, 2, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();

@@ -451,11 +451,20 @@ pub enum SignerError {
     Signature(CryptoError),
     /// The signer's certificate path is not valid at the time judged.
     Chain(crate::path::PathError),
+    /// What the signature covers cannot be checked: an XML-DSig Reference to an external
+    /// resource, an unsupported transform, an Id two elements carry.
+    UnverifiableReference {
+        /// Why, as the format's checker says.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for SignerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            SignerError::UnverifiableReference { reason } => {
+                write!(f, "a signed reference cannot be checked: {reason}")
+            }
             SignerError::CertificateNotFound => f.write_str("the signer's certificate was not found"),
             SignerError::DigestMismatch => f.write_str("the content does not match the signed digest"),
             SignerError::BadAttributes { what } => write!(f, "signed attributes: {what}"),

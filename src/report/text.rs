@@ -290,7 +290,7 @@ pub fn render(r: &ValidationReport, lang: Lang) -> String {
         }
     }
     b.finish();
-    if r.kind == ReportKind::Cms && r.signatures.is_empty() {
+    if matches!(r.kind, ReportKind::Cms | ReportKind::Xml) && r.signatures.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("No signature found.", "Không có chữ ký nào."));
     }
     for s in &r.signatures {

@@ -34,7 +34,7 @@ pub struct Message {
 }
 
 impl Message {
-    fn new(en: impl Into<String>, vi: impl Into<String>) -> Message {
+    pub(crate) fn new(en: impl Into<String>, vi: impl Into<String>) -> Message {
         Message {
             en: en.into(),
             vi: vi.into(),
@@ -164,6 +164,8 @@ impl SubIndication {
 pub enum ReportKind {
     /// A CMS / CAdES signature.
     Cms,
+    /// An XML document's signatures (XML-DSig).
+    Xml,
     /// A certificate and its path (no document).
     Certificate,
     /// A file that could not be verified at all (unreadable, or not a signature kyso reads).
@@ -1022,6 +1024,7 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
         Some(SignerError::DigestMismatch) => 2,
         Some(SignerError::SigningCertificateMismatch) => 3,
         Some(SignerError::Signature(_)) => 4,
+        Some(SignerError::UnverifiableReference { .. }) => 2,
         Some(SignerError::Chain(_)) | None => 5,
     };
     let at = |n: usize| match n.cmp(&stage) {
@@ -1101,6 +1104,13 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
             Some(Message::new(
                 format!("the signature's algorithm or key is not accepted: {reason}"),
                 format!("thuật toán chữ ký hoặc khóa không được chấp nhận: {reason}"),
+            )),
+        ),
+        Some(SignerError::UnverifiableReference { reason }) => (
+            Some(SubIndication::SignedDataNotFound),
+            Some(Message::new(
+                format!("what the signature covers cannot be checked: {reason}"),
+                format!("không kiểm tra được phần dữ liệu mà chữ ký bao phủ: {reason}"),
             )),
         ),
         Some(SignerError::Chain(pe)) => (

@@ -283,8 +283,55 @@ pub struct SignatureCheck {
     pub references: Vec<ReferenceCheck>,
     /// The certificates of KeyInfo/X509Data, in document order.
     pub certificates: Vec<crate::Certificate>,
-    /// The certificate whose key verified the SignatureValue, or why none did.
-    pub signature: Result<crate::Certificate, SignatureError>,
+    /// The certificate whose key verified the SignatureValue (and what the verification
+    /// says of the algorithm), or why none did.
+    pub signature: Result<(crate::Certificate, crate::crypto::Verified), SignatureError>,
+    /// The claimed signing time: a `SigningTime` in the signature's SignatureProperties
+    /// (Vietnamese e-invoices and tax messages), or XAdES `SigningTime`.
+    pub signing_time: Option<ClaimedTime>,
+}
+
+/// A signing time as the document writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimedTime {
+    /// The instant.
+    pub time: crate::Time,
+    /// Whether the document gave a zone (`Z` or an offset); without one, the time was read as
+    /// Vietnam time (UTC+7), as the tax authority's software writes it.
+    pub zoned: bool,
+}
+
+/// Vietnam's offset from UTC, in seconds.
+const VIETNAM_OFFSET: i64 = 7 * 3600;
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]`; without a zone, Vietnam time.
+pub(crate) fn parse_signing_time(text: &str) -> Option<ClaimedTime> {
+    let t = text.trim();
+    let (date, rest) = t.split_once('T')?;
+    let mut d = date.split('-').map(|v| v.parse::<i64>().ok());
+    let (y, mo, da) = (d.next()??, d.next()??, d.next()??);
+    let (clock, offset) = if let Some(c) = rest.strip_suffix('Z') {
+        (c, Some(0))
+    } else if let Some(i) = rest.rfind(['+', '-']) {
+        let (c, z) = rest.split_at(i);
+        let sign = if z.starts_with('-') { -1 } else { 1 };
+        let (h, m) = z.get(1..)?.split_once(':')?;
+        (
+            c,
+            Some(sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)),
+        )
+    } else {
+        (rest, None)
+    };
+    let clock = clock.split('.').next()?;
+    let mut c = clock.split(':').map(|v| v.parse::<u32>().ok());
+    let (h, mi, se) = (c.next()??, c.next()??, c.next()??);
+    let local = crate::Time::from_ymd_hms(y, u32::try_from(mo).ok()?, u32::try_from(da).ok()?, h, mi, se)?;
+    let off = offset.unwrap_or(VIETNAM_OFFSET);
+    Some(ClaimedTime {
+        time: crate::Time::from_unix(local.unix() - off)?,
+        zoned: offset.is_some(),
+    })
 }
 
 /// The signature algorithm a SignatureMethod URI names (RFC 3275, RFC 6931).
@@ -316,14 +363,27 @@ pub(crate) fn signature_method(uri: &str) -> Option<crate::crypto::SignatureAlgo
     })
 }
 
-/// Read `input` safely and check every Signature in it: References and SignatureValue.
+/// Read `input` safely and check every Signature in it: References and SignatureValue,
+/// legacy algorithms (SHA-1, short RSA keys) accepted and reported in `Verified`.
 pub fn check_document(input: &[u8], provider: &dyn CryptoProvider) -> Result<Vec<SignatureCheck>, super::XmlError> {
+    check_document_with(input, provider, crate::crypto::AlgorithmPolicy::LEGACY, &[])
+}
+
+/// [`check_document`] under an algorithm policy, with `known` certificates (the caller's
+/// pool) as further candidates for a signer that KeyInfo names by X509IssuerSerial,
+/// X509SubjectName or X509SKI instead of carrying its certificate.
+pub fn check_document_with(
+    input: &[u8],
+    provider: &dyn CryptoProvider,
+    algorithms: crate::crypto::AlgorithmPolicy,
+    known: &[crate::Certificate],
+) -> Result<Vec<SignatureCheck>, super::XmlError> {
     let text = super::text(input)?;
     let doc = super::parse(text)?;
     Ok(doc
         .descendants()
         .filter(|n| is_ds(n, "Signature"))
-        .map(|sig| check_signature(&doc, sig, provider))
+        .map(|sig| check_signature(&doc, sig, provider, algorithms, known))
         .collect())
 }
 
@@ -338,7 +398,13 @@ fn base64_text(n: Option<Node<'_, '_>>) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(text).ok()
 }
 
-fn check_signature(doc: &Document<'_>, sig: Node<'_, '_>, provider: &dyn CryptoProvider) -> SignatureCheck {
+fn check_signature(
+    doc: &Document<'_>,
+    sig: Node<'_, '_>,
+    provider: &dyn CryptoProvider,
+    algorithms: crate::crypto::AlgorithmPolicy,
+    known: &[crate::Certificate],
+) -> SignatureCheck {
     let references = child(sig, "SignedInfo")
         .map(|si| {
             si.children()
@@ -357,20 +423,82 @@ fn check_signature(doc: &Document<'_>, sig: Node<'_, '_>, provider: &dyn CryptoP
         .filter_map(|c| base64_text(Some(c)))
         .filter_map(|der| crate::Certificate::from_der(&der).ok())
         .collect();
-    let signature = verify_signature_value(sig, &certificates, provider);
+    // Certificates KeyInfo carries come first; then those of the caller's pool that KeyInfo
+    // names (by issuer and serial, subject or subject key identifier).
+    let mut candidates = certificates.clone();
+    if let Some(ki) = child(sig, "KeyInfo") {
+        for c in known {
+            if names_certificate(ki, c) && !candidates.contains(c) {
+                candidates.push(c.clone());
+            }
+        }
+    }
+    let signature = verify_signature_value(sig, &candidates, provider, algorithms);
+    let signing_time = sig
+        .descendants()
+        .find(|n| n.is_element() && n.tag_name().name() == "SigningTime")
+        .and_then(|n| n.text())
+        .and_then(parse_signing_time);
     SignatureCheck {
         id: sig.attribute("Id").map(str::to_string),
         references,
         certificates,
         signature,
+        signing_time,
     }
+}
+
+/// Whether KeyInfo's X509Data names `cert` by X509IssuerSerial, X509SubjectName or X509SKI.
+fn names_certificate(ki: Node<'_, '_>, cert: &crate::Certificate) -> bool {
+    let text = |n: Node<'_, '_>| n.text().unwrap_or("").trim().to_string();
+    ki.descendants().any(|n| {
+        if is_ds(&n, "X509IssuerSerial") {
+            let serial = child(n, "X509SerialNumber").map(text).unwrap_or_default();
+            let issuer = child(n, "X509IssuerName").map(text).unwrap_or_default();
+            num_bigint::BigInt::parse_bytes(serial.as_bytes(), 10)
+                .is_some_and(|s| s == num_bigint::BigInt::from_signed_bytes_be(cert.serial()))
+                && names_match(&issuer, &cert.issuer().display())
+        } else if is_ds(&n, "X509SubjectName") {
+            names_match(&text(n), &cert.subject().display())
+        } else if is_ds(&n, "X509SKI") {
+            base64_text(Some(n)).is_some_and(|ski| Some(&ski[..]) == cert.subject_key_id())
+        } else {
+            false
+        }
+    })
+}
+
+/// Two distinguished names as RFC 4514-like strings, compared on their `type=value`
+/// components in any order, ignoring spaces around separators and case of the type
+/// (XML-DSig gives no canonical string form; signers write them differently).
+fn names_match(a: &str, b: &str) -> bool {
+    fn parts(s: &str) -> Vec<String> {
+        let mut v: Vec<String> = s
+            .split([',', '+'])
+            .map(|p| {
+                let (t, val) = p.split_once('=').unwrap_or((p, ""));
+                let t = t.trim().to_ascii_uppercase();
+                let t = match t.as_str() {
+                    "S" => "ST".to_string(),
+                    "E" | "EMAILADDRESS" => "EMAIL".to_string(),
+                    _ => t,
+                };
+                format!("{t}={}", val.trim())
+            })
+            .filter(|p| p != "=")
+            .collect();
+        v.sort();
+        v
+    }
+    !a.trim().is_empty() && parts(a) == parts(b)
 }
 
 fn verify_signature_value(
     sig: Node<'_, '_>,
     certificates: &[crate::Certificate],
     provider: &dyn CryptoProvider,
-) -> Result<crate::Certificate, SignatureError> {
+    algorithms: crate::crypto::AlgorithmPolicy,
+) -> Result<(crate::Certificate, crate::crypto::Verified), SignatureError> {
     use crate::crypto::{self, PublicKey, SignatureAlgorithm};
     let si = child(sig, "SignedInfo").ok_or(SignatureError::Malformed("no SignedInfo"))?;
     let cm = child(si, "CanonicalizationMethod")
@@ -418,15 +546,8 @@ fn verify_signature_value(
             (SignatureAlgorithm::Ecdsa { .. }, _) | (_, PublicKey::Ec { .. }) => continue,
             _ => value.clone(),
         };
-        match crypto::verify_signature(
-            provider,
-            crypto::AlgorithmPolicy::LEGACY,
-            &alg,
-            key,
-            &signed_info,
-            &value,
-        ) {
-            Ok(_) => return Ok(cert.clone()),
+        match crypto::verify_signature(provider, algorithms, &alg, key, &signed_info, &value) {
+            Ok(v) => return Ok((cert.clone(), v)),
             Err(e) => bad = Some(e),
         }
     }
