@@ -30,6 +30,8 @@ pub const TARGETS: &[&str] = &[
     "identity",
     "path",
     "cms_verify",
+    "xml_c14n",
+    "xml_verify",
 ];
 
 /// Run target `name` on `data`.
@@ -44,6 +46,8 @@ pub fn run(name: &str, data: &[u8]) {
         "identity" => identity(data),
         "path" => path(data),
         "cms_verify" => cms_verify(data),
+        "xml_c14n" => xml_c14n(data),
+        "xml_verify" => xml_verify(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -143,4 +147,34 @@ pub fn cms_verify(data: &[u8]) {
         let _ = kyso::report::render(&report, kyso::report::Lang::Vi);
         let _ = kyso::report::render(&report, kyso::report::Lang::En);
     }
+}
+
+/// The XML reader and every canonical form: an error or canonical octets, and canonical XML
+/// canonicalized again is itself (C14N's defining property).
+pub fn xml_c14n(data: &[u8]) {
+    use kyso::xml::c14n::{self, C14nMethod};
+    for m in [
+        C14nMethod::C14n10 { comments: false },
+        C14nMethod::C14n10 { comments: true },
+        C14nMethod::C14n11 { comments: false },
+        C14nMethod::from_uri(c14n::EXC_C14N, Some("#default a b")).unwrap_or(C14nMethod::C14n10 { comments: false }),
+    ] {
+        if let Ok(once) = c14n::canonicalize(data, &m) {
+            if let Ok(twice) = c14n::canonicalize(&once, &m) {
+                assert_eq!(once, twice, "canonical XML is not a fixed point under {m:?}");
+            }
+        }
+    }
+}
+
+/// An XML document through the Verifier: a report or an error, never TOTAL_PASSED (nothing
+/// in fuzzed bytes chains to a Vietnamese root), and the report renders in both languages.
+pub fn xml_verify(data: &[u8]) {
+    static V: OnceLock<kyso::Verifier> = OnceLock::new();
+    let v = V.get_or_init(kyso::Verifier::vietnam);
+    let at = Some(when());
+    let report = v.report(data, kyso::Content::Attached, kyso::When { at, now: at });
+    assert_ne!(report.indication, kyso::report::Indication::TotalPassed);
+    let _ = kyso::report::render(&report, kyso::report::Lang::Vi);
+    let _ = kyso::report::render(&report, kyso::report::Lang::En);
 }

@@ -47,6 +47,7 @@ fn corpora_and_regressions_replay_cleanly() {
         "vectors/ocsp",
         "vectors/tsp",
         "vn-trust/raw-p7b",
+        "vectors/xmldsig",
     ]
     .into_iter()
     .filter(|_| have_shared)
@@ -58,6 +59,11 @@ fn corpora_and_regressions_replay_cleanly() {
             )
         }));
     }
+    seeds.extend(
+        files(&root.join("test-vectors/xml"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "xml")),
+    );
     for f in &seeds {
         let data = std::fs::read(f).unwrap();
         if data.len() > 1 << 20 {

@@ -1,0 +1,8 @@
+//! Fuzz target `xml_c14n`: the body is `run("xml_c14n", …)` in fuzz/targets.rs, replayed by tests/fuzz_replay.rs.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../targets.rs"]
+mod targets;
+
+fuzz_target!(|data: &[u8]| targets::run("xml_c14n", data));
