@@ -389,6 +389,7 @@ impl Verifier {
         for (s, c) in report.signatures.iter_mut().zip(&checks) {
             use crate::report::{CheckName, ReportWarning};
             s.level = None;
+            s.role = c.dscks_slot.as_deref().map(crate::report::Role::of_dscks);
             s.checks.retain(|k| {
                 !matches!(
                     k.check,

@@ -10,7 +10,7 @@ mod validation;
 pub use text::{render, Lang};
 pub use validation::{
     CheckName, CheckResult, DocumentInfo, EvidenceItem, EvidenceKind, Indication, Message, Outcome, Party,
-    PathCertificate, Period, PolicyInfo, ReportCheck, ReportKind, ReportWarning, SignatureReport, SubIndication,
+    PathCertificate, Period, PolicyInfo, ReportCheck, ReportKind, ReportWarning, Role, SignatureReport, SubIndication,
     TimeSource, TimestampInfo, Unreadable, ValidationReport, REPORT_SCHEMA,
 };
 

@@ -325,6 +325,16 @@ fn signature(out: &mut String, r: &ValidationReport, s: &SignatureReport, lang: 
     let inner: &'static str = if indent.is_empty() { "  " } else { "      " };
     let mut b = Block::new(out, inner);
     let is_cert = r.kind == ReportKind::Certificate;
+    if let Some(role) = &s.role {
+        b.row(
+            lang.pick("Role", "Vai trò"),
+            format!(
+                "{} ({})",
+                if lang == Lang::Vi { &role.name.vi } else { &role.name.en },
+                role.code
+            ),
+        );
+    }
     match &s.signer {
         Some(p) => b.row(
             if is_cert {

@@ -427,6 +427,37 @@ pub struct PolicyInfo {
     pub profile: &'static str,
 }
 
+/// A signer's role in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Role {
+    /// Where the document says it: the element the signature sits in (`NBan`, `CQT`, …).
+    pub code: String,
+    /// The role in both languages.
+    #[serde(flatten)]
+    pub name: Message,
+}
+
+impl Role {
+    /// The role of a signature placed in `DSCKS/<code>` of a Vietnamese e-invoice or tax
+    /// message (Circular 78/2021 and the tax authority's message formats).
+    pub fn of_dscks(code: &str) -> Role {
+        let (en, vi) = match code {
+            "NBan" => ("seller", "người bán"),
+            "NMua" => ("buyer", "người mua"),
+            "CQT" => ("tax authority", "cơ quan thuế"),
+            "TTCQT" => ("head of the tax office", "thủ trưởng cơ quan thuế"),
+            "NNT" => ("taxpayer", "người nộp thuế"),
+            "TVAN" | "TCTN" => ("T-VAN service provider", "tổ chức cung cấp dịch vụ T-VAN"),
+            "CCKSKhac" => ("other signer", "chữ ký số khác"),
+            _ => ("signer", "người ký"),
+        };
+        Role {
+            code: code.to_string(),
+            name: Message::new(en, vi),
+        }
+    }
+}
+
 /// One signature (or, for a certificate report, the certificate) and everything found about it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureReport {
@@ -438,6 +469,10 @@ pub struct SignatureReport {
     pub sub_indication: Option<SubIndication>,
     /// The reason, in both languages.
     pub reason: Option<Message>,
+    /// The signer's role, where the document says it (an e-invoice's or a tax message's
+    /// signature under `DSCKS/NBan` is the seller's, under `DSCKS/CQT` the tax authority's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
     /// The signer (the certificate's subject).
     pub signer: Option<Party>,
     /// The signer's identifiers (MST, CCCD…), name, organisation.
@@ -736,6 +771,7 @@ fn empty_signature(id: String, judged_at: Time, time_source: TimeSource) -> Sign
         indication: Indication::Indeterminate,
         sub_indication: None,
         reason: None,
+        role: None,
         signer: None,
         identity: None,
         managing_organisation: None,

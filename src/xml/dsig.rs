@@ -286,6 +286,9 @@ pub struct SignatureCheck {
     /// The certificate whose key verified the SignatureValue (and what the verification
     /// says of the algorithm), or why none did.
     pub signature: Result<(crate::Certificate, crate::crypto::Verified), SignatureError>,
+    /// Where a Vietnamese document places the signature: the element under `DSCKS` that holds
+    /// it (`NBan`, `NMua`, `CQT`, `TTCQT`, `NNT`, …).
+    pub dscks_slot: Option<String>,
     /// The claimed signing time: a `SigningTime` in the signature's SignatureProperties
     /// (Vietnamese e-invoices and tax messages), or XAdES `SigningTime`.
     pub signing_time: Option<ClaimedTime>,
@@ -439,11 +442,16 @@ fn check_signature(
         .find(|n| n.is_element() && n.tag_name().name() == "SigningTime")
         .and_then(|n| n.text())
         .and_then(parse_signing_time);
+    let dscks_slot = sig
+        .parent_element()
+        .filter(|p| p.parent_element().is_some_and(|d| d.tag_name().name() == "DSCKS"))
+        .map(|p| p.tag_name().name().to_string());
     SignatureCheck {
         id: sig.attribute("Id").map(str::to_string),
         references,
         certificates,
         signature,
+        dscks_slot,
         signing_time,
     }
 }
