@@ -366,15 +366,7 @@ impl Verifier {
             }
             signers.push(r);
         }
-        let verdict = if signers.is_empty() {
-            Verdict::Indeterminate
-        } else if signers.iter().all(|r| r.verdict == Verdict::Valid) {
-            Verdict::Valid
-        } else if signers.iter().any(|r| r.verdict == Verdict::Invalid) {
-            Verdict::Invalid
-        } else {
-            Verdict::Indeterminate
-        };
+        let verdict = Verdict::of_all(signers.iter().map(|r| r.verdict));
         let r = CmsResult {
             verdict,
             content_type: crate::Oid::from_der_contents(crate::oid::CT_DATA),

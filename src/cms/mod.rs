@@ -767,15 +767,7 @@ pub fn verify_signed_data(
         }
         results.push(r);
     }
-    let verdict = if results.is_empty() {
-        Verdict::Indeterminate
-    } else if results.iter().all(|r| r.verdict == Verdict::Valid) {
-        Verdict::Valid
-    } else if results.iter().any(|r| r.verdict == Verdict::Invalid) {
-        Verdict::Invalid
-    } else {
-        Verdict::Indeterminate
-    };
+    let verdict = Verdict::of_all(results.iter().map(|r| r.verdict));
     Ok(CmsResult {
         verdict,
         content_type: sd.content_type.clone(),

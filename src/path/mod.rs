@@ -211,6 +211,25 @@ pub enum Verdict {
     Indeterminate,
 }
 
+impl Verdict {
+    /// The verdict of a document from its signatures': valid when there is at least one and
+    /// all are valid, invalid when one is, indeterminate otherwise.
+    pub fn of_all(verdicts: impl IntoIterator<Item = Verdict>) -> Verdict {
+        let (mut any, mut invalid, mut all_valid) = (false, false, true);
+        for v in verdicts {
+            any = true;
+            invalid |= v == Verdict::Invalid;
+            all_valid &= v == Verdict::Valid;
+        }
+        match (any, invalid, all_valid) {
+            (false, _, _) => Verdict::Indeterminate,
+            (true, _, true) => Verdict::Valid,
+            (true, true, false) => Verdict::Invalid,
+            (true, false, false) => Verdict::Indeterminate,
+        }
+    }
+}
+
 /// Why a path failed, with the index of the certificate concerned (0 = the leaf).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -584,4 +603,17 @@ pub fn verify_chain(
     provider: &dyn CryptoProvider,
 ) -> ChainResult {
     builder::search(leaf, pool, store, options, provider)
+}
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::Verdict::{self, *};
+
+    #[test]
+    fn a_document_is_valid_only_when_every_signature_is() {
+        assert_eq!(Verdict::of_all([]), Indeterminate);
+        assert_eq!(Verdict::of_all([Valid, Valid]), Valid);
+        assert_eq!(Verdict::of_all([Valid, Indeterminate]), Indeterminate);
+        assert_eq!(Verdict::of_all([Indeterminate, Invalid, Valid]), Invalid);
+    }
 }
