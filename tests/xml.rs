@@ -131,7 +131,8 @@ fn signature_values_of_the_interop_suite() {
         bad_in_valid.len()
     );
     assert!(bad_in_valid.is_empty(), "{bad_in_valid:#?}");
-    assert!(verified >= 1, "{verified}");
+    // Measured: 31 (2026-12-02); fewer is a regression.
+    assert!(verified >= 31, "{verified}");
 }
 
 /// Real Vietnamese documents transcribed from public code (test-vectors/xml/vn, provenance in
