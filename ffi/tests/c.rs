@@ -296,6 +296,18 @@ fn one_table_through_rust_cli_c_and_python_gives_one_report() {
         .arg(path("sub.pem"))
         .arg("-out")
         .arg(path("sha1.p7s")));
+    // A real Vietnamese tax message with its seller and tax-authority XML signatures (its CAs
+    // are not among these anchors), and the same with an amount changed.
+    let invoice = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../test-vectors/xml/vn/ts24-tdiep-202-hdon-nban-cqt.xml"),
+    )
+    .unwrap();
+    put("invoice.xml", &invoice);
+    let changed = String::from_utf8(invoice)
+        .unwrap()
+        .replace("<TgTThue>84000</TgTThue>", "<TgTThue>8400</TgTThue>");
+    put("invoice-changed.xml", changed.as_bytes());
     let c_prog = dir.join("report_json");
     gcc(&lib, "report_json.c", &c_prog, &[], false);
 
@@ -385,6 +397,24 @@ fn one_table_through_rust_cli_c_and_python_gives_one_report() {
             STRICT,
             false,
             Indication::TotalPassed,
+        ),
+        (
+            "XML tax message, intact, CAs not trusted here",
+            "invoice.xml",
+            None,
+            0,
+            0,
+            false,
+            Indication::Indeterminate,
+        ),
+        (
+            "XML tax message, changed after signing",
+            "invoice-changed.xml",
+            None,
+            0,
+            0,
+            false,
+            Indication::TotalFailed,
         ),
     ];
     let mut store = TrustStore::new();
