@@ -281,13 +281,19 @@ impl Verifier {
         use crate::path::Verdict;
         use crate::xml::dsig::{self, ReferenceError, SignatureError};
         let now = when.now.unwrap_or_else(Time::now);
-        let checks =
-            dsig::check_document_with(input, self.provider, self.policy.algorithms(), &self.pool).map_err(|e| {
-                VerifyError::Malformed {
-                    format: Format::Xml,
-                    detail: e.to_string(),
-                }
-            })?;
+        let checks = dsig::check_document_with(
+            input,
+            self.provider,
+            self.policy.algorithms(),
+            &self.pool,
+            dsig::Leniency {
+                edxml_exclusive_c14n_uri: self.policy.tolerances().edxml_exclusive_c14n_uri,
+            },
+        )
+        .map_err(|e| VerifyError::Malformed {
+            format: Format::Xml,
+            detail: e.to_string(),
+        })?;
         let options = VerifyOptions {
             path: self.policy.path_options(now, self.given.clone()),
             at: when.at,
@@ -389,6 +395,15 @@ impl Verifier {
                 )
             });
             s.warnings.retain(|w| w.code != "no_signing_certificate_reference");
+            if c.edxml_c14n_uri {
+                s.warnings.push(ReportWarning {
+                    code: "tolerated_quirk",
+                    message: crate::report::Message::new(
+                        "the signature names exclusive C14N by edXML's URI http://www.w3.org/TR/xml-exc-c14n#, not the W3C one; read as Exclusive C14N 1.0 (a tolerance of the Vietnamese policy)",
+                        "chữ ký ghi phép chuẩn hóa exclusive C14N bằng URI của edXML (http://www.w3.org/TR/xml-exc-c14n#) thay cho URI của W3C; được hiểu là Exclusive C14N 1.0 (dung sai của chính sách Việt Nam)",
+                    ),
+                });
+            }
             if c.signing_time.is_some_and(|t| !t.zoned) {
                 s.warnings.push(ReportWarning {
                     code: "signing_time_local",

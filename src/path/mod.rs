@@ -90,6 +90,9 @@ pub struct Tolerances {
     /// hyphen (2025 national roots and their sub-CAs): read as the issuer itself, so the
     /// issuer's own CRL applies, instead of as an indirect CRL from a CA that does not exist.
     pub en_dash_crl_issuer: bool,
+    /// edXML packages (QCVN 102:2016) name exclusive C14N `http://www.w3.org/TR/xml-exc-c14n#`,
+    /// which is not a W3C identifier: read as Exclusive C14N 1.0, with a warning.
+    pub edxml_exclusive_c14n_uri: bool,
 }
 
 impl Tolerances {
@@ -98,12 +101,14 @@ impl Tolerances {
         critical_authority_info_access: false,
         key_cert_sign_without_ca: false,
         en_dash_crl_issuer: false,
+        edxml_exclusive_c14n_uri: false,
     };
     /// Every tolerance the Vietnamese hierarchies need.
     pub const VIETNAM: Tolerances = Tolerances {
         critical_authority_info_access: true,
         key_cert_sign_without_ca: true,
         en_dash_crl_issuer: true,
+        edxml_exclusive_c14n_uri: true,
     };
 }
 

@@ -134,7 +134,7 @@ pub(crate) fn check_references(doc: &Document<'_>, provider: &dyn CryptoProvider
             continue;
         };
         for r in signed_info.children().filter(|c| is_ds(c, "Reference")) {
-            out.push(check_reference(doc, sig, r, provider));
+            out.push(check_reference(doc, sig, r, provider, Leniency::default(), &mut false));
         }
     }
     out
@@ -145,6 +145,8 @@ fn check_reference(
     sig: Node<'_, '_>,
     r: Node<'_, '_>,
     provider: &dyn CryptoProvider,
+    lenient: Leniency,
+    tolerated: &mut bool,
 ) -> ReferenceCheck {
     let uri = r.attribute("URI").map(str::to_string);
     let mut covers = None;
@@ -197,8 +199,9 @@ fn check_reference(
                             .children()
                             .find(|c| c.is_element() && c.tag_name().name() == "InclusiveNamespaces")
                             .and_then(|n| n.attribute("PrefixList"));
-                        let m = C14nMethod::from_uri(alg, prefixes)
+                        let (m, used) = c14n_method(alg, prefixes, lenient)
                             .ok_or_else(|| ReferenceError::UnsupportedTransform(alg.to_string()))?;
+                        *tolerated |= used;
                         let mut o = Vec::new();
                         c14n::subset(apex, exclude, &m.with_comments(m.comments() && comments), &mut o);
                         octets = Some(o);
@@ -289,6 +292,8 @@ pub struct SignatureCheck {
     /// Where a Vietnamese document places the signature: the element under `DSCKS` that holds
     /// it (`NBan`, `NMua`, `CQT`, `TTCQT`, `NNT`, …).
     pub dscks_slot: Option<String>,
+    /// Whether edXML's non-standard exclusive-C14N URI was read as the W3C one.
+    pub edxml_c14n_uri: bool,
     /// The claimed signing time: a `SigningTime` in the signature's SignatureProperties
     /// (Vietnamese e-invoices and tax messages), or XAdES `SigningTime`.
     pub signing_time: Option<ClaimedTime>,
@@ -369,7 +374,31 @@ pub(crate) fn signature_method(uri: &str) -> Option<crate::crypto::SignatureAlgo
 /// Read `input` safely and check every Signature in it: References and SignatureValue,
 /// legacy algorithms (SHA-1, short RSA keys) accepted and reported in `Verified`.
 pub fn check_document(input: &[u8], provider: &dyn CryptoProvider) -> Result<Vec<SignatureCheck>, super::XmlError> {
-    check_document_with(input, provider, crate::crypto::AlgorithmPolicy::LEGACY, &[])
+    check_document_with(
+        input,
+        provider,
+        crate::crypto::AlgorithmPolicy::LEGACY,
+        &[],
+        Leniency::default(),
+    )
+}
+
+/// What a check accepts beyond the W3C recommendations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Leniency {
+    /// Read edXML's `http://www.w3.org/TR/xml-exc-c14n#` as Exclusive C14N 1.0.
+    pub edxml_exclusive_c14n_uri: bool,
+}
+
+/// The canonicalization a URI names, with the tolerances allowed; whether a tolerance was used.
+fn c14n_method(uri: &str, prefixes: Option<&str>, lenient: Leniency) -> Option<(C14nMethod, bool)> {
+    match C14nMethod::from_uri(uri, prefixes) {
+        Some(m) => Some((m, false)),
+        None if lenient.edxml_exclusive_c14n_uri && uri == c14n::EXC_C14N_EDXML => {
+            C14nMethod::from_uri(c14n::EXC_C14N, prefixes).map(|m| (m, true))
+        }
+        None => None,
+    }
 }
 
 /// [`check_document`] under an algorithm policy, with `known` certificates (the caller's
@@ -380,13 +409,14 @@ pub fn check_document_with(
     provider: &dyn CryptoProvider,
     algorithms: crate::crypto::AlgorithmPolicy,
     known: &[crate::Certificate],
+    lenient: Leniency,
 ) -> Result<Vec<SignatureCheck>, super::XmlError> {
     let text = super::text(input)?;
     let doc = super::parse(text)?;
     Ok(doc
         .descendants()
         .filter(|n| is_ds(n, "Signature"))
-        .map(|sig| check_signature(&doc, sig, provider, algorithms, known))
+        .map(|sig| check_signature(&doc, sig, provider, algorithms, known, lenient))
         .collect())
 }
 
@@ -407,12 +437,14 @@ fn check_signature(
     provider: &dyn CryptoProvider,
     algorithms: crate::crypto::AlgorithmPolicy,
     known: &[crate::Certificate],
+    lenient: Leniency,
 ) -> SignatureCheck {
+    let mut tolerated = false;
     let references = child(sig, "SignedInfo")
         .map(|si| {
             si.children()
                 .filter(|c| is_ds(c, "Reference"))
-                .map(|r| check_reference(doc, sig, r, provider))
+                .map(|r| check_reference(doc, sig, r, provider, lenient, &mut tolerated))
                 .collect()
         })
         .unwrap_or_default();
@@ -436,7 +468,7 @@ fn check_signature(
             }
         }
     }
-    let signature = verify_signature_value(sig, &candidates, provider, algorithms);
+    let signature = verify_signature_value(sig, &candidates, provider, algorithms, lenient, &mut tolerated);
     let signing_time = sig
         .descendants()
         .find(|n| n.is_element() && n.tag_name().name() == "SigningTime")
@@ -453,6 +485,7 @@ fn check_signature(
         signature,
         dscks_slot,
         signing_time,
+        edxml_c14n_uri: tolerated,
     }
 }
 
@@ -506,6 +539,8 @@ fn verify_signature_value(
     certificates: &[crate::Certificate],
     provider: &dyn CryptoProvider,
     algorithms: crate::crypto::AlgorithmPolicy,
+    lenient: Leniency,
+    tolerated: &mut bool,
 ) -> Result<(crate::Certificate, crate::crypto::Verified), SignatureError> {
     use crate::crypto::{self, PublicKey, SignatureAlgorithm};
     let si = child(sig, "SignedInfo").ok_or(SignatureError::Malformed("no SignedInfo"))?;
@@ -516,8 +551,9 @@ fn verify_signature_value(
         cm.0.children()
             .find(|c| c.is_element() && c.tag_name().name() == "InclusiveNamespaces")
             .and_then(|n| n.attribute("PrefixList"));
-    let method = C14nMethod::from_uri(cm.1, prefixes)
+    let (method, used) = c14n_method(cm.1, prefixes, lenient)
         .ok_or_else(|| SignatureError::UnsupportedCanonicalization(cm.1.to_string()))?;
+    *tolerated |= used;
     let sm = child(si, "SignatureMethod")
         .and_then(|m| m.attribute("Algorithm"))
         .ok_or(SignatureError::Malformed("no SignatureMethod"))?;
@@ -565,4 +601,61 @@ fn verify_signature_value(
         (None, false, Some(e)) => SignatureError::UnsupportedKey(e),
         (None, false, None) => SignatureError::NoCertificate,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// edXML's exclusive-C14N URI is read as the W3C one only under the tolerance, and says so.
+    #[test]
+    fn edxml_c14n_uri_is_a_named_tolerance() {
+        let provider = crate::crypto::default_provider();
+        let body = r#"<Header Id="h"><From>Bộ A</From></Header>"#;
+        let mut canonical = Vec::new();
+        let d = roxmltree::Document::parse(body).unwrap();
+        let exc = C14nMethod::from_uri(c14n::EXC_C14N, None).unwrap();
+        c14n::subset(d.root_element(), None, &exc, &mut canonical);
+        let digest = base64::engine::general_purpose::STANDARD.encode(provider.digest(HashAlgorithm::Sha1, &canonical));
+        let doc = format!(
+            r##"<edXMLEnvelope>{body}<Signature xmlns="{DSIG_NS}"><SignedInfo><CanonicalizationMethod Algorithm="{}"/><SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#rsa-sha1"/><Reference URI="#h"><Transforms><Transform Algorithm="{}"/></Transforms><DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/><DigestValue>{digest}</DigestValue></Reference></SignedInfo><SignatureValue>AA==</SignatureValue></Signature></edXMLEnvelope>"##,
+            c14n::EXC_C14N_EDXML,
+            c14n::EXC_C14N_EDXML
+        );
+        let check = |lenient| {
+            check_document_with(
+                doc.as_bytes(),
+                provider,
+                crate::crypto::AlgorithmPolicy::LEGACY,
+                &[],
+                lenient,
+            )
+            .unwrap()
+        };
+        let strict = check(Leniency::default());
+        assert!(matches!(
+            &strict[0].references[0].digest_matches,
+            Err(ReferenceError::UnsupportedTransform(u)) if u == c14n::EXC_C14N_EDXML
+        ));
+        assert!(!strict[0].edxml_c14n_uri);
+        let vn = check(Leniency {
+            edxml_exclusive_c14n_uri: true,
+        });
+        assert_eq!(vn[0].references[0].digest_matches, Ok(true));
+        assert!(vn[0].edxml_c14n_uri);
+        assert_eq!(vn[0].signature.as_ref().unwrap_err(), &SignatureError::NoCertificate);
+    }
+
+    #[test]
+    fn signing_times_without_a_zone_are_vietnam_time() {
+        let t = parse_signing_time("2021-11-05T14:48:47").unwrap();
+        assert!(!t.zoned);
+        assert_eq!(t.time.rfc3339(), "2021-11-05T07:48:47Z");
+        let z = parse_signing_time("2021-11-05T14:48:47Z").unwrap();
+        assert!(z.zoned);
+        assert_eq!(z.time.rfc3339(), "2021-11-05T14:48:47Z");
+        let o = parse_signing_time(" 2021-11-05T14:48:47.123+07:00 ").unwrap();
+        assert_eq!(o.time.rfc3339(), "2021-11-05T07:48:47Z");
+        assert!(parse_signing_time("05/11/2021 14:48").is_none());
+    }
 }
