@@ -395,6 +395,27 @@ impl Verifier {
                 )
             });
             s.warnings.retain(|w| w.code != "no_signing_certificate_reference");
+            // What an e-invoice's signatures must cover (Circular 78/2021): the seller's and
+            // the buyer's the invoice data DLHDon, the tax authority's also its code MCCQT.
+            let covers = |name: &str| {
+                c.references
+                    .iter()
+                    .any(|x| x.covers.as_deref() == Some(name) && x.digest_matches == Ok(true))
+            };
+            let must: &[&str] = match c.dscks_slot.as_deref() {
+                Some("NBan" | "NMua") => &["DLHDon"],
+                Some("CQT") if input.windows(6).any(|w| w == b"<MCCQT") => &["DLHDon", "MCCQT"],
+                _ => &[],
+            };
+            for name in must.iter().filter(|n| !covers(n)) {
+                s.warnings.push(ReportWarning {
+                    code: "vn_coverage",
+                    message: crate::report::Message::new(
+                        format!("this signature does not cover {name}, which its role must sign"),
+                        format!("chữ ký này không bao phủ {name}, phần mà vai trò của nó phải ký"),
+                    ),
+                });
+            }
             if c.edxml_c14n_uri {
                 s.warnings.push(ReportWarning {
                     code: "tolerated_quirk",

@@ -286,6 +286,28 @@ fn real_invoice_through_the_verifier() {
         r.signatures[0].reason
     );
 
+    // A tax-authority signature whose MCCQT reference is dropped from the document: the
+    // reference no longer resolves, and the report says MCCQT is not covered.
+    let dropped = text.replace(
+        r##"<Reference URI="#Id-3fca5333d7894598844aae52ece50271"><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue>OXLIUgMOVBLUODxxPRjgOKf93M4Bywd+NgdpFomlTes=</DigestValue></Reference>"##,
+        "",
+    );
+    assert_ne!(dropped, text);
+    let r = v.verify(dropped.as_bytes(), Content::Attached).unwrap();
+    let cqt = &r.signatures[1];
+    assert!(
+        cqt.warnings
+            .iter()
+            .any(|w| w.code == "vn_coverage" && w.message.en.contains("MCCQT")),
+        "{:?}",
+        cqt.warnings
+    );
+    assert_eq!(
+        cqt.indication,
+        Indication::TotalFailed,
+        "SignedInfo changed: the SignatureValue no longer verifies"
+    );
+
     let xxe = br#"<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>"#;
     assert!(matches!(
         v.verify(xxe, Content::Attached),
