@@ -304,21 +304,7 @@ impl Verifier {
         for (index, c) in checks.iter().enumerate() {
             let claimed = c.signing_time.map(|t| t.time);
             let judged_at = when.at.or(claimed).unwrap_or(now);
-            let mut r = SignerResult {
-                index,
-                verdict: Verdict::Indeterminate,
-                error: None,
-                certificate: None,
-                signing_time: claimed,
-                judged_at,
-                signature: None,
-                signing_certificate_bound: false,
-                chain: None,
-                warnings: Vec::new(),
-                timestamp: None,
-                level: Level::BB,
-                countersignatures: Vec::new(),
-            };
+            let mut r = SignerResult::start(index, Verdict::Indeterminate, claimed, judged_at, Level::BB);
             // The signed data first: a reference that differs means the document changed.
             let mut refs = c.references.iter().map(|x| &x.digest_matches);
             if c.references.is_empty() {

@@ -588,6 +588,33 @@ pub struct SignerResult {
     pub countersignatures: Vec<SignerResult>,
 }
 
+impl SignerResult {
+    /// A signer's result before any check has run: `verdict`, nothing found yet.
+    pub(crate) fn start(
+        index: usize,
+        verdict: Verdict,
+        signing_time: Option<Time>,
+        judged_at: Time,
+        level: Level,
+    ) -> SignerResult {
+        SignerResult {
+            index,
+            verdict,
+            error: None,
+            certificate: None,
+            signing_time,
+            judged_at,
+            signature: None,
+            signing_certificate_bound: false,
+            chain: None,
+            warnings: Vec::new(),
+            timestamp: None,
+            level,
+            countersignatures: Vec::new(),
+        }
+    }
+}
+
 /// The verification of a CMS signature.
 #[derive(Debug, Clone)]
 pub struct CmsResult {
@@ -864,21 +891,7 @@ fn verify_one(index: usize, si: &SignerInfo, target: &Target<'_>, digest: &[u8],
     };
     let judged_at = options.at.or(gen_time).or(signing_time).unwrap_or(options.now);
     let level = if timestamp.is_some() { Level::BT } else { Level::BB };
-    let mut r = SignerResult {
-        index,
-        verdict: Verdict::Invalid,
-        error: None,
-        certificate: None,
-        signing_time,
-        judged_at,
-        signature: None,
-        signing_certificate_bound: false,
-        chain: None,
-        warnings: Vec::new(),
-        timestamp: None,
-        level,
-        countersignatures: Vec::new(),
-    };
+    let mut r = SignerResult::start(index, Verdict::Invalid, signing_time, judged_at, level);
     let fail = |mut r: SignerResult, e: SignerError, v: Verdict| {
         r.verdict = v;
         r.error = Some(e);
