@@ -317,6 +317,12 @@ impl<'a> Children<'a> {
 }
 
 impl<'a> Children<'a> {
+    /// The next element, which the structure requires with identifier `want`: absent or
+    /// differently tagged, it is `what` malformed.
+    pub fn field(&mut self, want: Tag, what: &'static str) -> Result<Tlv<'a>, InputError> {
+        self.required(what)?.expect(want, what)
+    }
+
     /// The next element when its identifier is `tag` (an OPTIONAL or DEFAULT field); it is
     /// left in place otherwise.
     pub fn optional(&mut self, tag: Tag) -> Result<Option<Tlv<'a>>, InputError> {

@@ -102,14 +102,14 @@ impl Certificate {
             },
             None => 1,
         };
-        let serial = t.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
+        let serial = t.field(tag::INTEGER, "serialNumber")?;
         // RFC 5280 §4.1.1.2: the signature field inside TBSCertificate is the same algorithm.
-        let inner_alg = t.required("signature")?.expect(tag::SEQUENCE, "signature")?;
+        let inner_alg = t.field(tag::SEQUENCE, "signature")?;
         if Some(inner_alg.raw) != der.get(signature.algorithm_der.clone()) {
             return Err(CertificateError::SignatureAlgorithmMismatch);
         }
         let issuer = Name::from_tlv(t.required("issuer")?)?;
-        let validity = t.required("validity")?.expect(tag::SEQUENCE, "validity")?;
+        let validity = t.field(tag::SEQUENCE, "validity")?;
         let mut v = validity.children();
         let mut time = |what| -> Result<Time, CertificateError> {
             let x = v.required(what)?;
@@ -119,9 +119,7 @@ impl Certificate {
         let not_after = time("notAfter")?;
         v.finish("validity")?;
         let subject = Name::from_tlv(t.required("subject")?)?;
-        let spki = t
-            .required("subjectPublicKeyInfo")?
-            .expect(tag::SEQUENCE, "subjectPublicKeyInfo")?;
+        let spki = t.field(tag::SEQUENCE, "subjectPublicKeyInfo")?;
         for unique in [1, 2] {
             if t.optional(tag::implicit(unique))?.is_none() {
                 t.optional(tag::explicit(unique))?;

@@ -80,10 +80,8 @@ impl GeneralName {
             // otherName [0] IMPLICIT SEQUENCE { type-id OID, value [0] EXPLICIT ANY }.
             tag::C0 => {
                 let mut k = tlv.children();
-                let type_id = k.required("otherName type-id")?.expect(tag::OID, "otherName type-id")?;
-                let value = k
-                    .required("otherName value")?
-                    .expect(tag::explicit(0), "otherName value")?;
+                let type_id = k.field(tag::OID, "otherName type-id")?;
+                let value = k.field(tag::explicit(0), "otherName value")?;
                 k.finish("otherName")?;
                 GeneralName::OtherName {
                     type_id: Oid::from_der_contents(type_id.contents),
@@ -513,12 +511,8 @@ impl Extensions {
                 for m in v.expect(tag::SEQUENCE, "policyMappings")?.children() {
                     let m = m?.expect(tag::SEQUENCE, "PolicyMapping")?;
                     let mut k = m.children();
-                    let issuer = k
-                        .required("issuerDomainPolicy")?
-                        .expect(tag::OID, "issuerDomainPolicy")?;
-                    let subject = k
-                        .required("subjectDomainPolicy")?
-                        .expect(tag::OID, "subjectDomainPolicy")?;
+                    let issuer = k.field(tag::OID, "issuerDomainPolicy")?;
+                    let subject = k.field(tag::OID, "subjectDomainPolicy")?;
                     k.finish("PolicyMapping")?;
                     maps.push((
                         Oid::from_der_contents(issuer.contents),
@@ -539,7 +533,7 @@ impl Extensions {
                 for d in v.expect(tag::SEQUENCE, "authorityInfoAccess")?.children() {
                     let d = d?.expect(tag::SEQUENCE, "AccessDescription")?;
                     let mut k = d.children();
-                    let method = k.required("accessMethod")?.expect(tag::OID, "accessMethod")?;
+                    let method = k.field(tag::OID, "accessMethod")?;
                     let location = GeneralName::from_tlv(k.required("accessLocation")?)?;
                     k.finish("AccessDescription")?;
                     list.push(AccessDescription {
@@ -590,12 +584,12 @@ pub(crate) fn extension_list(seq: Tlv<'_>) -> impl Iterator<Item = Result<Extens
     seq.children().map(|e| {
         let element = e?.expect(tag::SEQUENCE, "Extension")?;
         let mut k = element.children();
-        let id = k.required("extnID")?.expect(tag::OID, "extnID")?;
+        let id = k.field(tag::OID, "extnID")?;
         let critical = match k.optional(tag::BOOLEAN)? {
             Some(b) => b.boolean("critical")?,
             None => false,
         };
-        let value_tlv = k.required("extnValue")?.expect(tag::OCTET_STRING, "extnValue")?;
+        let value_tlv = k.field(tag::OCTET_STRING, "extnValue")?;
         k.finish("Extension")?;
         Ok(ExtensionRef {
             id: id.contents,
@@ -654,15 +648,13 @@ impl FromTlv for PolicyInformation {
     /// OPTIONAL }`, each qualifier `SEQUENCE { policyQualifierId OID, qualifier ANY }`.
     fn from_tlv(p: Tlv<'_>) -> Result<Self, InputError> {
         let mut k = p.expect(tag::SEQUENCE, "PolicyInformation")?.children();
-        let policy = k.required("policyIdentifier")?.expect(tag::OID, "policyIdentifier")?;
+        let policy = k.field(tag::OID, "policyIdentifier")?;
         let mut qualifiers = Vec::new();
         if let Some(qs) = k.optional(tag::SEQUENCE)? {
             for q in qs.children() {
                 let q = q?.expect(tag::SEQUENCE, "PolicyQualifierInfo")?;
                 let mut qk = q.children();
-                let id = qk
-                    .required("policyQualifierId")?
-                    .expect(tag::OID, "policyQualifierId")?;
+                let id = qk.field(tag::OID, "policyQualifierId")?;
                 let value = qk.required("qualifier")?;
                 qk.finish("PolicyQualifierInfo")?;
                 qualifiers.push((Oid::from_der_contents(id.contents), value.raw.to_vec()));

@@ -84,7 +84,7 @@ impl FromTlv for Name {
             for atv in rdn.children() {
                 let atv = atv?.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
                 let mut kids = atv.children();
-                let t = kids.required("attribute type")?.expect(tag::OID, "attribute type")?;
+                let t = kids.field(tag::OID, "attribute type")?;
                 let v = kids.required("attribute value")?;
                 kids.finish("AttributeTypeAndValue")?;
                 attrs.push(Attribute {

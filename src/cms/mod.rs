@@ -199,8 +199,8 @@ fn attributes(set: Tlv<'_>) -> Result<Vec<Attribute>, InputError> {
     for a in set.children() {
         let a = a?.expect(tag::SEQUENCE, "Attribute")?;
         let mut k = a.children();
-        let t = k.required("attrType")?.expect(tag::OID, "attrType")?;
-        let vals = k.required("attrValues")?.expect(tag::SET, "attrValues")?;
+        let t = k.field(tag::OID, "attrType")?;
+        let vals = k.field(tag::SET, "attrValues")?;
         let values = vals
             .children()
             .map(|v| v.map(|v| v.raw.to_vec()))
@@ -251,26 +251,21 @@ impl SignedData {
     ) -> Result<SignedData, CmsError> {
         let top = top.expect(tag::SEQUENCE, "ContentInfo")?;
         let mut k = top.children();
-        let ct = k.required("contentType")?.expect(tag::OID, "contentType")?;
+        let ct = k.field(tag::OID, "contentType")?;
         if ct.contents != oid::CT_SIGNED_DATA {
             return Err(InputError::NotSignedData {
                 content_type: oid::dotted(ct.contents),
             }
             .into());
         }
-        let explicit = k.required("content")?.expect(tag::C0, "content")?;
-        let sd = explicit
-            .children()
-            .required("SignedData")?
-            .expect(tag::SEQUENCE, "SignedData")?;
+        let explicit = k.field(tag::C0, "content")?;
+        let sd = explicit.children().field(tag::SEQUENCE, "SignedData")?;
         let mut f = sd.children();
-        let _version = f.required("version")?.expect(tag::INTEGER, "version")?;
-        let _digests = f.required("digestAlgorithms")?.expect(tag::SET, "digestAlgorithms")?;
-        let encap = f
-            .required("encapContentInfo")?
-            .expect(tag::SEQUENCE, "encapContentInfo")?;
+        let _version = f.field(tag::INTEGER, "version")?;
+        let _digests = f.field(tag::SET, "digestAlgorithms")?;
+        let encap = f.field(tag::SEQUENCE, "encapContentInfo")?;
         let mut e = encap.children();
-        let ect = e.required("eContentType")?.expect(tag::OID, "eContentType")?;
+        let ect = e.field(tag::OID, "eContentType")?;
         let content = match e.next() {
             Some(c) => {
                 let c = c?.expect(tag::C0, "eContent")?;
@@ -341,13 +336,13 @@ impl SignedData {
 fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
     let t = t.expect(tag::SEQUENCE, "SignerInfo")?;
     let mut k = t.children();
-    let _version = k.required("version")?.expect(tag::INTEGER, "version")?;
+    let _version = k.field(tag::INTEGER, "version")?;
     let sid_t = k.required("sid")?;
     let sid = match sid_t.tag {
         tag::SEQUENCE => {
             let mut s = sid_t.children();
             let issuer = s.required("issuer")?;
-            let serial = s.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
+            let serial = s.field(tag::INTEGER, "serialNumber")?;
             SignerId::IssuerSerial {
                 issuer: Name::from_der(issuer.raw)?,
                 serial: serial.contents.to_vec(),
@@ -356,9 +351,7 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
         tag::P0 => SignerId::SubjectKeyId(sid_t.contents.to_vec()),
         _ => return Err(sid_t.malformed("SignerIdentifier")),
     };
-    let dalg = k
-        .required("digestAlgorithm")?
-        .expect(tag::SEQUENCE, "digestAlgorithm")?;
+    let dalg = k.field(tag::SEQUENCE, "digestAlgorithm")?;
     let (doid, _) = split_algorithm_identifier(dalg.raw)?;
     let digest = HashAlgorithm::from_oid(doid).ok_or(dalg.malformed("unsupported digest algorithm"))?;
     let mut field = k.required("signatureAlgorithm")?;
@@ -385,7 +378,7 @@ fn signer_info(t: Tlv<'_>) -> Result<SignerInfo, InputError> {
     } else {
         SignatureAlgorithm::from_parts(soid, sparams)
     };
-    let sig = k.required("signature")?.expect(tag::OCTET_STRING, "signature")?;
+    let sig = k.field(tag::OCTET_STRING, "signature")?;
     let mut unsigned_attrs = Vec::new();
     if let Some(u) = k.next() {
         let u = u?.expect(tag::C1, "unsignedAttrs")?;

@@ -145,7 +145,7 @@ pub fn token_from_response(der: &[u8]) -> Result<Vec<u8>, TspError> {
     let mut k = resp.children();
     let info = k.required("status")?.expect(tag::SEQUENCE, "PKIStatusInfo")?;
     let mut i = info.children();
-    let status = i.required("status")?.expect(tag::INTEGER, "status")?;
+    let status = i.field(tag::INTEGER, "status")?;
     let code = status.contents.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
     if code > 1 {
         let text = i.next().and_then(Result::ok).map(|t| {
@@ -183,16 +183,14 @@ impl TstInfo {
         let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "TSTInfo")?;
         let mut k = seq.children();
         let _version = k.required("version")?;
-        let policy = k.required("policy")?.expect(tag::OID, "policy")?;
-        let mi = k.required("messageImprint")?.expect(tag::SEQUENCE, "messageImprint")?;
+        let policy = k.field(tag::OID, "policy")?;
+        let mi = k.field(tag::SEQUENCE, "messageImprint")?;
         let mut m = mi.children();
         let alg = m.required("hashAlgorithm")?;
         let (h, _) = split_algorithm_identifier(alg.raw)?;
         let hash = HashAlgorithm::from_oid(h).ok_or(alg.malformed("imprint hash algorithm"))?;
-        let imprint = m
-            .required("hashedMessage")?
-            .expect(tag::OCTET_STRING, "hashedMessage")?;
-        let serial = k.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
+        let imprint = m.field(tag::OCTET_STRING, "hashedMessage")?;
+        let serial = k.field(tag::INTEGER, "serialNumber")?;
         let gt = k.required("genTime")?;
         let gen_time = Time::from_asn1(gt.tag, gt.contents).ok_or(gt.malformed("genTime"))?;
         let mut nonce = None;

@@ -486,7 +486,7 @@ fn index_entries(der: &[u8], list: Tlv<'_>, crl: &mut Crl) -> Result<(), InputEr
     for e in list.children() {
         let e = e?.expect(tag::SEQUENCE, "revoked certificate entry")?;
         let mut k = e.children();
-        let serial = k.required("userCertificate")?.expect(tag::INTEGER, "userCertificate")?;
+        let serial = k.field(tag::INTEGER, "userCertificate")?;
         let date = k.required("revocationDate")?;
         if !matches!(date.tag, tag::UTC_TIME | tag::GENERALIZED_TIME) {
             return Err(date.malformed("revocationDate"));

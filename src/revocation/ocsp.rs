@@ -108,13 +108,9 @@ impl CertId {
         let alg = k.required("CertID hashAlgorithm")?;
         let (hash_oid, _) = split_algorithm_identifier(alg.raw)?;
         let hash = HashAlgorithm::from_oid(hash_oid).ok_or(alg.malformed("CertID hash algorithm"))?;
-        let name_hash = k
-            .required("issuerNameHash")?
-            .expect(tag::OCTET_STRING, "issuerNameHash")?;
-        let key_hash = k
-            .required("issuerKeyHash")?
-            .expect(tag::OCTET_STRING, "issuerKeyHash")?;
-        let serial = k.required("serialNumber")?.expect(tag::INTEGER, "serialNumber")?;
+        let name_hash = k.field(tag::OCTET_STRING, "issuerNameHash")?;
+        let key_hash = k.field(tag::OCTET_STRING, "issuerKeyHash")?;
+        let serial = k.field(tag::INTEGER, "serialNumber")?;
         Ok(CertId {
             hash,
             issuer_name_hash: name_hash.contents.to_vec(),
@@ -272,14 +268,14 @@ impl OcspResponse {
             [s] => return Err(OcspError::Status(*s)),
             _ => return Err(status.malformed("responseStatus").into()),
         }
-        let bytes = k.required("responseBytes")?.expect(tag::C0, "responseBytes")?;
+        let bytes = k.field(tag::C0, "responseBytes")?;
         let rb = asn1::read_exact(bytes.contents)?.expect(tag::SEQUENCE, "ResponseBytes")?;
         let mut r = rb.children();
-        let rtype = r.required("responseType")?.expect(tag::OID, "responseType")?;
+        let rtype = r.field(tag::OID, "responseType")?;
         if rtype.contents != OCSP_BASIC {
             return Err(OcspError::UnsupportedType);
         }
-        let basic = r.required("response")?.expect(tag::OCTET_STRING, "response")?;
+        let basic = r.field(tag::OCTET_STRING, "response")?;
         let mut parsed = Self::from_basic(basic.contents)?;
         parsed.response_der = der.to_vec();
         Ok(parsed)
@@ -319,7 +315,7 @@ impl OcspResponse {
             _ => return Err(f.malformed("responderID")),
         };
         let produced_at = gtime(t.required("producedAt")?, "producedAt")?;
-        let list = t.required("responses")?.expect(tag::SEQUENCE, "responses")?;
+        let list = t.field(tag::SEQUENCE, "responses")?;
         let mut responses = Vec::new();
         for sr in list.children() {
             responses.push(single(sr?)?);
@@ -433,7 +429,7 @@ impl OcspResponse {
 
 fn single(t: Tlv<'_>) -> Result<SingleResponse, InputError> {
     let mut k = t.children();
-    let cert_id = CertId::from_tlv(k.required("certID")?.expect(tag::SEQUENCE, "certID")?)?;
+    let cert_id = CertId::from_tlv(k.field(tag::SEQUENCE, "certID")?)?;
     let st = k.required("certStatus")?;
     let status = match st.tag {
         tag::P0 => OcspCertStatus::Good,
