@@ -288,6 +288,7 @@ impl Verifier {
             &self.pool,
             dsig::Leniency {
                 edxml_exclusive_c14n_uri: self.policy.tolerances().edxml_exclusive_c14n_uri,
+                santuario_enveloped: self.policy.tolerances().santuario_enveloped,
             },
         )
         .map_err(|e| VerifyError::Malformed {
@@ -409,6 +410,49 @@ impl Verifier {
                         "the signature names exclusive C14N by edXML's URI http://www.w3.org/TR/xml-exc-c14n#, not the W3C one; read as Exclusive C14N 1.0 (a tolerance of the Vietnamese policy)",
                         "chữ ký ghi phép chuẩn hóa exclusive C14N bằng URI của edXML (http://www.w3.org/TR/xml-exc-c14n#) thay cho URI của W3C; được hiểu là Exclusive C14N 1.0 (dung sai của chính sách Việt Nam)",
                     ),
+                });
+            }
+            s.references = c
+                .references
+                .iter()
+                .map(|x| crate::report::ReferenceReport {
+                    uri: x.uri.clone(),
+                    covers: x.covers.clone(),
+                    digest: match x.digest_matches {
+                        Ok(true) => crate::report::Outcome::Passed,
+                        Ok(false) => crate::report::Outcome::Failed,
+                        Err(_) => crate::report::Outcome::Undetermined,
+                    },
+                    reason: x.digest_matches.as_ref().err().map(|e| {
+                        crate::report::Message::new(
+                            e.to_string(),
+                            format!("không tính được giá trị băm của tham chiếu: {e}"),
+                        )
+                    }),
+                    enveloped_reading: x.enveloped_reading,
+                })
+                .collect();
+            if c.references
+                .iter()
+                .any(|x| x.enveloped_reading == Some(dsig::EnvelopedReading::Santuario))
+            {
+                s.warnings.push(ReportWarning {
+                    code: if self.policy.tolerances().santuario_enveloped {
+                        "tolerated_quirk"
+                    } else {
+                        "santuario_enveloped"
+                    },
+                    message: if self.policy.tolerances().santuario_enveloped {
+                        crate::report::Message::new(
+                            "a Reference inside its own Signature runs the enveloped-signature transform; it matches under Apache Santuario's reading (the target digested whole), not the W3C one (nothing digested): accepted as a tolerance of the Vietnamese policy",
+                            "một tham chiếu nằm trong chính chữ ký của nó dùng phép biến đổi enveloped-signature; giá trị băm khớp theo cách hiểu của Apache Santuario (băm toàn bộ phần được tham chiếu), không theo cách hiểu của W3C (không băm gì): được chấp nhận như một dung sai của chính sách Việt Nam",
+                        )
+                    } else {
+                        crate::report::Message::new(
+                            "a Reference inside its own Signature runs the enveloped-signature transform; it matches only under Apache Santuario's reading, which the strict policy does not accept",
+                            "một tham chiếu nằm trong chính chữ ký của nó dùng phép biến đổi enveloped-signature; giá trị băm chỉ khớp theo cách hiểu của Apache Santuario, điều mà chính sách nghiêm ngặt không chấp nhận",
+                        )
+                    },
                 });
             }
             if c.signing_time.is_some_and(|t| !t.zoned) {

@@ -93,6 +93,10 @@ pub struct Tolerances {
     /// edXML packages (QCVN 102:2016) name exclusive C14N `http://www.w3.org/TR/xml-exc-c14n#`,
     /// which is not a W3C identifier: read as Exclusive C14N 1.0, with a warning.
     pub edxml_exclusive_c14n_uri: bool,
+    /// XML-DSig: the enveloped-signature transform on a Reference whose target lies inside
+    /// its own Signature digests the target (Apache Santuario's reading, on which Java and
+    /// .NET signing software rely), not nothing (the W3C reading), with a warning.
+    pub santuario_enveloped: bool,
 }
 
 impl Tolerances {
@@ -102,6 +106,7 @@ impl Tolerances {
         key_cert_sign_without_ca: false,
         en_dash_crl_issuer: false,
         edxml_exclusive_c14n_uri: false,
+        santuario_enveloped: false,
     };
     /// Every tolerance the Vietnamese hierarchies need.
     pub const VIETNAM: Tolerances = Tolerances {
@@ -109,6 +114,7 @@ impl Tolerances {
         key_cert_sign_without_ca: true,
         en_dash_crl_issuer: true,
         edxml_exclusive_c14n_uri: true,
+        santuario_enveloped: true,
     };
 }
 

@@ -10,8 +10,8 @@ mod validation;
 pub use text::{render, Lang};
 pub use validation::{
     CheckName, CheckResult, DocumentInfo, EvidenceItem, EvidenceKind, Indication, Message, Outcome, Party,
-    PathCertificate, Period, PolicyInfo, ReportCheck, ReportKind, ReportWarning, Role, SignatureReport, SubIndication,
-    TimeSource, TimestampInfo, Unreadable, ValidationReport, REPORT_SCHEMA,
+    PathCertificate, Period, PolicyInfo, ReferenceReport, ReportCheck, ReportKind, ReportWarning, Role,
+    SignatureReport, SubIndication, TimeSource, TimestampInfo, Unreadable, ValidationReport, REPORT_SCHEMA,
 };
 
 use crate::cert::Certificate;

@@ -428,6 +428,38 @@ fn signature(out: &mut String, r: &ValidationReport, s: &SignatureReport, lang: 
             },
         );
     }
+    for (i, x) in s.references.iter().enumerate() {
+        let target = match (&x.uri, &x.covers) {
+            (_, Some(e)) => format!("<{e}>"),
+            (Some(u), None) if u.is_empty() => lang.pick("the whole document", "toàn bộ tài liệu").into(),
+            (Some(u), None) => u.clone(),
+            (None, None) => lang.pick("(no URI)", "(không có URI)").into(),
+        };
+        let outcome = match x.digest {
+            Outcome::Passed => lang.pick("digest matches", "giá trị băm khớp"),
+            Outcome::Failed => lang.pick(
+                "DIGEST DIFFERS: changed after signing",
+                "GIÁ TRỊ BĂM KHÁC: đã bị thay đổi sau khi ký",
+            ),
+            _ => lang.pick("not computed", "không tính được"),
+        };
+        let reading = match x.enveloped_reading {
+            Some(crate::xml::dsig::EnvelopedReading::Santuario) => {
+                lang.pick(" (Santuario's reading)", " (theo cách hiểu của Santuario)")
+            }
+            Some(crate::xml::dsig::EnvelopedReading::W3c) => lang.pick(" (W3C reading)", " (theo cách hiểu của W3C)"),
+            None => "",
+        };
+        let why = x
+            .reason
+            .as_ref()
+            .map(|m| format!(": {}", pick_msg(m, lang)))
+            .unwrap_or_default();
+        b.row(
+            format!("{} {}", lang.pick("Reference", "Tham chiếu"), i + 1),
+            format!("{target} — {outcome}{reading}{why}"),
+        );
+    }
     b.row(
         if is_cert {
             lang.pick("Valid at that time", "Hiệu lực tại thời điểm xét")

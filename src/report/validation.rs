@@ -510,6 +510,28 @@ pub struct SignatureReport {
     pub evidence: Vec<String>,
     /// Countersignatures on this signature.
     pub countersignatures: Vec<SignatureReport>,
+    /// An XML signature's References, in order: what each covered and how its digest went.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<ReferenceReport>,
+}
+
+/// One Reference of an XML signature, as the report gives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceReport {
+    /// The URI as written (`None`: absent).
+    pub uri: Option<String>,
+    /// The local name of the element it covered (`None`: the whole document, or not resolved).
+    pub covers: Option<String>,
+    /// `Passed`: the digest matches; `Failed`: it does not (the covered data changed);
+    /// `Undetermined`: it could not be computed (see `reason`).
+    pub digest: Outcome,
+    /// Why it could not be computed, or which reading of the enveloped transform matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Message>,
+    /// For an enveloped-signature transform on a target inside its own Signature: the
+    /// reading whose digest matched (`w3c` or `santuario`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enveloped_reading: Option<crate::xml::dsig::EnvelopedReading>,
 }
 
 /// The report of one verification.
@@ -790,6 +812,7 @@ fn empty_signature(id: String, judged_at: Time, time_source: TimeSource) -> Sign
         warnings: Vec::new(),
         evidence: Vec::new(),
         countersignatures: Vec::new(),
+        references: Vec::new(),
     }
 }
 

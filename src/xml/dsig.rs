@@ -66,6 +66,24 @@ pub struct ReferenceCheck {
     pub covers: Option<String>,
     /// Whether the recomputed digest equals DigestValue, or why it could not be computed.
     pub digest_matches: Result<bool, ReferenceError>,
+    /// When the Reference runs the enveloped-signature transform on a target inside its own
+    /// Signature: which reading's digest equals DigestValue (`None`: the case does not arise,
+    /// or neither matched). See [`EnvelopedReading`].
+    pub enveloped_reading: Option<EnvelopedReading>,
+}
+
+/// The two readings of the enveloped-signature transform when the Reference's target lies
+/// inside the Signature that the transform removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvelopedReading {
+    /// The W3C reading (xmlsec1, .NET): the Signature and all it contains leave the node-set,
+    /// so nothing is digested.
+    W3c,
+    /// Apache Santuario's (the JDK's JSR-105, EU DSS): only a Signature element met below the
+    /// target is removed, so the target is digested whole. Java and .NET signing software in
+    /// Vietnam rely on it; intact under [`Leniency::santuario_enveloped`] only.
+    Santuario,
 }
 
 fn is_ds(n: &Node<'_, '_>, local: &str) -> bool {
@@ -149,75 +167,11 @@ fn check_reference(
     tolerated: &mut bool,
 ) -> ReferenceCheck {
     let uri = r.attribute("URI").map(str::to_string);
-    let mut covers = None;
-    let digest_matches = (|| {
-        // What the URI selects: the document or an element, with or without comments.
-        let (apex, comments) = match uri.as_deref() {
-            None => return Err(ReferenceError::UnsupportedUri(String::new())),
-            Some("") => (doc.root(), false),
-            Some(u) => match u.strip_prefix('#') {
-                Some("xpointer(/)") => (doc.root(), true),
-                Some(f) => match xpointer_id(f) {
-                    Some(id) => (element_by_id(doc, id)?, true),
-                    None if !f.starts_with("xpointer(") => (element_by_id(doc, f)?, false),
-                    None => return Err(ReferenceError::UnsupportedUri(u.to_string())),
-                },
-                None => return Err(ReferenceError::UnsupportedUri(u.to_string())),
-            },
-        };
-        if apex.is_element() {
-            covers = Some(apex.tag_name().name().to_string());
-        }
-        let mut exclude: Option<NodeId> = None;
-        let mut octets: Option<Vec<u8>> = None;
-        if let Some(transforms) = child(r, "Transforms") {
-            for t in transforms.children().filter(|c| is_ds(c, "Transform")) {
-                let alg = t.attribute("Algorithm").unwrap_or("");
-                if octets.is_some() && alg != BASE64 {
-                    return Err(ReferenceError::Malformed("a node-set transform after octets"));
-                }
-                match alg {
-                    ENVELOPED => exclude = Some(sig.id()),
-                    BASE64 => {
-                        let text: String = match &octets {
-                            Some(o) => String::from_utf8_lossy(o).into_owned(),
-                            None => apex
-                                .descendants()
-                                .filter(|n| n.is_text() && !exclude.is_some_and(|x| n.ancestors().any(|a| a.id() == x)))
-                                .filter_map(|n| n.text())
-                                .collect(),
-                        };
-                        let compact: String = text.split_ascii_whitespace().collect();
-                        octets = Some(
-                            base64::engine::general_purpose::STANDARD
-                                .decode(compact)
-                                .map_err(|_| ReferenceError::Malformed("base64 transform input"))?,
-                        );
-                    }
-                    _ => {
-                        let prefixes = t
-                            .children()
-                            .find(|c| c.is_element() && c.tag_name().name() == "InclusiveNamespaces")
-                            .and_then(|n| n.attribute("PrefixList"));
-                        let (m, used) = c14n_method(alg, prefixes, lenient)
-                            .ok_or_else(|| ReferenceError::UnsupportedTransform(alg.to_string()))?;
-                        *tolerated |= used;
-                        let mut o = Vec::new();
-                        c14n::subset(apex, exclude, &m.with_comments(m.comments() && comments), &mut o);
-                        octets = Some(o);
-                    }
-                }
-            }
-        }
-        // A node-set left at the end is canonicalized with C14N 1.0 (§4.4.3.2).
-        let data = match octets {
-            Some(o) => o,
-            None => {
-                let mut o = Vec::new();
-                c14n::subset(apex, exclude, &C14nMethod::C14n10 { comments }, &mut o);
-                o
-            }
-        };
+    let mut enveloped_reading = None;
+    let resolved = resolve_reference(doc, sig, r, lenient);
+    let covers = resolved.as_ref().ok().and_then(|x| x.covers.clone());
+    let digest_matches = resolved.and_then(|x| {
+        *tolerated |= x.tolerated;
         let dm = child(r, "DigestMethod")
             .and_then(|d| d.attribute("Algorithm"))
             .ok_or(ReferenceError::Malformed("no DigestMethod"))?;
@@ -230,13 +184,136 @@ fn check_reference(
         let want = base64::engine::general_purpose::STANDARD
             .decode(dv)
             .map_err(|_| ReferenceError::Malformed("DigestValue is not base64"))?;
-        Ok(provider.digest(hash, &data) == want)
-    })();
+        let Some(santuario) = x.santuario else {
+            return Ok(provider.digest(hash, &x.octets) == want);
+        };
+        if provider.digest(hash, &x.octets) == want {
+            enveloped_reading = Some(EnvelopedReading::W3c);
+            Ok(true)
+        } else if provider.digest(hash, &santuario) == want {
+            enveloped_reading = Some(EnvelopedReading::Santuario);
+            Ok(lenient.santuario_enveloped)
+        } else {
+            Ok(false)
+        }
+    });
     ReferenceCheck {
         uri,
         covers,
         digest_matches,
+        enveloped_reading,
     }
+}
+
+/// What a Reference selects and the octets its transforms produce.
+pub(crate) struct Resolved {
+    /// The local name of the element selected (`None`: the document).
+    pub covers: Option<String>,
+    /// The octets to digest (the W3C reading).
+    pub octets: Vec<u8>,
+    /// For the enveloped-signature transform on a target inside its own Signature: the
+    /// octets under Santuario's reading (the W3C reading's `octets` are then empty).
+    pub santuario: Option<Vec<u8>>,
+    /// Whether a tolerance (edXML's C14N URI) was used.
+    pub tolerated: bool,
+}
+
+/// Resolve `r`'s URI in `doc` and run its transforms: what the digest is computed over.
+pub(crate) fn resolve_reference(
+    doc: &Document<'_>,
+    sig: Node<'_, '_>,
+    r: Node<'_, '_>,
+    lenient: Leniency,
+) -> Result<Resolved, ReferenceError> {
+    let uri = r.attribute("URI");
+    let mut tolerated = false;
+    // What the URI selects: the document or an element, with or without comments.
+    let (apex, comments) = match uri {
+        None => return Err(ReferenceError::UnsupportedUri(String::new())),
+        Some("") => (doc.root(), false),
+        Some(u) => match u.strip_prefix('#') {
+            Some("xpointer(/)") => (doc.root(), true),
+            Some(f) => match xpointer_id(f) {
+                Some(id) => (element_by_id(doc, id)?, true),
+                None if !f.starts_with("xpointer(") => (element_by_id(doc, f)?, false),
+                None => return Err(ReferenceError::UnsupportedUri(u.to_string())),
+            },
+            None => return Err(ReferenceError::UnsupportedUri(u.to_string())),
+        },
+    };
+    let covers = apex.is_element().then(|| apex.tag_name().name().to_string());
+    let mut exclude: Option<NodeId> = None;
+    let mut octets: Option<Vec<u8>> = None;
+    // The enveloped-signature transform on a target inside its own Signature: the W3C
+    // reading leaves an empty node-set (whatever follows digests empty octets).
+    let mut inside_own_signature = false;
+    if let Some(transforms) = child(r, "Transforms") {
+        for t in transforms.children().filter(|c| is_ds(c, "Transform")) {
+            let alg = t.attribute("Algorithm").unwrap_or("");
+            if octets.is_some() && alg != BASE64 {
+                return Err(ReferenceError::Malformed("a node-set transform after octets"));
+            }
+            match alg {
+                ENVELOPED => {
+                    exclude = Some(sig.id());
+                    inside_own_signature |= apex.ancestors().any(|a| a.id() == sig.id());
+                }
+                BASE64 => {
+                    let text: String = match &octets {
+                        Some(o) => String::from_utf8_lossy(o).into_owned(),
+                        None => apex
+                            .descendants()
+                            .filter(|n| n.is_text() && !exclude.is_some_and(|x| n.ancestors().any(|a| a.id() == x)))
+                            .filter_map(|n| n.text())
+                            .collect(),
+                    };
+                    let compact: String = text.split_ascii_whitespace().collect();
+                    octets = Some(
+                        base64::engine::general_purpose::STANDARD
+                            .decode(compact)
+                            .map_err(|_| ReferenceError::Malformed("base64 transform input"))?,
+                    );
+                }
+                _ => {
+                    let prefixes = t
+                        .children()
+                        .find(|c| c.is_element() && c.tag_name().name() == "InclusiveNamespaces")
+                        .and_then(|n| n.attribute("PrefixList"));
+                    let (m, used) = c14n_method(alg, prefixes, lenient)
+                        .ok_or_else(|| ReferenceError::UnsupportedTransform(alg.to_string()))?;
+                    tolerated |= used;
+                    let mut o = Vec::new();
+                    c14n::subset(apex, exclude, &m.with_comments(m.comments() && comments), &mut o);
+                    octets = Some(o);
+                }
+            }
+        }
+    }
+    // A node-set left at the end is canonicalized with C14N 1.0 (§4.4.3.2).
+    let data = match octets {
+        Some(o) => o,
+        None => {
+            let mut o = Vec::new();
+            c14n::subset(apex, exclude, &C14nMethod::C14n10 { comments }, &mut o);
+            o
+        }
+    };
+    Ok(if inside_own_signature {
+        // The Signature element itself as the target leaves nothing under either reading.
+        Resolved {
+            covers,
+            octets: Vec::new(),
+            santuario: Some(if apex.id() == sig.id() { Vec::new() } else { data }),
+            tolerated,
+        }
+    } else {
+        Resolved {
+            covers,
+            octets: data,
+            santuario: None,
+            tolerated,
+        }
+    })
 }
 
 /// Why a SignatureValue could not be verified.
@@ -388,6 +465,9 @@ pub fn check_document(input: &[u8], provider: &dyn CryptoProvider) -> Result<Vec
 pub struct Leniency {
     /// Read edXML's `http://www.w3.org/TR/xml-exc-c14n#` as Exclusive C14N 1.0.
     pub edxml_exclusive_c14n_uri: bool,
+    /// Count a Reference intact when it matches only under Santuario's reading of the
+    /// enveloped-signature transform ([`EnvelopedReading::Santuario`]).
+    pub santuario_enveloped: bool,
 }
 
 /// The canonicalization a URI names, with the tolerances allowed; whether a tolerance was used.
@@ -640,6 +720,7 @@ mod tests {
         assert!(!strict[0].edxml_c14n_uri);
         let vn = check(Leniency {
             edxml_exclusive_c14n_uri: true,
+            ..Leniency::default()
         });
         assert_eq!(vn[0].references[0].digest_matches, Ok(true));
         assert!(vn[0].edxml_c14n_uri);
