@@ -14,6 +14,9 @@ command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip python3-venv)
+# XML signature peers: libxmlsec1's command line, and the JDK's own javax.xml.crypto.dsig.
+command -v xmlsec1 >/dev/null 2>&1 || need_apt+=(xmlsec1)
+command -v javac >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -22,7 +25,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 fi
-for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3; do
+for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3 xmlsec1 javac java; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
 done
 # pytest drives the Python binding's suite (run from ffi/tests/c.rs).

@@ -221,10 +221,7 @@ impl SignatureAlgorithm {
 pub(crate) fn split_algorithm_identifier(der: &[u8]) -> Result<(&[u8], Option<&[u8]>), InputError> {
     let seq = asn1::read_exact(der)?.expect(tag::SEQUENCE, "AlgorithmIdentifier")?;
     let mut kids = seq.children();
-    let alg = kids
-        .required("AlgorithmIdentifier without OID")?
-        .expect(tag::OID, "AlgorithmIdentifier without OID")?
-        .contents;
+    let alg = kids.field(tag::OID, "AlgorithmIdentifier without OID")?.contents;
     let params = kids.next().transpose()?.map(|t| t.raw);
     kids.finish("AlgorithmIdentifier with extra fields")?;
     Ok((alg, params))
@@ -675,9 +672,51 @@ pub fn ecdsa_p1363_to_der(sig: &[u8], curve: Curve) -> Result<Vec<u8>, CryptoErr
     .map_err(|_| CryptoError::BadSignature)
 }
 
+/// Convert a DER `Ecdsa-Sig-Value` to the fixed-width `r || s` form XML-DSig carries
+/// (RFC 4050 §3.3), each integer left-padded to the curve's field size.
+pub fn ecdsa_der_to_p1363(der: &[u8], curve: Curve) -> Result<Vec<u8>, CryptoError> {
+    use crate::asn1::{tag, FromTlv};
+    struct Pair(Vec<u8>, Vec<u8>);
+    impl FromTlv for Pair {
+        fn from_tlv(tlv: crate::asn1::Tlv<'_>) -> Result<Self, crate::InputError> {
+            let mut k = tlv.expect(tag::SEQUENCE, "Ecdsa-Sig-Value")?.children();
+            let r = k.field(tag::INTEGER, "r")?.contents.to_vec();
+            let s = k.field(tag::INTEGER, "s")?.contents.to_vec();
+            k.finish("Ecdsa-Sig-Value")?;
+            Ok(Pair(r, s))
+        }
+    }
+    let Pair(r, s) = Pair::from_der(der).map_err(|_| CryptoError::BadSignature)?;
+    let fl = curve.field_len();
+    let mut out = vec![0u8; 2 * fl];
+    for (i, v) in [r, s].iter().enumerate() {
+        let v = v.strip_prefix(&[0][..]).unwrap_or(v);
+        let end = (i + 1) * fl;
+        let slot = end
+            .checked_sub(v.len())
+            .filter(|start| *start >= i * fl)
+            .ok_or(CryptoError::BadSignature)?;
+        out.get_mut(slot..end)
+            .ok_or(CryptoError::BadSignature)?
+            .copy_from_slice(v);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn der_and_p1363_round_trip() {
+        let mut sig = vec![0u8; 96];
+        sig[47] = 7;
+        sig[48] = 0xFF;
+        let der = ecdsa_p1363_to_der(&sig, Curve::P384).unwrap();
+        assert_eq!(ecdsa_der_to_p1363(&der, Curve::P384).unwrap(), sig);
+        assert!(ecdsa_der_to_p1363(&der[1..], Curve::P384).is_err());
+        assert!(ecdsa_der_to_p1363(&der, Curve::P256).is_err());
+    }
 
     #[test]
     fn p1363_to_der() {

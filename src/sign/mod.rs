@@ -58,6 +58,8 @@ pub enum SignError {
     /// A PKCS#11 token failed: removed, logged out, or the module refused.
     #[cfg(feature = "pkcs11")]
     Token(crate::error::TokenError),
+    /// The XML document to sign could not be read, or the signature could not be placed.
+    Xml(crate::xml::sign::XmlSignError),
 }
 
 /// Why a key could not be used for signing.
@@ -197,6 +199,7 @@ impl std::fmt::Display for SignError {
             SignError::Encoding(e) => write!(f, "encoding the signature: {e}"),
             #[cfg(feature = "pkcs11")]
             SignError::Token(e) => write!(f, "token: {e}"),
+            SignError::Xml(e) => write!(f, "XML signature: {e}"),
         }
     }
 }
@@ -320,14 +323,12 @@ fn encoding(e: EncodeError) -> SignError {
     SignError::Encoding(e.0)
 }
 
-/// Sign `content` (bytes, or a reader for detached signatures of large files) as CAdES.
-pub fn sign(
-    content: Content<'_>,
-    signer: &dyn Signer,
+/// The pre-signing check of `options.check_against` (Circular 15/2025), for every format.
+pub(crate) fn check_signer(
+    cert: &Certificate,
     options: &SignOptions,
     provider: &dyn CryptoProvider,
-) -> Result<Vec<u8>, SignError> {
-    let cert = signer.certificate();
+) -> Result<(), SignError> {
     if let Some((store, po)) = &options.check_against {
         let mut po = po.clone();
         po.time = options.signing_time;
@@ -336,6 +337,18 @@ pub fn sign(
             return Err(SignError::CertificateRefused { error: r.error });
         }
     }
+    Ok(())
+}
+
+/// Sign `content` (bytes, or a reader for detached signatures of large files) as CAdES.
+pub fn sign(
+    content: Content<'_>,
+    signer: &dyn Signer,
+    options: &SignOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<Vec<u8>, SignError> {
+    let cert = signer.certificate();
+    check_signer(cert, options, provider)?;
     let alg = signer.algorithm();
     let hash = alg.hash();
     let (digest, attached) = match content {

@@ -1,0 +1,426 @@
+//! Enveloped XML signatures as Vietnamese e-invoices carry them: kyso signs the seller's
+//! signature into `DSCKS/NBan` with a public-hierarchy certificate, the tax authority's into
+//! `DSCKS/CQT` with a government one, and verifies both; then the real peers: `xmlsec1` and
+//! the JDK's own `javax.xml.crypto.dsig` verify what kyso signs, and sign what kyso verifies.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kyso::report::{Indication, Outcome};
+use kyso::revocation::{Crl, RevocationEvidence};
+use kyso::sign::{SignError, SignOptions, SoftwareSigner};
+use kyso::xml::sign::{sign_enveloped, Placement, XmlSignError, XmlSignature};
+use kyso::{Certificate, Content, Hierarchy, Policy, Time, TrustStore, Verifier, When};
+use kyso_testpki::{fresh_crl, pem, Entity, VietnamTestPki};
+
+/// A temporary folder removed on drop.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        let p = std::env::temp_dir().join(format!("kyso-xml-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+    fn put(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn c(der: &[u8]) -> Certificate {
+    Certificate::from_der(der).unwrap()
+}
+
+/// 2026-06-01 10:00 UTC: inside every test certificate's validity.
+fn now() -> Time {
+    Time::from_ymd_hms(2026, 6, 1, 10, 0, 0).unwrap()
+}
+
+/// An e-invoice of Circular 78/2021's shape (without the tax authority's code yet).
+const INVOICE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HDon><DLHDon Id=\"DLHDon-C26TAA-123\"><TTChung><PBan>2.1.0</PBan><THDon>Hóa đơn giá trị gia tăng</THDon><KHMSHDon>1</KHMSHDon><KHHDon>C26TAA</KHHDon><SHDon>123</SHDon><NLap>2026-06-01</NLap><DVTTe>VND</DVTTe></TTChung><NDHDon><NBan><Ten>Công ty TNHH Thử Nghiệm Ký Số</Ten><MST>0109999999</MST><DChi>Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội</DChi></NBan><NMua><Ten>Cục Thuế Hà Nội</Ten><MST>0100000001-001</MST></NMua><DSHHDVu><HHDVu><STT>1</STT><THHDVu>Dịch vụ tư vấn &amp; triển khai</THHDVu><SLuong>1</SLuong><DGia>1000000</DGia><ThTien>1000000</ThTien><TSuat>10%</TSuat></HHDVu></DSHHDVu><TToan><TgTCThue>1000000</TgTCThue><TgTThue>100000</TgTThue><TgTTTBSo>1100000</TgTTTBSo></TToan></NDHDon></DLHDon>\n<DSCKS><NBan/><CQT/></DSCKS></HDon>\n";
+
+fn signer(e: &Entity) -> SoftwareSigner {
+    SoftwareSigner::from_pkcs8(e.key.pkcs8(), c(&e.cert)).unwrap()
+}
+
+fn options(sub: &Entity) -> SignOptions {
+    let mut o = SignOptions::new(now());
+    o.chain = vec![c(&sub.cert)];
+    o
+}
+
+fn into(path: &str) -> XmlSignature {
+    XmlSignature {
+        into: Placement::parse(path),
+        references: Vec::new(),
+        id: None,
+    }
+}
+
+fn verifier(pki: &VietnamTestPki, policy: Policy) -> Verifier {
+    let mut store = TrustStore::new();
+    store.add_anchor(c(&pki.gov_root.cert), Hierarchy::Government);
+    store.add_anchor(c(&pki.pub_root.cert), Hierarchy::Public);
+    let t = now().unix();
+    let crls = [&pki.pub_sub, &pki.gov_sub, &pki.pub_root, &pki.gov_root]
+        .iter()
+        .map(|e| Crl::from_bytes(&fresh_crl(e, 1, &[], t)).unwrap())
+        .collect();
+    Verifier::new(store, policy).with_evidence(RevocationEvidence::from_crls(crls))
+}
+
+fn when() -> When {
+    When {
+        at: None,
+        now: Some(now()),
+    }
+}
+
+/// The seller signs, the tax authority adds its code and countersigns: both signatures are
+/// valid, each of its own hierarchy and role, each covering what its role must sign.
+fn seller_then_tax_authority(pki: &VietnamTestPki) -> (Vec<u8>, Vec<u8>) {
+    let provider = kyso::crypto::default_provider();
+    let seller = sign_enveloped(
+        INVOICE.as_bytes(),
+        &signer(&pki.company),
+        &into("DSCKS/NBan"),
+        &options(&pki.pub_sub),
+        provider,
+    )
+    .unwrap();
+    // The tax authority's code goes in after the seller signed, as its system adds it.
+    let text = String::from_utf8(seller.clone()).unwrap();
+    let with_code = text.replacen(
+        "\n<DSCKS>",
+        "\n<MCCQT Id=\"MCCQT-1\">00E2F1A9C4B7D84B5C9A1E2F3D4C5B6A7F</MCCQT>\n<DSCKS>",
+        1,
+    );
+    let both = sign_enveloped(
+        with_code.as_bytes(),
+        &signer(&pki.officer),
+        &into("HDon/DSCKS/CQT"),
+        &options(&pki.gov_sub),
+        provider,
+    )
+    .unwrap();
+    (seller, both)
+}
+
+#[test]
+fn an_invoice_signed_by_the_seller_and_countersigned_by_the_tax_authority_verifies() {
+    let pki = VietnamTestPki::build();
+    let (seller, both) = seller_then_tax_authority(&pki);
+    // Nothing outside the new Signature changed: the input is a prefix and a suffix of it.
+    let s = String::from_utf8(seller.clone()).unwrap();
+    let cut = INVOICE.find("<NBan/>").unwrap();
+    assert!(s.starts_with(&INVOICE[..cut]));
+    assert!(s.ends_with(&INVOICE[cut + "<NBan/>".len()..]));
+    assert!(
+        s.contains("<SigningTime>2026-06-01T17:00:00</SigningTime>"),
+        "Vietnam time, no zone"
+    );
+
+    let v = verifier(&pki, Policy::vietnam());
+    let r = v.report(&both, Content::Attached, when());
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["kind"], "xml");
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{}",
+        kyso::report::render(&r, kyso::report::Lang::En)
+    );
+    assert_eq!(r.signatures.len(), 2);
+    let (nban, cqt) = (&r.signatures[0], &r.signatures[1]);
+    assert_eq!(nban.role.as_ref().unwrap().code, "NBan");
+    assert_eq!(nban.hierarchy.as_deref(), Some("public"));
+    assert_eq!(cqt.role.as_ref().unwrap().code, "CQT");
+    assert_eq!(cqt.hierarchy.as_deref(), Some("government"));
+    for s in [nban, cqt] {
+        assert_eq!(s.integrity, Outcome::Passed);
+        assert!(s.warnings.iter().all(|w| w.code != "vn_coverage"), "{:?}", s.warnings);
+        assert!(s.references.iter().all(|x| x.digest == Outcome::Passed));
+    }
+    let covered =
+        |s: &kyso::report::SignatureReport| s.references.iter().filter_map(|x| x.covers.clone()).collect::<Vec<_>>();
+    assert_eq!(covered(nban), ["DLHDon", "Object"]);
+    assert_eq!(covered(cqt), ["DLHDon", "MCCQT", "Object"]);
+    // The signing time each claimed is the one it wrote (Vietnam time, read as such).
+    assert_eq!(nban.signing_time, Some(now()));
+    assert!(nban.warnings.iter().any(|w| w.code == "signing_time_local"));
+    let text = kyso::report::render(&r, kyso::report::Lang::Vi);
+    assert!(text.contains("Tham chiếu 1"), "{text}");
+}
+
+#[test]
+fn a_changed_invoice_fails_with_the_reference_that_changed() {
+    let pki = VietnamTestPki::build();
+    let (_, both) = seller_then_tax_authority(&pki);
+    let v = verifier(&pki, Policy::vietnam());
+    let text = String::from_utf8(both).unwrap();
+    // The amount inside DLHDon: both signatures' first Reference fails, the SigningTime one holds.
+    let changed = text.replacen("<TgTTTBSo>1100000<", "<TgTTTBSo>1900000<", 1);
+    let r = v.report(changed.as_bytes(), Content::Attached, when());
+    assert_eq!(r.indication, Indication::TotalFailed);
+    for s in &r.signatures {
+        assert_eq!(s.integrity, Outcome::Failed);
+        assert_eq!(s.references[0].digest, Outcome::Failed);
+        assert_eq!(s.references.last().unwrap().digest, Outcome::Passed);
+    }
+    // The code only the tax authority signed: the seller's signature stays valid.
+    let recoded = text.replacen("00E2F1A9", "00E2F1A8", 1);
+    let r = v.report(recoded.as_bytes(), Content::Attached, when());
+    assert_eq!(r.signatures[0].indication, Indication::TotalPassed);
+    assert_eq!(r.signatures[1].indication, Indication::TotalFailed);
+    assert_eq!(r.signatures[1].references[1].covers.as_deref(), Some("MCCQT"));
+    assert_eq!(r.signatures[1].references[1].digest, Outcome::Failed);
+    // Comments and whitespace outside the signed data: still valid.
+    let spaced = text.replacen("\n<DSCKS>", "\n<!-- lưu trữ -->\n  <DSCKS>", 1);
+    let r = v.report(spaced.as_bytes(), Content::Attached, when());
+    assert_eq!(r.indication, Indication::TotalPassed);
+}
+
+#[test]
+fn signing_refuses_what_it_cannot_place_or_reference() {
+    let pki = VietnamTestPki::build();
+    let provider = kyso::crypto::default_provider();
+    let s = signer(&pki.company);
+    let o = options(&pki.pub_sub);
+    let err = |what: &XmlSignature, doc: &str| match sign_enveloped(doc.as_bytes(), &s, what, &o, provider) {
+        Err(SignError::Xml(e)) => e,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        err(&into("DSCKS/NMua"), INVOICE),
+        XmlSignError::PlacementNotFound(_)
+    ));
+    let mut named = into("DSCKS/NBan");
+    named.references = vec!["khong-co".into()];
+    assert!(matches!(err(&named, INVOICE), XmlSignError::Reference(_)));
+    let twice = INVOICE.replacen("<NLap>", "<NLap Id=\"DLHDon-C26TAA-123\">", 1);
+    let mut dup = into("DSCKS/NBan");
+    dup.references = vec!["DLHDon-C26TAA-123".into()];
+    assert!(matches!(err(&dup, &twice), XmlSignError::Reference(_)));
+    assert!(matches!(
+        err(&into("DSCKS/NBan"), "<!DOCTYPE x [<!ENTITY e \"x\">]><HDon/>"),
+        XmlSignError::Document(kyso::xml::XmlError::Dtd)
+    ));
+    // A document without DLHDon: the whole document, enveloped.
+    let plain = "<ThongBao><NoiDung>Thông báo</NoiDung><CKy/></ThongBao>";
+    let signed = sign_enveloped(plain.as_bytes(), &s, &into("CKy"), &o, provider).unwrap();
+    let r = verifier(&pki, Policy::vietnam()).report(&signed, Content::Attached, when());
+    assert_eq!(r.indication, Indication::TotalPassed);
+    assert_eq!(r.signatures[0].references[0].uri.as_deref(), Some(""));
+}
+
+/// Run a command; its success and its combined output.
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e} (the test script installs it)"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn xmlsec1_verify(dir: &Dir, pki: &VietnamTestPki, doc: &Path, signature_id: &str) -> (bool, String) {
+    let pub_root = dir.put("pub-root.pem", pem("CERTIFICATE", &pki.pub_root.cert));
+    let gov_root = dir.put("gov-root.pem", pem("CERTIFICATE", &pki.gov_root.cert));
+    run(Command::new("xmlsec1")
+        .arg("--verify")
+        .arg("--trusted-pem")
+        .arg(&pub_root)
+        .arg("--trusted-pem")
+        .arg(&gov_root)
+        .args(["--id-attr:Id", "DLHDon", "--id-attr:Id", "MCCQT"])
+        .args(["--verification-time", "2026-06-01 10:00:00"])
+        .arg("--node-xpath")
+        .arg(format!("//*[local-name()='Signature' and @Id='{signature_id}']"))
+        .arg(doc))
+}
+
+/// xmlsec1 (libxmlsec1 over OpenSSL) verifies both signatures kyso made, chains included,
+/// and refuses the changed document.
+#[test]
+fn xmlsec1_verifies_what_kyso_signs() {
+    let pki = VietnamTestPki::build();
+    let (_, both) = seller_then_tax_authority(&pki);
+    let dir = Dir::new("xmlsec-verify");
+    let doc = dir.put("hdon.xml", &both);
+    for id in ["NBan", "CQT"] {
+        let (ok, out) = xmlsec1_verify(&dir, &pki, &doc, id);
+        assert!(ok, "xmlsec1 refused the {id} signature: {out}");
+    }
+    let changed = String::from_utf8(both)
+        .unwrap()
+        .replacen("<SHDon>123<", "<SHDon>124<", 1);
+    let bad = dir.put("hdon-changed.xml", changed);
+    let (ok, _) = xmlsec1_verify(&dir, &pki, &bad, "NBan");
+    assert!(!ok, "xmlsec1 accepted a changed invoice");
+}
+
+/// A Signature template for `xmlsec1 --sign`: the invoice data by its Id, and a
+/// SignatureProperties object inside the Signature referenced with the enveloped-signature
+/// transform — the case whose W3C reading (xmlsec1's) digests nothing.
+fn xmlsec1_template() -> String {
+    const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+    let signature = format!(
+        r##"<Signature Id="NBan" xmlns="{DS}"><SignedInfo><CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><Reference URI="#DLHDon-C26TAA-123"><Transforms><Transform Algorithm="{DS}enveloped-signature"/><Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></Transforms><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue></DigestValue></Reference><Reference URI="#NBan-SigningTime"><Transforms><Transform Algorithm="{DS}enveloped-signature"/></Transforms><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue></DigestValue></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo><Object Id="NBan-SigningTime"><SignatureProperties><SignatureProperty Target="#NBan"><SigningTime>2026-06-01T17:00:00</SigningTime></SignatureProperty></SignatureProperties></Object></Signature>"##
+    );
+    INVOICE.replacen("<NBan/>", &format!("<NBan>{signature}</NBan>"), 1)
+}
+
+/// kyso verifies what `xmlsec1 --sign` makes, and says which reading of the enveloped
+/// transform matched: the W3C one, where the target inside the Signature digests nothing.
+#[test]
+fn kyso_verifies_what_xmlsec1_signs() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("xmlsec-sign");
+    let tmpl = dir.put("tmpl.xml", xmlsec1_template());
+    // The key, then the certificates that go into X509Data (each file its own, as xmlsec1 reads them).
+    let key = dir.put("company-key.pem", pem("PRIVATE KEY", pki.company.key.pkcs8()));
+    let cert = dir.put("company.pem", pem("CERTIFICATE", &pki.company.cert));
+    let ca = dir.put("pub-sub.pem", pem("CERTIFICATE", &pki.pub_sub.cert));
+    let key = format!("{},{},{}", key.display(), cert.display(), ca.display());
+    let out = dir.0.join("signed.xml");
+    let (ok, log) = run(Command::new("xmlsec1")
+        .arg("--sign")
+        .arg("--privkey-pem")
+        .arg(&key)
+        .args(["--id-attr:Id", "DLHDon", "--output"])
+        .arg(&out)
+        .arg(&tmpl));
+    assert!(ok, "xmlsec1 --sign: {log}");
+    let signed = std::fs::read(&out).unwrap();
+    for policy in [Policy::vietnam(), Policy::strict()] {
+        let r = verifier(&pki, policy).report(&signed, Content::Attached, when());
+        assert_eq!(
+            r.indication,
+            Indication::TotalPassed,
+            "{}",
+            kyso::report::render(&r, kyso::report::Lang::En)
+        );
+        let refs = &r.signatures[0].references;
+        assert_eq!(refs[1].enveloped_reading, Some(kyso::xml::dsig::EnvelopedReading::W3c));
+        assert!(r.signatures[0].warnings.iter().all(|w| w.code != "santuario_enveloped"));
+    }
+    // A value changed: kyso and xmlsec1 both refuse it.
+    let changed = String::from_utf8(signed)
+        .unwrap()
+        .replacen("<DGia>1000000<", "<DGia>100000<", 1);
+    let r = verifier(&pki, Policy::vietnam()).report(changed.as_bytes(), Content::Attached, when());
+    assert_eq!(r.indication, Indication::TotalFailed);
+}
+
+/// `tests/java/XmlDsig.java`, compiled into `dir` with the JDK's javac.
+fn java_peer(dir: &Dir) -> impl Fn(&[&std::ffi::OsStr]) -> (bool, String) + '_ {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/java/XmlDsig.java");
+    let (ok, log) = run(Command::new("javac").arg("-d").arg(&dir.0).arg(&src));
+    assert!(ok, "javac: {log}");
+    move |args: &[&std::ffi::OsStr]| run(Command::new("java").arg("-cp").arg(&dir.0).arg("XmlDsig").args(args))
+}
+
+/// The JDK's JSR-105 validates both signatures kyso made, and refuses the changed invoice.
+#[test]
+fn the_jdk_verifies_what_kyso_signs() {
+    let pki = VietnamTestPki::build();
+    let (_, both) = seller_then_tax_authority(&pki);
+    let dir = Dir::new("jdk-verify");
+    let java = java_peer(&dir);
+    let doc = dir.put("hdon.xml", &both);
+    for id in ["NBan", "CQT"] {
+        let (ok, out) = java(&["verify".as_ref(), doc.as_os_str(), id.as_ref()]);
+        assert!(ok && out.contains("VALID"), "the JDK refused the {id} signature: {out}");
+    }
+    let changed = String::from_utf8(both)
+        .unwrap()
+        .replacen("<SHDon>123<", "<SHDon>124<", 1);
+    let bad = dir.put("hdon-changed.xml", changed);
+    let (ok, out) = java(&["verify".as_ref(), bad.as_os_str(), "NBan".as_ref()]);
+    assert!(!ok && out.contains("reference #DLHDon-C26TAA-123: FAILED"), "{out}");
+}
+
+/// What the JDK signs, kyso verifies — including the References that run the
+/// enveloped-signature transform on the SignatureProperties inside their own Signature, which
+/// the JDK (Santuario) digests whole: intact under the Vietnamese policy with a named warning,
+/// a changed document under the strict one (the W3C reading), and xmlsec1 (the W3C reading
+/// too) refuses it.
+#[test]
+fn kyso_verifies_what_the_jdk_signs_and_names_santuarios_reading() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("jdk-sign");
+    let java = java_peer(&dir);
+    let input = dir.put("hdon.xml", INVOICE);
+    let key = dir.put("company.p8", pki.company.key.pkcs8());
+    let cert = dir.put("company.der", &pki.company.cert);
+    let ca = dir.put("pub-sub.der", &pki.pub_sub.cert);
+    let out = dir.0.join("signed.xml");
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "sign".as_ref(),
+        input.as_os_str(),
+        out.as_os_str(),
+        key.as_os_str(),
+        cert.as_os_str(),
+        ca.as_os_str(),
+        "NBan".as_ref(),
+        "DLHDon-C26TAA-123".as_ref(),
+    ];
+    let (ok, log) = java(&args);
+    assert!(ok, "the JDK could not sign: {log}");
+    let signed = std::fs::read(&out).unwrap();
+    let (ok, log) = java(&["verify".as_ref(), out.as_os_str(), "NBan".as_ref()]);
+    assert!(ok, "the JDK refuses its own signature: {log}");
+
+    let vn = verifier(&pki, Policy::vietnam()).report(&signed, Content::Attached, when());
+    assert_eq!(
+        vn.indication,
+        Indication::TotalPassed,
+        "{}",
+        kyso::report::render(&vn, kyso::report::Lang::En)
+    );
+    let s = &vn.signatures[0];
+    assert_eq!(s.role.as_ref().unwrap().code, "NBan");
+    assert_eq!(s.references[0].covers.as_deref(), Some("DLHDon"));
+    assert_eq!(
+        s.references[0].enveloped_reading, None,
+        "DLHDon lies outside the Signature"
+    );
+    assert_eq!(
+        s.references[1].enveloped_reading,
+        Some(kyso::xml::dsig::EnvelopedReading::Santuario)
+    );
+    assert!(s
+        .warnings
+        .iter()
+        .any(|w| w.code == "tolerated_quirk" && w.message.en.contains("Santuario")));
+
+    let strict = verifier(&pki, Policy::strict()).report(&signed, Content::Attached, when());
+    assert_eq!(strict.indication, Indication::TotalFailed);
+    let s = &strict.signatures[0];
+    assert_eq!(s.references[1].digest, Outcome::Failed);
+    assert_eq!(
+        s.references[1].enveloped_reading,
+        Some(kyso::xml::dsig::EnvelopedReading::Santuario)
+    );
+    assert!(s.warnings.iter().any(|w| w.code == "santuario_enveloped"));
+
+    let (ok, log) = xmlsec1_verify(&dir, &pki, &out, "NBan");
+    assert!(
+        !ok,
+        "xmlsec1 reads the enveloped transform the W3C way, so it must refuse: {log}"
+    );
+}
