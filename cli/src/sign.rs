@@ -1,4 +1,4 @@
-//! `kyso sign` and `kyso verify`: CAdES signatures.
+//! `kyso sign`: CAdES signatures, and enveloped XML signatures (`--format xml`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,9 +58,24 @@ pub struct SignArgs {
     /// Time-stamping authority URL (RFC 3161 over HTTP), for B-T.
     #[arg(long, value_name = "URL")]
     tsa: Option<String>,
-    /// The content to sign.
+    /// What to write: a CMS SignedData (`cms`), or the XML document with an enveloped
+    /// XML-DSig signature in it (`xml`: e-invoices, tax messages).
+    #[arg(long, default_value = "cms", value_parser = ["cms", "xml"])]
+    format: String,
+    /// XML: where the Signature goes, a path of element names (`DSCKS/NBan`, `HDon/DSCKS/CQT`)
+    /// or an element's Id (`#sig-slot`).
+    #[arg(long, value_name = "PATH|#ID", required_if_eq("format", "xml"))]
+    into: Option<String>,
+    /// XML: the Id of an element to sign (repeat for several). Default: the invoice data
+    /// DLHDon (and MCCQT for a signature under CQT), or the whole document.
+    #[arg(long = "reference", value_name = "ID", requires = "into")]
+    references: Vec<String>,
+    /// XML: the new Signature's Id (default: the slot's name under DSCKS, e.g. NBan).
+    #[arg(long, value_name = "ID", requires = "into")]
+    signature_id: Option<String>,
+    /// The content to sign (for XML, the document).
     input: PathBuf,
-    /// Where to write the CMS (DER).
+    /// Where to write the CMS (DER), or the signed XML document.
     output: PathBuf,
 }
 
@@ -140,6 +155,22 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
         }
         o.level = cms::Level::BLT;
         o.revocation_values = values;
+    }
+    if a.format == "xml" {
+        if a.detached {
+            return Err("--format xml makes an enveloped signature: --detached does not apply".into());
+        }
+        let doc = std::fs::read(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
+        let what = kyso::xml::sign::XmlSignature {
+            into: kyso::xml::sign::Placement::parse(a.into.as_deref().unwrap_or_default()),
+            references: a.references.clone(),
+            id: a.signature_id.clone(),
+        };
+        let signed = kyso::xml::sign::sign_enveloped(&doc, signer, &what, &o, crypto::default_provider())
+            .map_err(|e| e.to_string())?;
+        std::fs::write(&a.output, signed).map_err(|e| format!("{}: {e}", a.output.display()))?;
+        println!("signed {} → {}", a.input.display(), a.output.display());
+        return Ok(ExitCode::SUCCESS);
     }
     let mut input = std::fs::File::open(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
     let sig = kyso::sign::sign(Content::Reader(&mut input), signer, &o, crypto::default_provider())

@@ -410,6 +410,130 @@ fn sign_then_verify_from_the_command_line() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `kyso sign --format xml`: the seller signs an e-invoice into DSCKS/NBan with a key file,
+/// the tax authority countersigns into DSCKS/CQT from a PKCS#12; `kyso verify` detects XML
+/// and finds both valid, each of its own hierarchy.
+#[test]
+fn xml_invoice_signed_twice_from_the_command_line() {
+    let pki = kyso_testpki::VietnamTestPki::build();
+    let dir = std::env::temp_dir().join(format!("kyso-cli-xml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let put = |n: &str, b: &[u8]| {
+        let p = dir.join(n);
+        std::fs::write(&p, b).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let path = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let key = put("company.p8", pki.company.key.pkcs8());
+    let cert = put("company.der", &pki.company.cert);
+    let sub = put("sub.der", &pki.pub_sub.cert);
+    let root = put("root.der", &pki.pub_root.cert);
+    let gov_root = put("gov-root.der", &pki.gov_root.cert);
+    let invoice = put(
+        "hdon.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HDon><DLHDon Id=\"DLHDon-1\"><TTChung><KHHDon>C26TAA</KHHDon><SHDon>42</SHDon></TTChung><NDHDon><NBan><MST>0109999999</MST></NBan></NDHDon></DLHDon><MCCQT Id=\"M1\">00AB</MCCQT><DSCKS><NBan/><CQT/></DSCKS></HDon>\n".as_bytes(),
+    );
+    let (code, out, err) = kyso(&[
+        "sign",
+        "--format",
+        "xml",
+        "--into",
+        "DSCKS/NBan",
+        "--key",
+        &key,
+        "--cert",
+        &cert,
+        "--chain",
+        &sub,
+        "--anchor",
+        &root,
+        &invoice,
+        &path("nban.xml"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let pem = |label: &str, der: &[u8]| kyso_testpki::pem(label, der);
+    let cpem = put("o.pem", pem("CERTIFICATE", &pki.officer.cert).as_bytes());
+    let kpem = put("ok.pem", pem("PRIVATE KEY", pki.officer.key.pkcs8()).as_bytes());
+    let spem = put("gs.pem", pem("CERTIFICATE", &pki.gov_sub.cert).as_bytes());
+    let p12 = path("officer.p12");
+    let st = Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-export",
+            "-in",
+            &cpem,
+            "-inkey",
+            &kpem,
+            "-certfile",
+            &spem,
+            "-passout",
+            "pass:cqt",
+            "-out",
+            &p12,
+        ])
+        .status()
+        .expect("the openssl program is required");
+    assert!(st.success());
+    let out = Command::new(env!("CARGO_BIN_EXE_kyso"))
+        .args([
+            "sign",
+            "--format",
+            "xml",
+            "--into",
+            "HDon/DSCKS/CQT",
+            "--p12",
+            &p12,
+            "--password-env",
+            "KYSO_TEST_P12",
+            "--anchor",
+            &gov_root,
+            &path("nban.xml"),
+            &path("both.xml"),
+        ])
+        .env("KYSO_TEST_P12", "cqt")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, out, _) = kyso(&[
+        "verify",
+        &path("both.xml"),
+        "--anchor",
+        &root,
+        "--anchor",
+        &gov_root,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["kind"], "xml");
+    assert_eq!(v["indication"], "TOTAL_PASSED");
+    assert_eq!(v["signatures"][0]["role"]["code"], "NBan");
+    // Anchors given by file are named after it.
+    assert_eq!(v["signatures"][0]["hierarchy"], "custom:root");
+    assert_eq!(v["signatures"][1]["role"]["code"], "CQT");
+    assert_eq!(v["signatures"][1]["hierarchy"], "custom:gov-root");
+    // A slot that is not there, and --detached with XML: refused, nothing written.
+    let (code, _, err) = kyso(&[
+        "sign",
+        "--format",
+        "xml",
+        "--into",
+        "DSCKS/NMua",
+        "--key",
+        &key,
+        "--cert",
+        &cert,
+        "--anchor",
+        &root,
+        &invoice,
+        &path("x.xml"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("DSCKS/NMua"), "{err}");
+    assert!(!dir.join("x.xml").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn token_list_and_sign_on_softhsm() {
     let module_path =
@@ -542,6 +666,43 @@ fn token_list_and_sign_on_softhsm() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("KYSO_UNSET_PIN"), "{err}");
+    // An e-invoice signed on the token, into its seller slot: valid, the seller's role.
+    let invoice = put(
+        "hdon.xml",
+        "<HDon><DLHDon Id=\"d1\"><TTChung><SHDon>7</SHDon></TTChung></DLHDon><DSCKS><NBan/></DSCKS></HDon>".as_bytes(),
+    );
+    let signed = dir.join("hdon-signed.xml").to_str().unwrap().to_string();
+    let (code, out, err) = kyso_env(
+        &[
+            "sign",
+            "--format",
+            "xml",
+            "--into",
+            "DSCKS/NBan",
+            "--pkcs11",
+            "--module",
+            module,
+            "--token",
+            "cli",
+            "--key-id",
+            "a1",
+            "--pin-env",
+            "KYSO_TEST_PIN",
+            "--chain",
+            &sub,
+            "--anchor",
+            &root,
+            &invoice,
+            &signed,
+        ],
+        Some("246810"),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = kyso(&["verify", &signed, "--anchor", &root, "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["kind"], "xml");
+    assert_eq!(v["signatures"][0]["role"]["code"], "NBan");
 }
 
 /// Detached and attached CAdES signatures made with the test PKI, for the report and batch tests.

@@ -323,12 +323,14 @@ pub fn sign_enveloped(
         )));
     }
     let cert = signer.certificate();
-    crate::sign::check_signer(cert, options, provider)?;
     let text = super::text(input).map_err(|e| xml_error(XmlSignError::Document(e)))?;
     // What was before the document element (an XML declaration, a BOM) stays as it was.
     let bom = input.len() - text.len();
     let doc = super::parse(text).map_err(|e| xml_error(XmlSignError::Document(e)))?;
     let plan = plan(&doc, what, options.signing_time).map_err(xml_error)?;
+    // The document and the placement first (nothing asked of the signer for a bad input),
+    // then the signer's certificate.
+    crate::sign::check_signer(cert, options, provider)?;
     let alg = signer.algorithm();
     let method = method_uri(&alg).map_err(xml_error)?;
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
