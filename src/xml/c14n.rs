@@ -131,13 +131,14 @@ pub(crate) fn subset(apex: Node<'_, '_>, exclude: Option<NodeId>, method: &C14nM
         exclude,
         out,
         input: apex.document().input_text(),
+        scope: Vec::new(),
     };
     if apex.is_root() {
         let mut seen_element = false;
         for child in apex.children() {
             if child.is_element() {
                 seen_element = true;
-                w.element(child, &Scope::default(), true);
+                w.element(child, true);
             } else if child.is_comment() && !method.comments() || Some(child.id()) == exclude {
                 continue;
             } else if child.is_comment() || child.is_pi() {
@@ -153,32 +154,22 @@ pub(crate) fn subset(apex: Node<'_, '_>, exclude: Option<NodeId>, method: &C14nM
             }
         }
     } else if apex.is_element() {
-        w.element(apex, &Scope::default(), true);
+        w.element(apex, true);
     }
 }
 
-/// Namespace declarations in effect in the output so far: (prefix, URI), the default
-/// namespace as the empty prefix.
-#[derive(Default, Clone)]
-struct Scope {
-    rendered: Vec<(String, String)>,
-}
+/// A namespace declaration rendered in the output: (prefix, URI), the default namespace as
+/// the empty prefix.
+type Decl<'d> = (&'d str, &'d str);
 
-impl Scope {
-    fn get(&self, prefix: &str) -> Option<&str> {
-        self.rendered
-            .iter()
-            .rev()
-            .find(|(p, _)| p == prefix)
-            .map(|(_, u)| u.as_str())
-    }
-}
-
-struct Writer<'m, 'o, 'i> {
+struct Writer<'m, 'o, 'd> {
     method: &'m C14nMethod,
     exclude: Option<NodeId>,
     out: &'o mut Vec<u8>,
-    input: &'i str,
+    input: &'d str,
+    /// The declarations in effect in the output so far, outermost first: one stack for the
+    /// whole walk, each element's pushed before its children and popped after them.
+    scope: Vec<Decl<'d>>,
 }
 
 /// The qualified name of an element as written in the document.
@@ -194,11 +185,16 @@ fn prefix_of(qname: &str) -> &str {
     qname.split_once(':').map(|(p, _)| p).unwrap_or("")
 }
 
-impl Writer<'_, '_, '_> {
-    fn element(&mut self, e: Node<'_, '_>, parent: &Scope, apex: bool) {
+impl<'d> Writer<'_, '_, 'd> {
+    /// The URI rendered for `prefix` by an ancestor in the output.
+    fn rendered(&self, prefix: &str) -> Option<&'d str> {
+        self.scope.iter().rev().find(|(p, _)| *p == prefix).map(|(_, u)| *u)
+    }
+
+    fn element<'i: 'd>(&mut self, e: Node<'d, 'i>, apex: bool) {
         let qname = element_qname(self.input, e);
         // The element's in-scope namespaces (prefix, URI), without xml:.
-        let in_scope: Vec<(&str, &str)> = e
+        let in_scope: Vec<Decl<'d>> = e
             .namespaces()
             .filter(|n| n.uri() != XML_NS)
             .map(|n| (n.name().unwrap_or(""), n.uri()))
@@ -210,7 +206,7 @@ impl Writer<'_, '_, '_> {
                 .map(|(_, u)| *u)
                 .unwrap_or("")
         };
-        let mut decls: Vec<(String, String)> = Vec::new();
+        let mut decls: Vec<Decl<'d>> = Vec::new();
         match self.method {
             C14nMethod::Exclusive { inclusive_prefixes, .. } => {
                 let mut used: Vec<&str> = vec![prefix_of(qname)];
@@ -226,10 +222,13 @@ impl Writer<'_, '_, '_> {
                     }
                 }
                 for p in used {
-                    let uri = bound(p);
-                    let rendered = parent.get(p).unwrap_or("");
-                    if uri != rendered && !decls.iter().any(|(q, _)| q == p) {
-                        decls.push((p.to_string(), uri.to_string()));
+                    // The prefix as the document binds it (its own lifetime, not `used`'s).
+                    let (prefix, uri) = in_scope.iter().find(|(q, _)| *q == p).copied().unwrap_or(("", ""));
+                    if !prefix.is_empty() || p.is_empty() {
+                        let rendered = self.rendered(p).unwrap_or("");
+                        if uri != rendered && !decls.iter().any(|(q, _)| *q == p) {
+                            decls.push((prefix, uri));
+                        }
                     }
                 }
             }
@@ -237,23 +236,23 @@ impl Writer<'_, '_, '_> {
                 // An empty default namespace (xmlns="") is no namespace: it is rendered only
                 // to undo a default rendered above.
                 for (p, u) in in_scope.iter().filter(|(p, u)| !(p.is_empty() && u.is_empty())) {
-                    if parent.get(p) != Some(u) {
-                        decls.push((p.to_string(), u.to_string()));
+                    if self.rendered(p) != Some(u) {
+                        decls.push((p, u));
                     }
                 }
-                if bound("").is_empty() && parent.get("").is_some_and(|u| !u.is_empty()) {
-                    decls.push((String::new(), String::new()));
+                if bound("").is_empty() && self.rendered("").is_some_and(|u| !u.is_empty()) {
+                    decls.push(("", ""));
                 }
             }
         }
-        decls.sort();
+        decls.sort_unstable();
         // Attributes, with the xml: attributes an apex inherits from ancestors outside the
         // node set (C14N 1.0 §2.4: all of them; 1.1 §2.4: not xml:id; exclusive: none).
-        let mut attrs: Vec<(&str, &str, String, &str)> = e
+        let mut attrs: Vec<(&str, &str, &str, &str)> = e
             .attributes()
             .map(|a| {
                 let q = self.input.get(a.range_qname()).unwrap_or("");
-                (a.namespace().unwrap_or(""), a.name(), q.to_string(), a.value())
+                (a.namespace().unwrap_or(""), a.name(), q, a.value())
             })
             .collect();
         if apex && !matches!(self.method, C14nMethod::Exclusive { .. }) {
@@ -261,7 +260,8 @@ impl Writer<'_, '_, '_> {
                 for a in anc.attributes().filter(|a| a.namespace() == Some(XML_NS)) {
                     let skip = matches!(self.method, C14nMethod::C14n11 { .. }) && a.name() == "id";
                     if !skip && !attrs.iter().any(|(ns, n, _, _)| *ns == XML_NS && *n == a.name()) {
-                        attrs.push((XML_NS, a.name(), format!("xml:{}", a.name()), a.value()));
+                        // No qualified name as written: it is rendered `xml:name`.
+                        attrs.push((XML_NS, a.name(), "", a.value()));
                     }
                 }
             }
@@ -281,27 +281,34 @@ impl Writer<'_, '_, '_> {
             escape_attribute(u, self.out);
             self.out.push(b'"');
         }
-        for (_, _, q, v) in &attrs {
+        for (ns, name, q, v) in &attrs {
             self.out.push(b' ');
-            self.out.extend_from_slice(q.as_bytes());
+            if q.is_empty() && *ns == XML_NS {
+                // Inherited from an ancestor: written with the reserved prefix.
+                self.out.extend_from_slice(b"xml:");
+                self.out.extend_from_slice(name.as_bytes());
+            } else {
+                self.out.extend_from_slice(q.as_bytes());
+            }
             self.out.extend_from_slice(b"=\"");
             escape_attribute(v, self.out);
             self.out.push(b'"');
         }
         self.out.push(b'>');
 
-        let mut scope = parent.clone();
-        scope.rendered.extend(decls);
+        let depth = self.scope.len();
+        self.scope.extend(decls);
         for child in e.children() {
             if Some(child.id()) == self.exclude {
                 continue;
             }
             if child.is_element() {
-                self.element(child, &scope, false);
+                self.element(child, false);
             } else {
                 self.leaf(child);
             }
         }
+        self.scope.truncate(depth);
         self.out.extend_from_slice(b"</");
         self.out.extend_from_slice(qname.as_bytes());
         self.out.push(b'>');
