@@ -130,6 +130,22 @@ impl Identity {
                 None => id.other_uid.push(uid),
             }
         }
+        // Where older certificates put the identifiers instead of UID: `O=MST:…` (older FPT
+        // certificates), `ST=MST:…` (older CA2 certificates), and `MST=…` or `MST:…` inside
+        // the CN ("CÔNG TY X - MST=0101234567"). Only the known prefixes count there.
+        let elsewhere = id
+            .organization
+            .iter()
+            .chain(id.state.iter())
+            .filter_map(|v| parse_uid(v))
+            .chain(id.common_name.iter().filter_map(|cn| id_inside(cn)))
+            .filter(|v| !matches!(v.kind, IdKind::Other(_) | IdKind::BareTaxCode))
+            .collect::<Vec<_>>();
+        for v in elsewhere {
+            if !id.ids.iter().any(|x| x.kind == v.kind && x.value == v.value) {
+                id.ids.push(v);
+            }
+        }
         id
     }
 
@@ -155,6 +171,33 @@ impl Identity {
             .iter()
             .any(|v| matches!(v.kind, IdKind::Mst | IdKind::BareTaxCode) && v.value == want)
     }
+}
+
+/// An identifier written inside a longer value (a CN): `MST=0101234567` or `MST:0101234567`,
+/// the prefix in any case, the value the digits and dashes that follow.
+fn id_inside(text: &str) -> Option<IdValue> {
+    let upper = text.to_ascii_uppercase();
+    for prefix in ["MST", "CCCD", "CMND"] {
+        let mut from = 0;
+        while let Some(i) = upper.get(from..).and_then(|t| t.find(prefix)).map(|i| i + from) {
+            let rest = text.get(i + prefix.len()..).unwrap_or("").trim_start();
+            if let Some(value) = rest.strip_prefix(['=', ':']) {
+                let value: String = value
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '-')
+                    .collect();
+                if !value.is_empty() {
+                    return parse_uid(&format!("{prefix}:{value}")).map(|mut v| {
+                        v.raw = text.to_string();
+                        v
+                    });
+                }
+            }
+            from = i + prefix.len();
+        }
+    }
+    None
 }
 
 fn all_digits(s: &str, lens: &[usize]) -> bool {
@@ -209,6 +252,25 @@ pub fn parse_uid(raw: &str) -> Option<IdValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_outside_uid() {
+        let id = |v: &str| id_inside(v).map(|x| (x.kind, x.value));
+        assert_eq!(
+            id("CÔNG TY TNHH A - MST=0101234567"),
+            Some((IdKind::Mst, "0101234567".into()))
+        );
+        assert_eq!(
+            id("Nguyễn Văn A (mst: 0101234567-001)"),
+            Some((IdKind::Mst, "0101234567-001".into()))
+        );
+        assert_eq!(id("CMSTX=1"), None);
+        assert_eq!(id("MSTORE"), None);
+        assert_eq!(
+            id("Công ty CCCD:001099012345"),
+            Some((IdKind::Cccd, "001099012345".into()))
+        );
+    }
 
     #[test]
     fn uid_forms() {
