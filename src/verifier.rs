@@ -349,6 +349,9 @@ impl Verifier {
                         r.error = Some(SignerError::Signature(e.clone()));
                     }
                     Err(SignatureError::NoCertificate) => r.error = Some(SignerError::CertificateNotFound),
+                    Err(e @ SignatureError::KeyValueMismatch) => {
+                        r.error = Some(SignerError::KeyInfo { reason: e.to_string() })
+                    }
                     Err(SignatureError::UnsupportedKey(e)) => r.error = Some(SignerError::Signature(e.clone())),
                     Err(e) => {
                         r.error = Some(SignerError::Signature(crate::CryptoError::UnsupportedAlgorithm {
@@ -383,25 +386,59 @@ impl Verifier {
             });
             s.warnings.retain(|w| w.code != "no_signing_certificate_reference");
             // What an e-invoice's signatures must cover (Circular 78/2021): the seller's and
-            // the buyer's the invoice data DLHDon, the tax authority's also its code MCCQT.
-            let covers = |name: &str| {
-                c.references
-                    .iter()
-                    .any(|x| x.covers.as_deref() == Some(name) && x.digest_matches == Ok(true))
+            // the buyer's the invoice data DLHDon, the tax authority's also its code MCCQT —
+            // the invoice's own (beside the DSCKS that holds the signature), not an element of
+            // that name placed elsewhere (signature wrapping).
+            let covered = |path: &str| {
+                c.references.iter().any(|x| {
+                    x.digest_matches == Ok(true) && x.covered_path.as_deref().is_some_and(|p| covers_path(p, path))
+                })
             };
             let must: &[&str] = match c.dscks_slot.as_deref() {
                 Some("NBan" | "NMua") => &["DLHDon"],
-                Some("CQT") if input.windows(6).any(|w| w == b"<MCCQT") => &["DLHDon", "MCCQT"],
+                Some("CQT") => &["DLHDon", "MCCQT"],
                 _ => &[],
             };
-            for name in must.iter().filter(|n| !covers(n)) {
-                s.warnings.push(ReportWarning {
-                    code: "vn_coverage",
-                    message: crate::report::Message::new(
-                        format!("this signature does not cover {name}, which its role must sign"),
-                        format!("chữ ký này không bao phủ {name}, phần mà vai trò của nó phải ký"),
-                    ),
-                });
+            if let Some((holder, parts)) = &c.signed_document {
+                for name in must {
+                    let Some(path) = parts.iter().find(|p| last_step(p) == *name) else {
+                        continue;
+                    };
+                    if covered(path) {
+                        continue;
+                    }
+                    let elsewhere = c
+                        .references
+                        .iter()
+                        .filter(|x| x.covers.as_deref() == Some(name) && x.digest_matches == Ok(true))
+                        .filter_map(|x| x.covered_path.clone())
+                        .next();
+                    s.warnings.push(ReportWarning {
+                        code: "vn_coverage",
+                        message: match elsewhere {
+                            Some(other) => crate::report::Message::new(
+                                format!("this signature covers {other}, not {path} of the document it sits in ({holder}): the signed {name} is not the one the document shows"),
+                                format!("chữ ký này bao phủ {other}, không phải {path} của tài liệu chứa nó ({holder}): phần {name} được ký không phải phần tài liệu hiển thị"),
+                            ),
+                            None => crate::report::Message::new(
+                                format!("this signature does not cover {path}, which its role must sign"),
+                                format!("chữ ký này không bao phủ {path}, phần mà vai trò của nó phải ký"),
+                            ),
+                        },
+                    });
+                }
+            }
+            // The party's tax code in the invoice is the signer's (NBan/MST, NMua/MST).
+            if let (Some(mst), Ok((cert, _))) = (&c.party_tax_code, &c.signature) {
+                if !crate::vn::Identity::of(cert).has_tax_code(mst) {
+                    s.warnings.push(ReportWarning {
+                        code: "vn_tax_code_mismatch",
+                        message: crate::report::Message::new(
+                            format!("the invoice gives this party the tax code {mst}, which the signer's certificate does not carry"),
+                            format!("hóa đơn ghi mã số thuế {mst} cho bên này, nhưng chứng thư của người ký không mang mã số thuế đó"),
+                        ),
+                    });
+                }
             }
             if c.edxml_c14n_uri {
                 s.warnings.push(ReportWarning {
@@ -418,6 +455,7 @@ impl Verifier {
                 .map(|x| crate::report::ReferenceReport {
                     uri: x.uri.clone(),
                     covers: x.covers.clone(),
+                    path: x.covered_path.clone(),
                     digest: match x.digest_matches {
                         Ok(true) => crate::report::Outcome::Passed,
                         Ok(false) => crate::report::Outcome::Failed,
@@ -465,6 +503,20 @@ impl Verifier {
                 });
             }
         }
+        // The parts of each signed invoice or message that no signature covers.
+        let mut unsigned: Vec<String> = Vec::new();
+        for (_, parts) in checks.iter().filter_map(|c| c.signed_document.as_ref()) {
+            for part in parts {
+                let signed = last_step(part) == "DSCKS"
+                    || checks.iter().flat_map(|c| &c.references).any(|x| {
+                        x.digest_matches == Ok(true) && x.covered_path.as_deref().is_some_and(|p| covers_path(p, part))
+                    });
+                if !signed && !unsigned.contains(part) {
+                    unsigned.push(part.clone());
+                }
+            }
+        }
+        report.unsigned = unsigned;
         if report.signatures.is_empty() {
             report.reason = Some(crate::report::Message::new(
                 "the XML document holds no signature",
@@ -565,6 +617,18 @@ impl Verifier {
         }
         notes
     }
+}
+
+/// The local name of a path's last element (`/HDon/DSCKS[2]` → `DSCKS`).
+fn last_step(path: &str) -> &str {
+    let step = path.rsplit('/').next().unwrap_or("");
+    step.split('[').next().unwrap_or(step)
+}
+
+/// Whether a Reference that covers the element at `covered` (a [`crate::xml::dsig::node_path`])
+/// covers the element at `part`: the same element, or an ancestor of it (`/`: the document).
+fn covers_path(covered: &str, part: &str) -> bool {
+    covered == "/" || covered == part || part.strip_prefix(covered).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Where a [`crate::Verifier`] gets the certificates and revocation evidence a validation may

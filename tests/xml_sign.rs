@@ -1,7 +1,10 @@
 //! Enveloped XML signatures as Vietnamese e-invoices carry them: kyso signs the seller's
 //! signature into `DSCKS/NBan` with a public-hierarchy certificate, the tax authority's into
 //! `DSCKS/CQT` with a government one, and verifies both; then the real peers: `xmlsec1` and
-//! the JDK's own `javax.xml.crypto.dsig` verify what kyso signs, and sign what kyso verifies.
+//! the JDK's own `javax.xml.crypto.dsig` verify what kyso signs, and sign what kyso verifies;
+//! then the attacks on a signed invoice (signature wrapping, retargeted References, swapped
+//! values, algorithm confusion, injected keys, appended signatures, hostile XML), each with
+//! its typed outcome.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -423,4 +426,313 @@ fn kyso_verifies_what_the_jdk_signs_and_names_santuarios_reading() {
         !ok,
         "xmlsec1 reads the enveloped transform the W3C way, so it must refuse: {log}"
     );
+}
+
+// ---- Hostile documents: each attack on a signed invoice, with its typed outcome. ----
+
+fn report_of(pki: &VietnamTestPki, doc: &[u8]) -> kyso::report::ValidationReport {
+    verifier(pki, Policy::vietnam()).report(doc, Content::Attached, when())
+}
+
+fn warned(s: &kyso::report::SignatureReport, code: &str) -> bool {
+    s.warnings.iter().any(|w| w.code == code)
+}
+
+/// A second element carrying the signed Id — before or after the genuine one, under `Id`,
+/// `ID` or `id` — is refused as ambiguous, never resolved to "the first one".
+#[test]
+fn a_second_element_with_the_signed_id_is_refused() {
+    let pki = VietnamTestPki::build();
+    let (seller, _) = seller_then_tax_authority(&pki);
+    let text = String::from_utf8(seller).unwrap();
+    let fake =
+        |attr: &str| format!("<DLHDon {attr}=\"DLHDon-C26TAA-123\"><TToan><TgTTTBSo>1</TgTTTBSo></TToan></DLHDon>");
+    for (what, doc) in [
+        (
+            "before, Id",
+            text.replacen("<DLHDon ", &format!("{}<DLHDon ", fake("Id")), 1),
+        ),
+        (
+            "after, Id",
+            text.replacen("\n<DSCKS>", &format!("{}\n<DSCKS>", fake("Id")), 1),
+        ),
+        (
+            "after, ID",
+            text.replacen("\n<DSCKS>", &format!("{}\n<DSCKS>", fake("ID")), 1),
+        ),
+        (
+            "after, id",
+            text.replacen("\n<DSCKS>", &format!("{}\n<DSCKS>", fake("id")), 1),
+        ),
+    ] {
+        let r = report_of(&pki, doc.as_bytes());
+        assert_eq!(r.indication, Indication::Indeterminate, "{what}");
+        let s = &r.signatures[0];
+        assert_eq!(s.references[0].digest, Outcome::Undetermined, "{what}");
+        assert!(
+            s.references[0].reason.as_ref().unwrap().en.contains("several elements"),
+            "{what}"
+        );
+    }
+}
+
+/// The signed DLHDon moved into a wrapper (or a ds:Object) and a forged one put where the
+/// invoice shows it: the digest still matches the moved original, so the report says which
+/// element was signed (its path) and that it is not the invoice's own DLHDon.
+#[test]
+fn a_signed_element_moved_away_is_named() {
+    let pki = VietnamTestPki::build();
+    let (seller, _) = seller_then_tax_authority(&pki);
+    let text = String::from_utf8(seller).unwrap();
+    let start = text.find("<DLHDon ").unwrap();
+    let end = text.find("</DLHDon>").unwrap() + "</DLHDon>".len();
+    let original = &text[start..end];
+    let forged = "<DLHDon><TToan><TgTTTBSo>9900000</TgTTTBSo></TToan></DLHDon>";
+    for wrapper in ["LuuTru", "Object"] {
+        let doc = format!(
+            "{}{forged}<{wrapper}>{original}</{wrapper}>{}",
+            &text[..start],
+            &text[end..]
+        );
+        let r = report_of(&pki, doc.as_bytes());
+        let s = &r.signatures[0];
+        assert_eq!(
+            s.references[0].path.as_deref(),
+            Some(format!("/HDon/{wrapper}/DLHDon").as_str())
+        );
+        assert_eq!(s.references[0].digest, Outcome::Passed);
+        let w = s
+            .warnings
+            .iter()
+            .find(|w| w.code == "vn_coverage")
+            .expect("the moved DLHDon is named");
+        assert!(
+            w.message.en.contains("not the one the document shows"),
+            "{}",
+            w.message.en
+        );
+        assert!(r.unsigned.contains(&"/HDon/DLHDon".to_string()), "{:?}", r.unsigned);
+    }
+}
+
+/// A Reference retargeted to another element, SignatureValues swapped between the two
+/// signatures, an HMAC SignatureMethod over the RSA key, and XSLT / XPath transforms: each
+/// refused with its own cause, none executed.
+#[test]
+fn retargeted_swapped_confused_and_scripted_signatures_fail() {
+    let pki = VietnamTestPki::build();
+    let (_, both) = seller_then_tax_authority(&pki);
+    let text = String::from_utf8(both).unwrap();
+    // Retargeted: the seller's first Reference points at MCCQT.
+    let r = report_of(
+        &pki,
+        text.replacen("URI=\"#DLHDon-C26TAA-123\"", "URI=\"#MCCQT-1\"", 1)
+            .as_bytes(),
+    );
+    assert_eq!(r.signatures[0].indication, Indication::TotalFailed);
+    assert_eq!(r.signatures[0].references[0].covers.as_deref(), Some("MCCQT"));
+    assert_eq!(r.signatures[0].references[0].digest, Outcome::Failed);
+    // Swapped SignatureValues: references intact, both values wrong.
+    let values: Vec<&str> = text
+        .match_indices("<SignatureValue>")
+        .map(|(i, _)| &text[i..])
+        .collect();
+    let value = |s: &str| s[..s.find("</SignatureValue>").unwrap()].to_string();
+    let (a, b) = (value(values[0]), value(values[1]));
+    let swapped = text.replacen(&a, "@A@", 1).replacen(&b, &a, 1).replacen("@A@", &b, 1);
+    let r = report_of(&pki, swapped.as_bytes());
+    for s in &r.signatures {
+        assert_eq!(s.indication, Indication::TotalFailed);
+        assert!(s.references.iter().all(|x| x.digest == Outcome::Passed));
+        assert_eq!(s.sub_indication, Some(kyso::report::SubIndication::SigCryptoFailure));
+    }
+    // HMAC over the RSA key (algorithm confusion): never tried with the public key.
+    let hmac = text.replacen(
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        "http://www.w3.org/2000/09/xmldsig#hmac-sha1",
+        1,
+    );
+    let r = report_of(&pki, hmac.as_bytes());
+    assert_ne!(r.signatures[0].indication, Indication::TotalPassed);
+    assert!(
+        r.signatures[0].reason.as_ref().unwrap().en.contains("hmac-sha1"),
+        "{:?}",
+        r.signatures[0].reason
+    );
+    // XSLT and XPath transforms: unsupported, never run, never skipped.
+    for t in [
+        "http://www.w3.org/TR/1999/REC-xslt-19991116",
+        "http://www.w3.org/TR/1999/REC-xpath-19991116",
+    ] {
+        let doc = text.replacen(
+            "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+            &format!("<Transform Algorithm=\"{t}\"><XPath>count(//. | //@* | //namespace::*)</XPath></Transform>"),
+            1,
+        );
+        let r = report_of(&pki, doc.as_bytes());
+        assert_eq!(r.signatures[0].indication, Indication::Indeterminate);
+        assert!(r.signatures[0].references[0].reason.as_ref().unwrap().en.contains(t));
+    }
+}
+
+/// A certificate or a KeyValue injected beside the genuine signer's, and an attacker's own
+/// signature appended beside a genuine one: each signature judged on its own.
+#[test]
+fn injected_keys_and_appended_signatures_are_judged_on_their_own() {
+    let pki = VietnamTestPki::build();
+    let (seller, _) = seller_then_tax_authority(&pki);
+    let text = String::from_utf8(seller.clone()).unwrap();
+    let b64 = |d: &[u8]| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(d)
+    };
+    // The rogue certificate placed first in X509Data: the genuine one still verifies, and it
+    // is the one whose chain is judged.
+    let injected = text.replacen(
+        "<X509Data>",
+        &format!(
+            "<X509Data><X509Certificate>{}</X509Certificate>",
+            b64(&pki.rogue_leaf.cert)
+        ),
+        1,
+    );
+    let r = report_of(&pki, injected.as_bytes());
+    assert_eq!(r.indication, Indication::TotalPassed);
+    assert_eq!(r.signatures[0].identity.as_ref().unwrap().ids[0].value, "0109999999");
+    // A KeyValue of another key beside the certificate: refused (they must be the same key).
+    let other = Certificate::from_der(&pki.rogue_leaf.cert).unwrap();
+    let kyso::crypto::PublicKey::Rsa(k) = other.public_key().unwrap() else {
+        panic!()
+    };
+    let key_value = format!(
+        "<KeyValue><RSAKeyValue><Modulus>{}</Modulus><Exponent>{}</Exponent></RSAKeyValue></KeyValue>",
+        b64(&k.n),
+        b64(&k.e)
+    );
+    let r = report_of(
+        &pki,
+        text.replacen("<X509Data>", &format!("{key_value}<X509Data>"), 1)
+            .as_bytes(),
+    );
+    assert_ne!(r.indication, Indication::TotalPassed);
+    assert!(
+        r.signatures[0].reason.as_ref().unwrap().en.contains("KeyValue"),
+        "{:?}",
+        r.signatures[0].reason
+    );
+    // The genuine key as KeyValue beside its certificate: fine.
+    let own = Certificate::from_der(&pki.company.cert).unwrap();
+    let kyso::crypto::PublicKey::Rsa(k) = own.public_key().unwrap() else {
+        panic!()
+    };
+    let same = format!(
+        "<KeyValue><RSAKeyValue><Modulus>{}</Modulus><Exponent>{}</Exponent></RSAKeyValue></KeyValue>",
+        b64(&k.n),
+        b64(&k.e)
+    );
+    let r = report_of(
+        &pki,
+        text.replacen("<X509Data>", &format!("{same}<X509Data>"), 1).as_bytes(),
+    );
+    assert_eq!(r.indication, Indication::TotalPassed);
+    // A bare KeyValue (the X509Data removed) never yields trust.
+    let kv_start = text.find("<X509Data>").unwrap();
+    let kv_end = text.find("</X509Data>").unwrap() + "</X509Data>".len();
+    let bare = format!("{}{same}{}", &text[..kv_start], &text[kv_end..]);
+    let r = report_of(&pki, bare.as_bytes());
+    assert_eq!(r.indication, Indication::Indeterminate);
+    // The rogue signs the same invoice into the buyer's slot: the seller's stays valid, the
+    // rogue's is judged untrusted, and the document as a whole is not TOTAL_PASSED.
+    let with_slot = text.replacen("<CQT/>", "<NMua/>", 1);
+    let rogue = sign_enveloped(
+        with_slot.as_bytes(),
+        &signer(&pki.rogue_leaf),
+        &into("DSCKS/NMua"),
+        &SignOptions::new(now()),
+        kyso::crypto::default_provider(),
+    )
+    .unwrap();
+    let r = report_of(&pki, &rogue);
+    assert_eq!(r.signatures[0].indication, Indication::TotalPassed);
+    assert_ne!(r.signatures[1].indication, Indication::TotalPassed);
+    assert_ne!(r.indication, Indication::TotalPassed);
+}
+
+/// The tax codes the invoice gives the parties are checked against the signers'
+/// certificates, and data added beside the signed parts is listed as unsigned.
+#[test]
+fn tax_codes_and_unsigned_parts_are_reported() {
+    let pki = VietnamTestPki::build();
+    let provider = kyso::crypto::default_provider();
+    let other_mst = INVOICE.replacen("<MST>0109999999</MST>", "<MST>0101111111</MST>", 1);
+    let signed = sign_enveloped(
+        other_mst.as_bytes(),
+        &signer(&pki.company),
+        &into("DSCKS/NBan"),
+        &options(&pki.pub_sub),
+        provider,
+    )
+    .unwrap();
+    let r = report_of(&pki, &signed);
+    assert!(warned(&r.signatures[0], "vn_tax_code_mismatch"));
+    let (seller, both) = seller_then_tax_authority(&pki);
+    assert!(!warned(&report_of(&pki, &seller).signatures[0], "vn_tax_code_mismatch"));
+    assert!(report_of(&pki, &both).unsigned.is_empty());
+    // A QR code added after both signatures: listed, the signatures stay valid.
+    let qr = String::from_utf8(both).unwrap().replacen(
+        "\n<DSCKS>",
+        "<DLQRCode>https://hoadondientu.gdt.gov.vn/?q=1</DLQRCode>\n<DSCKS>",
+        1,
+    );
+    let r = report_of(&pki, qr.as_bytes());
+    assert_eq!(r.indication, Indication::TotalPassed);
+    assert_eq!(r.unsigned, ["/HDon/DLQRCode"]);
+}
+
+/// What the reader refuses, each with its typed error: a DTD (XXE with a file or a parameter
+/// entity, billion laughs, quadratic blow-up), 10,000 nested elements, a 100 MB document.
+#[test]
+fn hostile_xml_is_refused_with_typed_errors() {
+    use kyso::xml::dsig::check_document;
+    use kyso::xml::XmlError;
+    let provider = kyso::crypto::default_provider();
+    let check = |doc: &[u8]| check_document(doc, provider).map(|_| ()).unwrap_err();
+    let xxe = b"<?xml version=\"1.0\"?><!DOCTYPE HDon [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><HDon>&x;</HDon>";
+    assert_eq!(check(xxe), XmlError::Dtd);
+    let param = b"<!DOCTYPE HDon [<!ENTITY % p SYSTEM \"http://127.0.0.1:9/x.dtd\"> %p;]><HDon/>";
+    assert_eq!(check(param), XmlError::Dtd);
+    let mut laughs = String::from("<!DOCTYPE l [<!ENTITY l0 \"lol\">");
+    for i in 1..10 {
+        laughs.push_str(&format!("<!ENTITY l{i} \"{}\">", format!("&l{};", i - 1).repeat(10)));
+    }
+    laughs.push_str("]><l>&l9;</l>");
+    assert_eq!(check(laughs.as_bytes()), XmlError::Dtd);
+    let quadratic = format!(
+        "<!DOCTYPE q [<!ENTITY a \"{}\">]><q>{}</q>",
+        "a".repeat(50_000),
+        "&a;".repeat(50_000)
+    );
+    assert_eq!(check(quadratic.as_bytes()), XmlError::Dtd);
+    let wide = format!(
+        "<a {}/>",
+        (0..2000).map(|i| format!("x{i}=\"1\"")).collect::<Vec<_>>().join(" ")
+    );
+    assert_eq!(
+        check(wide.as_bytes()),
+        XmlError::TooManyAttributes {
+            limit: kyso::xml::MAX_XML_ATTRIBUTES
+        }
+    );
+    let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
+    assert_eq!(
+        check(deep.as_bytes()),
+        XmlError::TooDeep {
+            limit: kyso::xml::MAX_XML_DEPTH
+        }
+    );
+    let big = vec![b' '; 100 << 20];
+    assert!(matches!(check(&big), XmlError::TooLarge { .. }));
+    // Through the Verifier: a typed FORMAT_FAILURE report, never a panic.
+    let r = report_of(&VietnamTestPki::build(), xxe);
+    assert_eq!(r.indication, Indication::Indeterminate);
 }

@@ -450,6 +450,12 @@ pub enum SignerError {
         /// Why, as the format's checker says.
         reason: String,
     },
+    /// The signature names its key inconsistently: an XML-DSig KeyValue that is not the key
+    /// of the certificate that verifies.
+    KeyInfo {
+        /// What does not agree.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for SignerError {
@@ -458,6 +464,7 @@ impl std::fmt::Display for SignerError {
             SignerError::UnverifiableReference { reason } => {
                 write!(f, "a signed reference cannot be checked: {reason}")
             }
+            SignerError::KeyInfo { reason } => write!(f, "the signature's key information: {reason}"),
             SignerError::CertificateNotFound => f.write_str("the signer's certificate was not found"),
             SignerError::DigestMismatch => f.write_str("the content does not match the signed digest"),
             SignerError::BadAttributes { what } => write!(f, "signed attributes: {what}"),

@@ -522,6 +522,8 @@ pub struct ReferenceReport {
     pub uri: Option<String>,
     /// The local name of the element it covered (`None`: the whole document, or not resolved).
     pub covers: Option<String>,
+    /// Where that element is (`/HDon/DLHDon`; `/` for the whole document).
+    pub path: Option<String>,
     /// `Passed`: the digest matches; `Failed`: it does not (the covered data changed);
     /// `Undetermined`: it could not be computed (see `reason`).
     pub digest: Outcome,
@@ -563,6 +565,11 @@ pub struct ValidationReport {
     /// went); absent when none was asked.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fetched: Vec<crate::revocation::EvidenceNote>,
+    /// XML: the parts of each signed invoice or message (the children of the element that
+    /// holds `DSCKS`, e.g. `/HDon/DLQRCode`) that no signature covers — data an application
+    /// must not take as signed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsigned: Vec<String>,
 }
 
 /// What makes a file unverifiable, for [`ValidationReport::unreadable`].
@@ -598,6 +605,7 @@ impl ValidationReport {
             signatures,
             evidence: evidence.items,
             fetched: Vec::new(),
+            unsigned: Vec::new(),
         };
         if report.signatures.is_empty() {
             report.sub_indication = Some(SubIndication::FormatFailure);
@@ -644,6 +652,7 @@ impl ValidationReport {
             signatures: vec![s],
             evidence: evidence.items,
             fetched: Vec::new(),
+            unsigned: Vec::new(),
         }
     }
 
@@ -680,6 +689,7 @@ impl ValidationReport {
             signatures: Vec::new(),
             evidence: Vec::new(),
             fetched: Vec::new(),
+            unsigned: Vec::new(),
         }
     }
 
@@ -1078,7 +1088,7 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
     use CheckResult::{Failed, NotChecked, Passed};
     let e = r.error.as_ref();
     let stage = match e {
-        Some(SignerError::CertificateNotFound) => 0,
+        Some(SignerError::CertificateNotFound | SignerError::KeyInfo { .. }) => 0,
         Some(SignerError::BadAttributes { .. }) => 1,
         Some(SignerError::DigestMismatch) => 2,
         Some(SignerError::SigningCertificateMismatch) => 3,
@@ -1163,6 +1173,13 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
             Some(Message::new(
                 format!("the signature's algorithm or key is not accepted: {reason}"),
                 format!("thuật toán chữ ký hoặc khóa không được chấp nhận: {reason}"),
+            )),
+        ),
+        Some(SignerError::KeyInfo { reason }) => (
+            Some(SubIndication::FormatFailure),
+            Some(Message::new(
+                format!("the signature's key information is inconsistent: {reason}"),
+                format!("thông tin khóa trong chữ ký không nhất quán: {reason}"),
             )),
         ),
         Some(SignerError::UnverifiableReference { reason }) => (

@@ -64,6 +64,12 @@ pub struct ReferenceCheck {
     pub uri: Option<String>,
     /// The element the URI selects (`None`: the whole document).
     pub covers: Option<String>,
+    /// Where that element is: `/HDon/DLHDon`, each step a local name, `[n]` (from 1) where
+    /// siblings share the name; `/` for the whole document.
+    pub covered_path: Option<String>,
+    /// The bytes of the input the selected element spans (the whole input for `/`): what an
+    /// application should read, and only that, to read signed data.
+    pub covered_range: Option<std::ops::Range<usize>>,
     /// Whether the recomputed digest equals DigestValue, or why it could not be computed.
     pub digest_matches: Result<bool, ReferenceError>,
     /// When the Reference runs the enveloped-signature transform on a target inside its own
@@ -92,6 +98,11 @@ fn is_ds(n: &Node<'_, '_>, local: &str) -> bool {
 
 fn child<'a, 'i>(n: Node<'a, 'i>, local: &str) -> Option<Node<'a, 'i>> {
     n.children().find(|c| is_ds(c, local))
+}
+
+/// The first child element with this local name, in any namespace.
+fn child_named<'a, 'i>(n: Node<'a, 'i>, local: &str) -> Option<Node<'a, 'i>> {
+    n.children().find(|c| c.is_element() && c.tag_name().name() == local)
 }
 
 /// The element whose `Id`, `ID`, `id` (no namespace) or `xml:id` is `id`, when exactly one has it.
@@ -170,6 +181,8 @@ fn check_reference(
     let mut enveloped_reading = None;
     let resolved = resolve_reference(doc, sig, r, lenient);
     let covers = resolved.as_ref().ok().and_then(|x| x.covers.clone());
+    let covered_path = resolved.as_ref().ok().map(|x| x.path.clone());
+    let covered_range = resolved.as_ref().ok().map(|x| x.range.clone());
     let digest_matches = resolved.and_then(|x| {
         *tolerated |= x.tolerated;
         let dm = child(r, "DigestMethod")
@@ -200,15 +213,48 @@ fn check_reference(
     ReferenceCheck {
         uri,
         covers,
+        covered_path,
+        covered_range,
         digest_matches,
         enveloped_reading,
     }
+}
+
+/// Where an element is in its document: `/HDon/DLHDon`, each step its local name, with `[n]`
+/// (from 1) where its parent has several child elements of that name; `/` for the document.
+pub fn node_path(n: Node<'_, '_>) -> String {
+    let mut steps: Vec<String> = n
+        .ancestors()
+        .filter(Node::is_element)
+        .map(|e| {
+            let name = e.tag_name().name();
+            let same: Vec<_> = e
+                .parent()
+                .map(|p| {
+                    p.children()
+                        .filter(|c| c.is_element() && c.tag_name().name() == name)
+                        .map(|c| c.id())
+                        .collect()
+                })
+                .unwrap_or_default();
+            match same.iter().position(|id| *id == e.id()) {
+                Some(i) if same.len() > 1 => format!("{name}[{}]", i + 1),
+                _ => name.to_string(),
+            }
+        })
+        .collect();
+    steps.reverse();
+    format!("/{}", steps.join("/"))
 }
 
 /// What a Reference selects and the octets its transforms produce.
 pub(crate) struct Resolved {
     /// The local name of the element selected (`None`: the document).
     pub covers: Option<String>,
+    /// Its path ([`node_path`]).
+    pub path: String,
+    /// Its bytes in the document's text.
+    pub range: std::ops::Range<usize>,
     /// The octets to digest (the W3C reading).
     pub octets: Vec<u8>,
     /// For the enveloped-signature transform on a target inside its own Signature: the
@@ -242,6 +288,12 @@ pub(crate) fn resolve_reference(
         },
     };
     let covers = apex.is_element().then(|| apex.tag_name().name().to_string());
+    let path = node_path(apex);
+    let range = if apex.is_element() {
+        apex.range()
+    } else {
+        0..doc.input_text().len()
+    };
     let mut exclude: Option<NodeId> = None;
     let mut octets: Option<Vec<u8>> = None;
     // The enveloped-signature transform on a target inside its own Signature: the W3C
@@ -302,6 +354,8 @@ pub(crate) fn resolve_reference(
         // The Signature element itself as the target leaves nothing under either reading.
         Resolved {
             covers,
+            path,
+            range,
             octets: Vec::new(),
             santuario: Some(if apex.id() == sig.id() { Vec::new() } else { data }),
             tolerated,
@@ -309,6 +363,8 @@ pub(crate) fn resolve_reference(
     } else {
         Resolved {
             covers,
+            path,
+            range,
             octets: data,
             santuario: None,
             tolerated,
@@ -337,6 +393,9 @@ pub enum SignatureError {
     EcdsaEncoding,
     /// No certificate of KeyInfo verifies the SignatureValue.
     BadSignature(crate::CryptoError),
+    /// KeyInfo's KeyValue is not the key of the certificate that verifies (or cannot be
+    /// read): which key signed is contradicted by the signature itself.
+    KeyValueMismatch,
 }
 
 impl std::fmt::Display for SignatureError {
@@ -349,6 +408,12 @@ impl std::fmt::Display for SignatureError {
             SignatureError::UnsupportedKey(e) => write!(f, "the signer's key: {e}"),
             SignatureError::EcdsaEncoding => write!(f, "the ECDSA SignatureValue is not r || s of the curve's size"),
             SignatureError::BadSignature(e) => write!(f, "the SignatureValue does not verify: {e}"),
+            SignatureError::KeyValueMismatch => {
+                write!(
+                    f,
+                    "KeyInfo's KeyValue is not the key of the certificate that verifies the signature"
+                )
+            }
         }
     }
 }
@@ -371,6 +436,14 @@ pub struct SignatureCheck {
     pub dscks_slot: Option<String>,
     /// Whether edXML's non-standard exclusive-C14N URI was read as the W3C one.
     pub edxml_c14n_uri: bool,
+    /// For a signature in a `DSCKS` slot: the path of the element that holds `DSCKS` (the
+    /// invoice or message the signature belongs to, e.g. `/HDon`), and the paths of that
+    /// element's children (`DLHDon`, `MCCQT`, `DLQRCode`, `DSCKS`, …).
+    pub signed_document: Option<(String, Vec<String>)>,
+    /// For the seller's (`NBan`) or the buyer's (`NMua`) signature on an e-invoice: the tax
+    /// code the invoice gives that party (`DLHDon/NDHDon/NBan/MST`), to match against the
+    /// signer's certificate.
+    pub party_tax_code: Option<String>,
     /// The claimed signing time: a `SigningTime` in the signature's SignatureProperties
     /// (Vietnamese e-invoices and tax messages), or XAdES `SigningTime`.
     pub signing_time: Option<ClaimedTime>,
@@ -493,13 +566,27 @@ pub fn check_document_with(
 ) -> Result<Vec<SignatureCheck>, super::XmlError> {
     let text = super::text(input)?;
     let doc = super::parse(text)?;
+    // Ranges are of the input as given: past a byte-order mark, if any.
+    let bom = input.len() - text.len();
     Ok(doc
         .descendants()
         .filter(|n| is_ds(n, "Signature"))
-        .map(|sig| check_signature(&doc, sig, provider, algorithms, known, lenient))
+        .map(|sig| {
+            let mut c = check_signature(&doc, sig, provider, algorithms, known, lenient);
+            for r in &mut c.references {
+                r.covered_range = r.covered_range.take().map(|x| x.start + bom..x.end + bom);
+            }
+            c
+        })
         .collect())
 }
 
+/// The longest base64 value kyso decodes in a signature (a SignatureValue, a certificate, a
+/// key): 1 MiB of text, far above any real one.
+pub const MAX_BASE64_LEN: usize = 1 << 20;
+
+/// The base64 text of `n`, decoded; `None` when absent, not base64, or longer than
+/// [`MAX_BASE64_LEN`].
 fn base64_text(n: Option<Node<'_, '_>>) -> Option<Vec<u8>> {
     let text: String = n?
         .descendants()
@@ -508,6 +595,9 @@ fn base64_text(n: Option<Node<'_, '_>>) -> Option<Vec<u8>> {
         .collect::<String>()
         .split_ascii_whitespace()
         .collect();
+    if text.len() > MAX_BASE64_LEN {
+        return None;
+    }
     base64::engine::general_purpose::STANDARD.decode(text).ok()
 }
 
@@ -548,16 +638,38 @@ fn check_signature(
             }
         }
     }
-    let signature = verify_signature_value(sig, &candidates, provider, algorithms, lenient, &mut tolerated);
+    let signature = verify_signature_value(sig, &candidates, provider, algorithms, lenient, &mut tolerated).and_then(
+        |(cert, v)| match child(sig, "KeyInfo").and_then(|ki| child(ki, "KeyValue")) {
+            // A KeyValue beside the certificate must be its key.
+            Some(kv) if !key_value_is(kv, &cert) => Err(SignatureError::KeyValueMismatch),
+            _ => Ok((cert, v)),
+        },
+    );
     let signing_time = sig
         .descendants()
         .find(|n| n.is_element() && n.tag_name().name() == "SigningTime")
         .and_then(|n| n.text())
         .and_then(parse_signing_time);
-    let dscks_slot = sig
-        .parent_element()
-        .filter(|p| p.parent_element().is_some_and(|d| d.tag_name().name() == "DSCKS"))
-        .map(|p| p.tag_name().name().to_string());
+    let dscks = sig.parent_element().and_then(|slot| {
+        slot.parent_element()
+            .filter(|d| d.tag_name().name() == "DSCKS")
+            .map(|d| (slot, d))
+    });
+    let dscks_slot = dscks.map(|(slot, _)| slot.tag_name().name().to_string());
+    let holder = dscks.and_then(|(_, d)| d.parent_element());
+    let party_tax_code = holder.zip(dscks_slot.as_deref()).and_then(|(h, slot)| {
+        if !matches!(slot, "NBan" | "NMua") {
+            return None;
+        }
+        let party = child_named(child_named(child_named(h, "DLHDon")?, "NDHDon")?, slot)?;
+        Some(child_named(party, "MST")?.text()?.trim().to_string())
+    });
+    let signed_document = holder.map(|holder| {
+        (
+            node_path(holder),
+            holder.children().filter(Node::is_element).map(node_path).collect(),
+        )
+    });
     SignatureCheck {
         id: sig.attribute("Id").map(str::to_string),
         references,
@@ -566,6 +678,34 @@ fn check_signature(
         dscks_slot,
         signing_time,
         edxml_c14n_uri: tolerated,
+        signed_document,
+        party_tax_code,
+    }
+}
+
+/// Whether a ds:KeyValue (RSAKeyValue, or dsig11:ECKeyValue's PublicKey) is `cert`'s key.
+fn key_value_is(kv: Node<'_, '_>, cert: &crate::Certificate) -> bool {
+    use crate::crypto::PublicKey;
+    let trimmed = |b: Vec<u8>| {
+        let start = b.iter().position(|x| *x != 0).unwrap_or(b.len());
+        b.get(start..).unwrap_or(&[]).to_vec()
+    };
+    match cert.public_key() {
+        Ok(PublicKey::Rsa(k)) => {
+            let Some(rsa) = child_named(kv, "RSAKeyValue") else {
+                return false;
+            };
+            let n = base64_text(child_named(rsa, "Modulus")).map(trimmed);
+            let e = base64_text(child_named(rsa, "Exponent")).map(trimmed);
+            n.as_deref() == Some(&k.n[..]) && e.as_deref() == Some(&k.e[..])
+        }
+        Ok(PublicKey::Ec { point, .. }) => {
+            let Some(ec) = child_named(kv, "ECKeyValue") else {
+                return false;
+            };
+            base64_text(child_named(ec, "PublicKey")).as_deref() == Some(&point[..])
+        }
+        _ => false,
     }
 }
 

@@ -29,6 +29,9 @@ pub const MAX_XML_NODES: u32 = 4_000_000;
 /// Deepest element nesting kyso accepts: real documents nest under 30 levels.
 pub const MAX_XML_DEPTH: usize = 256;
 
+/// The most attributes (namespace declarations included) one element may carry.
+pub const MAX_XML_ATTRIBUTES: usize = 1024;
+
 /// Why an XML document cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -59,6 +62,11 @@ pub enum XmlError {
         /// The limit.
         limit: usize,
     },
+    /// An element carries more than [`MAX_XML_ATTRIBUTES`] attributes.
+    TooManyAttributes {
+        /// The limit.
+        limit: usize,
+    },
     /// Not well-formed XML (or not namespace-well-formed).
     Malformed {
         /// The reader's description.
@@ -83,6 +91,7 @@ impl std::fmt::Display for XmlError {
             ),
             XmlError::TooManyNodes { limit } => write!(f, "the XML document has more than {limit} nodes"),
             XmlError::TooDeep { limit } => write!(f, "XML elements nested more than {limit} deep"),
+            XmlError::TooManyAttributes { limit } => write!(f, "an XML element carries more than {limit} attributes"),
             XmlError::Malformed { reason, line, column } => {
                 write!(f, "malformed XML at line {line}, column {column}: {reason}")
             }
@@ -135,6 +144,11 @@ pub(crate) fn parse(text: &str) -> Result<roxmltree::Document<'_>, XmlError> {
         open.push(n.id());
         if open.len() > MAX_XML_DEPTH {
             return Err(XmlError::TooDeep { limit: MAX_XML_DEPTH });
+        }
+        if n.attributes().len() + n.namespaces().len() > MAX_XML_ATTRIBUTES {
+            return Err(XmlError::TooManyAttributes {
+                limit: MAX_XML_ATTRIBUTES,
+            });
         }
     }
     Ok(doc)
