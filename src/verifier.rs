@@ -344,8 +344,12 @@ impl Verifier {
                         r.error = chain.error.clone().map(SignerError::Chain);
                         r.chain = Some(chain);
                     }
+                    // A wrong value is INVALID; an algorithm or key the policy refuses
+                    // (SHA-1 without --legacy, a short key) is INDETERMINATE, as for CMS.
                     Err(SignatureError::BadSignature(e)) => {
-                        r.verdict = Verdict::Invalid;
+                        if *e == crate::CryptoError::BadSignature {
+                            r.verdict = Verdict::Invalid;
+                        }
                         r.error = Some(SignerError::Signature(e.clone()));
                     }
                     Err(SignatureError::NoCertificate) => r.error = Some(SignerError::CertificateNotFound),

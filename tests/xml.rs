@@ -135,30 +135,254 @@ fn signature_values_of_the_interop_suite() {
     assert!(verified >= 31, "{verified}");
 }
 
-/// Real Vietnamese documents transcribed from public code (test-vectors/xml/vn, provenance in
-/// its README): every Reference digest matches and every SignatureValue verifies with the
-/// certificate the signature carries. A transcription error would break a digest.
+/// What each real Vietnamese document of `test-vectors/xml/vn` (provenance in its README) must
+/// give: its signatures, whether every Reference digest matches as stored, and the verdict of
+/// the Vietnamese policy without and with legacy algorithms (the G1 government CAs and many
+/// 2021–2023 signers use SHA-1).
+struct RealDocument {
+    file: &'static str,
+    signatures: usize,
+    /// Every Reference digest matches (false: the stored document is not what was signed).
+    intact: bool,
+    vietnam: kyso::report::Indication,
+    legacy: kyso::report::Indication,
+}
+
+const REAL_DOCUMENTS: &[RealDocument] = {
+    use kyso::report::Indication::{Indeterminate, TotalFailed, TotalPassed};
+    &[
+        // SAFE-CA SHA-256 2020 (not pinned yet) and the tax authority's test CA: no chain.
+        RealDocument {
+            file: "ts24-tdiep-202-hdon-nban-cqt.xml",
+            signatures: 2,
+            intact: true,
+            vietnam: Indeterminate,
+            legacy: Indeterminate,
+        },
+        // A self-signed test certificate, RSA-1024/SHA-1: refused without legacy, no chain with it.
+        RealDocument {
+            file: "vnpay-hdon-k23tll-226-nban-sha1.xml",
+            signatures: 1,
+            intact: true,
+            vietnam: Indeterminate,
+            legacy: Indeterminate,
+        },
+        // LCS-CA G1, VNPT-CA SHA-256 and SmartSign (2019–2021 generations, not pinned yet).
+        RealDocument {
+            file: "lcs-tdiep-203-hdon-k21tcc-6-nban-sha1-keyvalue.xml",
+            signatures: 1,
+            intact: true,
+            vietnam: Indeterminate,
+            legacy: Indeterminate,
+        },
+        RealDocument {
+            file: "vnpt-hdon-k22tba-16-nban-sha1.xml",
+            signatures: 1,
+            intact: true,
+            vietnam: Indeterminate,
+            legacy: Indeterminate,
+        },
+        RealDocument {
+            file: "smartsign-vina-hdon-vn21e-169-nban-santuario.xml",
+            signatures: 1,
+            intact: true,
+            vietnam: Indeterminate,
+            legacy: Indeterminate,
+        },
+        // The government hierarchy, G1 (Ministry of Finance CA, SHA-1 certificates) and G2.
+        RealDocument {
+            file: "gdt-tbao-01-tb-dkdt-ttcqt-cqt-vgca.xml",
+            signatures: 2,
+            intact: true,
+            vietnam: TotalFailed,
+            legacy: TotalPassed,
+        },
+        RealDocument {
+            file: "gdt-ketquatracuu-tbao-102-khong-tiep-nhan-cqt-g2.xml",
+            signatures: 1,
+            intact: true,
+            vietnam: TotalPassed,
+            legacy: TotalPassed,
+        },
+        RealDocument {
+            file: "gdt-ketquatracuu-tbao-102-103-cqt-ttcqt-cqt-g1-g2.xml",
+            signatures: 3,
+            intact: true,
+            vietnam: TotalFailed,
+            legacy: TotalPassed,
+        },
+        // As stored in public code, its DLTBao is not what was signed (the other Reference
+        // matches and the SignatureValue verifies): a real document changed after signing.
+        RealDocument {
+            file: "gdt-ketquatracuu-tbao-102-tiep-nhan-cqt-g2.xml",
+            signatures: 1,
+            intact: false,
+            vietnam: TotalFailed,
+            legacy: TotalFailed,
+        },
+    ]
+};
+
+fn real_document(file: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("test-vectors/xml/vn")
+            .join(file),
+    )
+    .unwrap()
+}
+
+/// Every real document: each SignatureValue verifies with the certificate its signature
+/// carries, and every Reference digest matches (or, for the one stored changed, all but the
+/// changed one) — a transcription error would break a digest or a SignatureValue. Then the
+/// whole verification under the Vietnamese policy, without and with legacy algorithms.
 #[test]
 fn real_vietnamese_documents_verify_cryptographically() {
-    use kyso::xml::dsig::check_document;
+    use kyso::crypto::AlgorithmPolicy;
+    use kyso::xml::dsig::{check_document_with, Leniency};
+    use kyso::{Content, Policy, TrustStore, Verifier, When};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/xml/vn");
-    let mut docs = 0;
-    for f in std::fs::read_dir(&dir).unwrap() {
-        let f = f.unwrap().path();
-        if f.extension().is_none_or(|e| e != "xml") {
-            continue;
-        }
-        let sigs = check_document(&std::fs::read(&f).unwrap(), default_provider()).unwrap();
-        assert!(!sigs.is_empty(), "{}", f.display());
+    let on_disk = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|f| f.as_ref().unwrap().path().extension().is_some_and(|e| e == "xml"))
+        .count();
+    assert_eq!(
+        on_disk,
+        REAL_DOCUMENTS.len(),
+        "every document in the folder is in the table"
+    );
+    let at = kyso::Time::parse_rfc3339("2026-12-01T00:00:00Z");
+    let when = When { at: None, now: at };
+    let vietnam = Verifier::new(TrustStore::vietnam(), Policy::vietnam());
+    let legacy = Verifier::new(
+        TrustStore::vietnam(),
+        Policy::vietnam().to_builder().legacy_algorithms(true).build(),
+    );
+    let (mut signatures, mut references) = (0, 0);
+    for d in REAL_DOCUMENTS {
+        let doc = real_document(d.file);
+        // The readings real signers rely on (Santuario's enveloped transform) count here.
+        let lenient = Leniency {
+            santuario_enveloped: true,
+            edxml_exclusive_c14n_uri: true,
+        };
+        let sigs = check_document_with(&doc, default_provider(), AlgorithmPolicy::LEGACY, &[], lenient).unwrap();
+        assert_eq!(sigs.len(), d.signatures, "{}", d.file);
         for s in &sigs {
-            for r in &s.references {
-                assert_eq!(r.digest_matches, Ok(true), "{} {:?} {:?}", f.display(), s.id, r.uri);
-            }
-            assert!(s.signature.is_ok(), "{} {:?}: {:?}", f.display(), s.id, s.signature);
+            assert!(s.signature.is_ok(), "{} {:?}: {:?}", d.file, s.id, s.signature);
+            let failed = s.references.iter().filter(|r| r.digest_matches != Ok(true)).count();
+            assert_eq!(failed == 0, d.intact, "{} {:?}", d.file, s.id);
+            assert!(failed <= 1, "{} {:?}", d.file, s.id);
+            references += s.references.len();
         }
-        docs += 1;
+        signatures += sigs.len();
+        let r = vietnam.report(&doc, Content::Attached, when);
+        assert_eq!(r.indication, d.vietnam, "{} (vietnam): {:?}", d.file, r.reason);
+        let r = legacy.report(&doc, Content::Attached, when);
+        assert_eq!(r.indication, d.legacy, "{} (legacy): {:?}", d.file, r.reason);
     }
-    assert!(docs >= 1);
+    eprintln!(
+        "{} real documents: {signatures} signatures, {references} References",
+        REAL_DOCUMENTS.len()
+    );
+    assert_eq!(signatures, 13);
+}
+
+/// What the real documents show of kyso's Vietnamese profile: the SmartSign invoice relies on
+/// Santuario's reading of the enveloped transform (intact with a warning under `vietnam`,
+/// changed under `strict`); the LCS-CA one carries a KeyValue that is its certificate's key;
+/// the VNPAY one names its tax code inside the CN; the VNPT one gives the seller a tax code
+/// its certificate does not carry; the tax authority's three-signature answer has the roles
+/// CQT, TTCQT and CQT.
+#[test]
+fn real_documents_show_the_vietnamese_profile() {
+    use kyso::report::{Indication, Outcome, SubIndication};
+    use kyso::xml::dsig::EnvelopedReading;
+    use kyso::{Content, Policy, TrustStore, Verifier, When};
+    let at = kyso::Time::parse_rfc3339("2026-12-01T00:00:00Z");
+    let when = When { at: None, now: at };
+    let legacy = |p: Policy| Verifier::new(TrustStore::vietnam(), p.to_builder().legacy_algorithms(true).build());
+    let vn = legacy(Policy::vietnam());
+    let strict = legacy(Policy::strict());
+
+    let smartsign = real_document("smartsign-vina-hdon-vn21e-169-nban-santuario.xml");
+    let r = vn.report(&smartsign, Content::Attached, when);
+    let s = &r.signatures[0];
+    assert_eq!(s.integrity, Outcome::Passed);
+    assert_eq!(s.references[1].enveloped_reading, Some(EnvelopedReading::Santuario));
+    assert!(s
+        .warnings
+        .iter()
+        .any(|w| w.code == "tolerated_quirk" && w.message.en.contains("Santuario")));
+    let r = strict.report(&smartsign, Content::Attached, when);
+    assert_eq!(r.signatures[0].sub_indication, Some(SubIndication::HashFailure));
+    assert!(r.signatures[0].warnings.iter().any(|w| w.code == "santuario_enveloped"));
+
+    let lcs = vn.report(
+        &real_document("lcs-tdiep-203-hdon-k21tcc-6-nban-sha1-keyvalue.xml"),
+        Content::Attached,
+        when,
+    );
+    assert_eq!(
+        lcs.signatures[0].integrity,
+        Outcome::Passed,
+        "KeyValue and certificate agree"
+    );
+    assert_eq!(lcs.unsigned, ["/TDiep/DLieu/HDon/DLQRCode", "/TDiep/DLieu/HDon/MCCQT"]);
+
+    let vnpay = vn.report(
+        &real_document("vnpay-hdon-k23tll-226-nban-sha1.xml"),
+        Content::Attached,
+        when,
+    );
+    let id = vnpay.signatures[0].identity.as_ref().unwrap();
+    assert_eq!(id.tax_code(), Some("0102182292-998"), "MST= inside the CN");
+    assert!(vnpay.signatures[0]
+        .warnings
+        .iter()
+        .all(|w| w.code != "vn_tax_code_mismatch"));
+
+    let vnpt = vn.report(
+        &real_document("vnpt-hdon-k22tba-16-nban-sha1.xml"),
+        Content::Attached,
+        when,
+    );
+    assert!(vnpt.signatures[0]
+        .warnings
+        .iter()
+        .any(|w| w.code == "vn_tax_code_mismatch"));
+
+    let three = vn.report(
+        &real_document("gdt-ketquatracuu-tbao-102-103-cqt-ttcqt-cqt-g1-g2.xml"),
+        Content::Attached,
+        when,
+    );
+    let roles: Vec<_> = three
+        .signatures
+        .iter()
+        .map(|s| s.role.as_ref().unwrap().code.as_str())
+        .collect();
+    assert_eq!(roles, ["CQT", "TTCQT", "CQT"]);
+    assert!(three
+        .signatures
+        .iter()
+        .all(|s| s.hierarchy.as_deref() == Some("government")));
+    assert_eq!(three.indication, Indication::TotalPassed);
+
+    // Every real document changed by one byte inside what its first signature covers fails.
+    for d in REAL_DOCUMENTS.iter().filter(|d| d.intact) {
+        let doc = real_document(d.file);
+        let checks = kyso::xml::dsig::check_document(&doc, default_provider()).unwrap();
+        let range = checks[0].references[0].covered_range.clone().unwrap();
+        let text = String::from_utf8(doc.clone()).unwrap();
+        let inside = &text[range.clone()];
+        let at = range.start + inside.find("</").unwrap() - 1;
+        let mut changed = doc.clone();
+        changed[at] = if changed[at] == b'0' { b'1' } else { b'0' };
+        let r = vn.report(&changed, Content::Attached, when);
+        assert_eq!(r.signatures[0].integrity, Outcome::Failed, "{}", d.file);
+        assert_eq!(r.signatures[0].indication, Indication::TotalFailed, "{}", d.file);
+    }
 }
 
 /// The whole verification through the Verifier (References, SignatureValue, the signer's

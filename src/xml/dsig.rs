@@ -302,6 +302,19 @@ pub(crate) fn resolve_reference(
     if let Some(transforms) = child(r, "Transforms") {
         for t in transforms.children().filter(|c| is_ds(c, "Transform")) {
             let alg = t.attribute("Algorithm").unwrap_or("");
+            if let (Some(o), Some((m, used))) = (&octets, c14n_method(alg, None, lenient)) {
+                // Canonicalization of octets (a C14N transform after another, as Vietnamese
+                // signers write them): the octets are parsed, by the same safe reader, into
+                // the node-set that is canonicalized (XML-DSig §4.4.3.2).
+                let text =
+                    std::str::from_utf8(o).map_err(|_| ReferenceError::Malformed("octets that are not UTF-8 XML"))?;
+                let parsed = super::parse(text).map_err(|_| ReferenceError::Malformed("octets that are not XML"))?;
+                let mut again = Vec::new();
+                c14n::subset(parsed.root(), None, &m, &mut again);
+                tolerated |= used;
+                octets = Some(again);
+                continue;
+            }
             if octets.is_some() && alg != BASE64 {
                 return Err(ReferenceError::Malformed("a node-set transform after octets"));
             }
