@@ -539,3 +539,70 @@ fn real_invoice_through_the_verifier() {
     ));
     let _ = When::default();
 }
+
+/// xmlsec1 (libxmlsec1's own command line, the W3C reading of every transform) on every real
+/// document, each signature on its own, certificates not checked (`--insecure`: their CAs are
+/// not in a store here): it verifies exactly the signatures kyso finds intact under the strict
+/// policy — so its canonical forms are kyso's — and refuses the two kyso's strict policy
+/// refuses: the document stored changed, and the SmartSign invoice that needs Santuario's
+/// reading of the enveloped transform.
+#[test]
+fn xmlsec1_agrees_on_every_real_document() {
+    use kyso::report::Outcome;
+    use kyso::{Content, Policy, TrustStore, Verifier, When};
+    let strict = Verifier::new(
+        TrustStore::vietnam(),
+        Policy::strict().to_builder().legacy_algorithms(true).build(),
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/xml/vn");
+    let (mut agreed, mut refused) = (0, 0);
+    for d in REAL_DOCUMENTS {
+        let doc = real_document(d.file);
+        let text = String::from_utf8(doc.clone()).unwrap();
+        // Every element name that carries an Id, registered as an ID for xmlsec1.
+        let mut names: Vec<&str> = text
+            .match_indices(" Id=\"")
+            .filter_map(|(i, _)| {
+                let open = text[..i].rfind('<')?;
+                Some(text[open + 1..i].split_whitespace().next()?)
+            })
+            .filter(|n| *n != "Signature")
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let r = strict.report(&doc, Content::Attached, When::default());
+        for (k, s) in r.signatures.iter().enumerate() {
+            let mut cmd = std::process::Command::new("xmlsec1");
+            cmd.args(["--verify", "--insecure"]);
+            for n in &names {
+                let ds = matches!(*n, "Object" | "SignatureProperty" | "SignatureProperties");
+                let node = if ds {
+                    format!("http://www.w3.org/2000/09/xmldsig#:{n}")
+                } else {
+                    n.to_string()
+                };
+                cmd.arg("--id-attr:Id").arg(node);
+            }
+            cmd.arg("--node-xpath")
+                .arg(format!("(//*[local-name()='Signature'])[{}]", k + 1));
+            cmd.arg(dir.join(d.file));
+            let out = cmd.output().expect("xmlsec1 is required (the test script installs it)");
+            let kyso_intact = s.integrity == Outcome::Passed;
+            assert_eq!(
+                out.status.success(),
+                kyso_intact,
+                "{} signature {}: xmlsec1 says {}",
+                d.file,
+                k + 1,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if kyso_intact {
+                agreed += 1;
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    eprintln!("xmlsec1 and kyso (strict): {agreed} signatures intact, {refused} refused, by both");
+    assert_eq!((agreed, refused), (11, 2));
+}
