@@ -267,8 +267,106 @@ impl Verifier {
                 content,
                 when,
             ),
-            Format::Xml => self.verify_xml(input, when),
+            Format::Xml => self.verify_xml(input, when, 0),
             format => Err(VerifyError::Unsupported { format }),
+        }
+    }
+
+    /// Each attachment of an edXML package, handed back to the verifier (an attachment that is
+    /// itself a package is verified, its own attachments are not opened: one level down). The
+    /// package is TOTAL_PASSED only if every signature in it — the header's and the signed
+    /// attachments' — is.
+    fn attach(
+        &self,
+        report: &mut ValidationReport,
+        list: Vec<crate::xml::edxml::Attachment>,
+        when: When,
+        depth: usize,
+    ) {
+        use crate::report::{AttachmentReport, Indication, Message};
+        for a in list {
+            let (inner, note) = match &a.data {
+                Err(e) => (
+                    None,
+                    Some(Message::new(e.to_string(), format!("không đọc được tệp đính kèm: {e}"))),
+                ),
+                Ok(bytes) => {
+                    let inner = match Format::detect(bytes) {
+                        Format::Xml if depth > 0 => Err(None),
+                        Format::Xml => self.verify_xml(bytes, when, depth + 1).map_err(Some),
+                        // A CMS signature starts with a SEQUENCE; anything else is a document
+                        // that carries no signature kyso reads (a .docx, a .txt).
+                        Format::Cms if bytes.first() != Some(&0x30) => Err(None),
+                        _ => self.verify_at(bytes, Content::Attached, when).map_err(Some),
+                    };
+                    match inner {
+                        Ok(r) => (Some(Box::new(r)), None),
+                        Err(None) => (
+                            None,
+                            Some(Message::new(
+                                "not a signed document kyso reads: its content is not signed data",
+                                "không phải tài liệu có chữ ký số mà kyso đọc được: nội dung không phải dữ liệu đã ký",
+                            )),
+                        ),
+                        Err(Some(e)) => {
+                            let r = e.report(when.now.unwrap_or_else(Time::now));
+                            (Some(Box::new(r)), None)
+                        }
+                    }
+                }
+            };
+            report.attachments.push(AttachmentReport {
+                content_id: a.content_id,
+                name: a.name,
+                content_type: a.content_type,
+                size: a.data.as_ref().map(Vec::len).ok(),
+                report: inner,
+                note,
+            });
+        }
+        // The package's verdict: the worst of its signatures' and its signed attachments'.
+        let worse = |a: Indication, b: Indication| match (a, b) {
+            (Indication::TotalFailed, _) | (_, Indication::TotalFailed) => Indication::TotalFailed,
+            (Indication::Indeterminate, _) | (_, Indication::Indeterminate) => Indication::Indeterminate,
+            _ => Indication::TotalPassed,
+        };
+        let header = (!report.signatures.is_empty()).then_some(report.indication);
+        let worst = report
+            .attachments
+            .iter()
+            .filter_map(|a| a.report.as_ref().map(|r| r.indication))
+            .chain(header)
+            .reduce(worse);
+        if let Some(w) = worst {
+            if w != report.indication {
+                let first = report
+                    .attachments
+                    .iter()
+                    .find(|a| a.report.as_ref().is_some_and(|r| r.indication == w));
+                report.indication = w;
+                if let Some(a) = first {
+                    let name = a.name.clone().or(a.content_id.clone()).unwrap_or_default();
+                    report.sub_indication = a.report.as_ref().and_then(|r| r.sub_indication);
+                    report.reason = Some(Message::new(
+                        format!(
+                            "the attachment {name}: {}",
+                            a.report
+                                .as_ref()
+                                .and_then(|r| r.reason.as_ref())
+                                .map(|m| m.en.clone())
+                                .unwrap_or_default()
+                        ),
+                        format!(
+                            "tệp đính kèm {name}: {}",
+                            a.report
+                                .as_ref()
+                                .and_then(|r| r.reason.as_ref())
+                                .map(|m| m.vi.clone())
+                                .unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
         }
     }
 
@@ -276,13 +374,21 @@ impl Verifier {
     /// SignatureValue (kyso::xml::dsig), then its signer's chain at the time claimed by its
     /// SigningTime (or `when.at`, or now) under the policy, with the certificates its KeyInfo
     /// carries as the untrusted pool.
-    fn verify_xml(&self, input: &[u8], when: When) -> Result<ValidationReport, VerifyError> {
+    fn verify_xml(&self, input: &[u8], when: When, depth: usize) -> Result<ValidationReport, VerifyError> {
         use crate::cms::{CmsResult, Level, SignerError, SignerResult};
         use crate::path::Verdict;
         use crate::xml::dsig::{self, ReferenceError, SignatureError};
         let now = when.now.unwrap_or_else(Time::now);
-        let checks = dsig::check_document_with(
-            input,
+        let malformed = |e: crate::xml::XmlError| VerifyError::Malformed {
+            format: Format::Xml,
+            detail: e.to_string(),
+        };
+        // Read once: the signatures and, for an edXML package, its attachments.
+        let text = crate::xml::text(input).map_err(malformed)?;
+        let doc = crate::xml::parse(text).map_err(malformed)?;
+        let checks = dsig::check_parsed(
+            &doc,
+            input.len() - text.len(),
             self.provider,
             self.policy.algorithms(),
             &self.pool,
@@ -290,11 +396,9 @@ impl Verifier {
                 edxml_exclusive_c14n_uri: self.policy.tolerances().edxml_exclusive_c14n_uri,
                 santuario_enveloped: self.policy.tolerances().santuario_enveloped,
             },
-        )
-        .map_err(|e| VerifyError::Malformed {
-            format: Format::Xml,
-            detail: e.to_string(),
-        })?;
+        );
+        let attachments = crate::xml::edxml::attachments(&doc);
+        drop(doc);
         let options = VerifyOptions {
             path: self.policy.path_options(now, self.given.clone()),
             at: when.at,
@@ -521,7 +625,10 @@ impl Verifier {
             }
         }
         report.unsigned = unsigned;
-        if report.signatures.is_empty() {
+        if let Some(list) = attachments {
+            self.attach(&mut report, list, when, depth);
+        }
+        if report.signatures.is_empty() && report.attachments.iter().all(|a| a.report.is_none()) {
             report.reason = Some(crate::report::Message::new(
                 "the XML document holds no signature",
                 "tài liệu XML không có chữ ký số nào",

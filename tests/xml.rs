@@ -564,7 +564,7 @@ fn xmlsec1_agrees_on_every_real_document() {
             .match_indices(" Id=\"")
             .filter_map(|(i, _)| {
                 let open = text[..i].rfind('<')?;
-                Some(text[open + 1..i].split_whitespace().next()?)
+                text[open + 1..i].split_whitespace().next()
             })
             .filter(|n| *n != "Signature")
             .collect();

@@ -736,3 +736,126 @@ fn hostile_xml_is_refused_with_typed_errors() {
     let r = report_of(&VietnamTestPki::build(), xxe);
     assert_eq!(r.indication, Indication::Indeterminate);
 }
+
+// ---- edXML packages (QCVN 102:2016) ----
+
+/// An edXML package: a header signed the way the national document exchange signs it
+/// (enveloped, `URI=""`, SHA-1 digest, edXML's own exclusive-C14N URI), and attachments:
+/// `docs` are (name, bytes).
+fn edxml_package(pki: &VietnamTestPki, docs: &[(&str, &[u8])]) -> Vec<u8> {
+    use base64::Engine;
+    use kyso::xml::c14n::{canonicalize, canonicalize_element, C14nMethod, EXC_C14N};
+    const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let mut manifest = String::new();
+    let mut encoded = String::new();
+    for (i, (name, bytes)) in docs.iter().enumerate() {
+        manifest.push_str(&format!(
+            "<edXML:Reference><edXML:ContentId>cid:{i}</edXML:ContentId><edXML:ContentType>application/octet-stream</edXML:ContentType><edXML:AttachmentName>{name}</edXML:AttachmentName></edXML:Reference>"
+        ));
+        encoded.push_str(&format!(
+            "<edXML:Attachment><edXML:ContentId>cid:{i}</edXML:ContentId><edXML:ContentTransferEncoded>{}</edXML:ContentTransferEncoded></edXML:Attachment>",
+            b64(bytes)
+        ));
+    }
+    let header = "<edXML:MessageHeader><edXML:From><edXML:OrganId>000.00.00.G12</edXML:OrganId><edXML:OrganName>Bộ Tài chính</edXML:OrganName></edXML:From><edXML:To><edXML:OrganId>000.00.00.G07</edXML:OrganId></edXML:To><edXML:Code><edXML:CodeNumber>123</edXML:CodeNumber><edXML:CodeNotation>QĐ-BTC</edXML:CodeNotation></edXML:Code><edXML:Subject>Quyết định thử nghiệm</edXML:Subject></edXML:MessageHeader>";
+    let doc = |signature: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<edXML:edXML xmlns:edXML=\"{}\"><edXML:edXMLEnvelope><edXML:edXMLHeader>{header}{signature}</edXML:edXMLHeader><edXML:edXMLBody><edXML:edXMLManifest>{manifest}</edXML:edXMLManifest></edXML:edXMLBody></edXML:edXMLEnvelope><edXML:AttachmentEncoded>{encoded}</edXML:AttachmentEncoded></edXML:edXML>",
+            kyso::xml::edxml::EDXML_NS
+        )
+    };
+    // The whole package without its signature, through exclusive C14N, SHA-1.
+    let exc = C14nMethod::from_uri(EXC_C14N, None).unwrap();
+    let canonical = canonicalize(doc("").as_bytes(), &exc).unwrap();
+    let digest = b64(&kyso::crypto::default_provider().digest(kyso::crypto::HashAlgorithm::Sha1, &canonical));
+    let edxml_uri = kyso::xml::c14n::EXC_C14N_EDXML;
+    let signature = |value: &str| {
+        format!(
+            "<ds:Signature xmlns:ds=\"{DS}\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"{DS}enveloped-signature\"/><ds:Transform Algorithm=\"{edxml_uri}\"/></ds:Transforms><ds:DigestMethod Algorithm=\"{DS}sha1\"/><ds:DigestValue>{digest}</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>{value}</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>",
+            b64(&pki.officer.cert),
+            b64(&pki.gov_sub.cert)
+        )
+    };
+    let unsigned = doc(&signature(""));
+    let c14n10 = C14nMethod::from_uri(kyso::xml::c14n::C14N10, None).unwrap();
+    let signed_info = canonicalize_element(unsigned.as_bytes(), (DS, "SignedInfo"), &c14n10).unwrap();
+    doc(&signature(&b64(&pki.officer.key.sign(&signed_info)))).into_bytes()
+}
+
+/// An edXML package from a ministry: its header signature (edXML's exclusive-C14N URI, a
+/// named tolerance) and every attachment verified, one report; a bad attachment makes the
+/// package not TOTAL_PASSED and is named; an unsigned or zipped attachment is listed with why.
+#[test]
+fn edxml_packages_verify_the_header_and_each_attachment() {
+    let pki = VietnamTestPki::build();
+    let provider = kyso::crypto::default_provider();
+    let cms = |e: &Entity, sub: &Entity, body: &[u8]| {
+        kyso::sign::sign(kyso::sign::Content::Bytes(body), &signer(e), &options(sub), provider).unwrap()
+    };
+    let decision = cms(&pki.officer, &pki.gov_sub, "QUYẾT ĐỊNH số 123/QĐ-BTC".as_bytes());
+    let invoice = sign_enveloped(
+        INVOICE.as_bytes(),
+        &signer(&pki.company),
+        &into("DSCKS/NBan"),
+        &options(&pki.pub_sub),
+        provider,
+    )
+    .unwrap();
+    let good = edxml_package(
+        &pki,
+        &[
+            ("quyet-dinh.p7m", &decision),
+            ("hoa-don.xml", &invoice),
+            ("cong-van.txt", "Công văn".as_bytes()),
+        ],
+    );
+    let v = verifier(&pki, Policy::vietnam());
+    let r = v.report(&good, Content::Attached, when());
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{}",
+        kyso::report::render(&r, kyso::report::Lang::En)
+    );
+    assert_eq!(r.signatures.len(), 1, "the header signature");
+    assert_eq!(r.signatures[0].hierarchy.as_deref(), Some("government"));
+    assert!(
+        warned(&r.signatures[0], "tolerated_quirk"),
+        "edXML's exclusive-C14N URI is named"
+    );
+    assert_eq!(r.attachments.len(), 3);
+    let inner = |i: usize| r.attachments[i].report.as_ref().unwrap();
+    assert_eq!(inner(0).indication, Indication::TotalPassed);
+    assert_eq!(inner(0).signatures[0].hierarchy.as_deref(), Some("government"));
+    assert_eq!(inner(1).signatures[0].role.as_ref().unwrap().code, "NBan");
+    assert!(
+        r.attachments[2].report.is_none() && r.attachments[2].note.is_some(),
+        "a .txt is not signed data"
+    );
+    let text = kyso::report::render(&r, kyso::report::Lang::Vi);
+    assert!(text.contains("Tệp đính kèm 1: quyet-dinh.p7m"), "{text}");
+
+    // Under strict, edXML's URI is not a W3C one: the header reference is unsupported.
+    let r = verifier(&pki, Policy::strict()).report(&good, Content::Attached, when());
+    assert_eq!(r.signatures[0].indication, Indication::Indeterminate);
+
+    // A rogue's CMS among the attachments: the package is not TOTAL_PASSED, and says which.
+    let rogue = cms(&pki.rogue_leaf, &pki.rogue_root, b"gia mao");
+    let bad = edxml_package(&pki, &[("quyet-dinh.p7m", &decision), ("gia-mao.p7m", &rogue)]);
+    let r = v.report(&bad, Content::Attached, when());
+    assert_eq!(r.signatures[0].indication, Indication::TotalPassed);
+    assert_ne!(r.indication, Indication::TotalPassed);
+    assert!(r.reason.as_ref().unwrap().en.contains("gia-mao.p7m"), "{:?}", r.reason);
+
+    // A changed header: the header signature fails, whatever the attachments.
+    let changed = String::from_utf8(good.clone()).unwrap().replacen("QĐ-BTC", "QĐ-BTX", 1);
+    let r = v.report(changed.as_bytes(), Content::Attached, when());
+    assert_eq!(r.signatures[0].indication, Indication::TotalFailed);
+    assert_eq!(r.indication, Indication::TotalFailed);
+
+    // A zipped attachment is listed as such, never silently skipped.
+    let zipped = edxml_package(&pki, &[("ho-so.zip", b"PK\x03\x04rest")]);
+    let r = v.report(&zipped, Content::Attached, when());
+    assert!(r.attachments[0].note.as_ref().unwrap().en.contains("ZIP"));
+}

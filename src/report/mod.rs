@@ -9,8 +9,8 @@ mod validation;
 
 pub use text::{render, Lang};
 pub use validation::{
-    CheckName, CheckResult, DocumentInfo, EvidenceItem, EvidenceKind, Indication, Message, Outcome, Party,
-    PathCertificate, Period, PolicyInfo, ReferenceReport, ReportCheck, ReportKind, ReportWarning, Role,
+    AttachmentReport, CheckName, CheckResult, DocumentInfo, EvidenceItem, EvidenceKind, Indication, Message, Outcome,
+    Party, PathCertificate, Period, PolicyInfo, ReferenceReport, ReportCheck, ReportKind, ReportWarning, Role,
     SignatureReport, SubIndication, TimeSource, TimestampInfo, Unreadable, ValidationReport, REPORT_SCHEMA,
 };
 

@@ -297,6 +297,32 @@ pub fn render(r: &ValidationReport, lang: Lang) -> String {
         out.push('\n');
         signature(&mut out, r, s, lang, "");
     }
+    if !r.unsigned.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{} {}",
+            lang.pick("Not covered by any signature:", "Không được chữ ký nào bao phủ:"),
+            r.unsigned.join(", ")
+        );
+    }
+    for (i, a) in r.attachments.iter().enumerate() {
+        out.push('\n');
+        let name = a.name.clone().or(a.content_id.clone()).unwrap_or_default();
+        let _ = writeln!(out, "{} {}: {name}", lang.pick("Attachment", "Tệp đính kèm"), i + 1);
+        match (&a.report, &a.note) {
+            (Some(inner), _) => {
+                // The attachment's own report, indented.
+                for line in render(inner, lang).lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+            (None, Some(note)) => {
+                let _ = writeln!(out, "  {}", pick_msg(note, lang));
+            }
+            (None, None) => {}
+        }
+    }
     out
 }
 

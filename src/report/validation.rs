@@ -570,6 +570,26 @@ pub struct ValidationReport {
     /// must not take as signed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unsigned: Vec<String>,
+    /// An edXML package's attachments, each with the report of its own signatures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentReport>,
+}
+
+/// One attachment of a package (edXML) and what was found in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentReport {
+    /// Its ContentId.
+    pub content_id: Option<String>,
+    /// Its name in the manifest.
+    pub name: Option<String>,
+    /// Its media type in the manifest.
+    pub content_type: Option<String>,
+    /// Its size in bytes, when it could be decoded.
+    pub size: Option<usize>,
+    /// The report of its signatures, when it is a signed document kyso reads.
+    pub report: Option<Box<ValidationReport>>,
+    /// Otherwise, why not (not signed data, not decodable, zipped).
+    pub note: Option<Message>,
 }
 
 /// What makes a file unverifiable, for [`ValidationReport::unreadable`].
@@ -606,6 +626,7 @@ impl ValidationReport {
             evidence: evidence.items,
             fetched: Vec::new(),
             unsigned: Vec::new(),
+            attachments: Vec::new(),
         };
         if report.signatures.is_empty() {
             report.sub_indication = Some(SubIndication::FormatFailure);
@@ -653,6 +674,7 @@ impl ValidationReport {
             evidence: evidence.items,
             fetched: Vec::new(),
             unsigned: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 
@@ -690,6 +712,7 @@ impl ValidationReport {
             evidence: Vec::new(),
             fetched: Vec::new(),
             unsigned: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 

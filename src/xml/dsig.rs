@@ -581,17 +581,28 @@ pub fn check_document_with(
     let doc = super::parse(text)?;
     // Ranges are of the input as given: past a byte-order mark, if any.
     let bom = input.len() - text.len();
-    Ok(doc
-        .descendants()
+    Ok(check_parsed(&doc, bom, provider, algorithms, known, lenient))
+}
+
+/// [`check_document_with`] on a document already read (`bom`: the bytes before its text).
+pub(crate) fn check_parsed(
+    doc: &Document<'_>,
+    bom: usize,
+    provider: &dyn CryptoProvider,
+    algorithms: crate::crypto::AlgorithmPolicy,
+    known: &[crate::Certificate],
+    lenient: Leniency,
+) -> Vec<SignatureCheck> {
+    doc.descendants()
         .filter(|n| is_ds(n, "Signature"))
         .map(|sig| {
-            let mut c = check_signature(&doc, sig, provider, algorithms, known, lenient);
+            let mut c = check_signature(doc, sig, provider, algorithms, known, lenient);
             for r in &mut c.references {
                 r.covered_range = r.covered_range.take().map(|x| x.start + bom..x.end + bom);
             }
             c
         })
-        .collect())
+        .collect()
 }
 
 /// The longest base64 value kyso decodes in a signature (a SignatureValue, a certificate, a

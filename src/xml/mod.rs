@@ -15,6 +15,7 @@
 
 pub mod c14n;
 pub mod dsig;
+pub mod edxml;
 pub mod sign;
 
 pub use c14n::{canonicalize, C14nMethod};
