@@ -140,6 +140,7 @@ fn benches(c: &mut Criterion) {
         into: Placement::parse("DSCKS/NBan"),
         references: Vec::new(),
         id: None,
+        xades: false,
     };
     let signed = sign_enveloped(body.as_bytes(), &signer, &what, &o, provider).unwrap();
     let file = dir.join("hdon-test-pki.xml");

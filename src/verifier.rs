@@ -408,8 +408,45 @@ impl Verifier {
         let mut signers = Vec::new();
         for (index, c) in checks.iter().enumerate() {
             let claimed = c.signing_time.map(|t| t.time);
-            let judged_at = when.at.or(claimed).unwrap_or(now);
-            let mut r = SignerResult::start(index, Verdict::Indeterminate, claimed, judged_at, Level::BB);
+            // XAdES B-T: a valid SignatureTimeStamp proves the signature existed at genTime,
+            // where its chain is then judged (as for CAdES).
+            let mut pool: Vec<Certificate> = self.pool.clone();
+            pool.extend(c.certificates.iter().cloned());
+            if let Some(x) = &c.xades {
+                pool.extend(x.certificate_values.iter().cloned());
+            }
+            let timestamp = c
+                .xades
+                .as_ref()
+                .and_then(|x| x.signature_timestamps.first())
+                .filter(|_| self.policy.timestamps())
+                .map(|(token, octets)| {
+                    crate::cms::tsp::verify_token_over(
+                        token,
+                        octets,
+                        None,
+                        &self.store,
+                        &pool,
+                        &options.path,
+                        self.provider,
+                    )
+                });
+            let gen_time = timestamp
+                .as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .map(|t| t.info.gen_time);
+            let judged_at = when.at.or(gen_time).or(claimed).unwrap_or(now);
+            let level = match (&c.xades, &timestamp) {
+                (Some(x), Some(_)) if x.carries_validation_data() => Level::BLT,
+                (Some(_), Some(_)) => Level::BT,
+                _ => Level::BB,
+            };
+            let mut r = SignerResult::start(index, Verdict::Indeterminate, claimed, judged_at, level);
+            if let Some(Err(e)) = &timestamp {
+                r.warnings
+                    .push(crate::cms::SignerWarning::TimestampInvalid { error: e.to_string() });
+            }
+            r.timestamp = timestamp;
             // The signed data first: a reference that differs means the document changed.
             let mut refs = c.references.iter().map(|x| &x.digest_matches);
             if c.references.is_empty() {
@@ -429,6 +466,26 @@ impl Verifier {
                     },
                 });
             }
+            // XAdES: the signed properties must be signed, and the signing certificate they
+            // name must be the one that verifies.
+            if let (None, Some(x)) = (&r.error, &c.xades) {
+                if !x.signed_properties_covered {
+                    r.error = Some(SignerError::BadAttributes {
+                        what: "the XAdES SignedProperties are not covered by a Reference of SignedInfo".into(),
+                    });
+                } else if let Ok((cert, _)) = &c.signature {
+                    let named = x
+                        .signing_certificate
+                        .iter()
+                        .any(|(h, d)| self.provider.digest(*h, cert.der()) == *d);
+                    if named {
+                        r.signing_certificate_bound = true;
+                    } else if !x.signing_certificate.is_empty() {
+                        r.verdict = Verdict::Invalid;
+                        r.error = Some(SignerError::SigningCertificateMismatch);
+                    }
+                }
+            }
             if r.error.is_none() {
                 match &c.signature {
                     Ok((cert, verified)) => {
@@ -436,13 +493,32 @@ impl Verifier {
                         r.signature = Some(verified.clone());
                         let mut po = options.path.clone();
                         po.time = judged_at;
-                        let mut pool: Vec<Certificate> = self.pool.clone();
-                        pool.extend(c.certificates.iter().filter(|x| *x != cert).cloned());
-                        if self.gathers() {
-                            let mut evidence = (*self.given).clone();
-                            let _ = self.gather(cert, &mut pool, &po, &mut evidence);
-                            po.revocation.evidence = Arc::new(evidence);
+                        let mut pool = pool.clone();
+                        pool.retain(|x| x != cert);
+                        // B-LT: the revocation values the signature carries count as evidence.
+                        let carried = c.xades.as_ref().map(|x| {
+                            let mut ev = crate::revocation::RevocationEvidence::from_crls(
+                                x.crl_values
+                                    .iter()
+                                    .filter_map(|d| crate::revocation::Crl::from_bytes(d).ok())
+                                    .collect(),
+                            );
+                            ev.ocsp.extend(
+                                x.ocsp_values
+                                    .iter()
+                                    .filter_map(|d| crate::revocation::OcspResponse::from_der(d).ok())
+                                    .map(Arc::new),
+                            );
+                            ev
+                        });
+                        let mut evidence = (*self.given).clone();
+                        if let Some(ev) = &carried {
+                            evidence.merge(ev);
                         }
+                        if self.gathers() {
+                            let _ = self.gather(cert, &mut pool, &po, &mut evidence);
+                        }
+                        po.revocation.evidence = Arc::new(evidence);
                         let chain = crate::path::verify_chain(cert, &pool, &self.store, &po, self.provider);
                         r.verdict = chain.verdict;
                         r.error = chain.error.clone().map(SignerError::Chain);
@@ -484,15 +560,19 @@ impl Verifier {
         // Vietnam time.
         for (s, c) in report.signatures.iter_mut().zip(&checks) {
             use crate::report::{CheckName, ReportWarning};
-            s.level = None;
             s.role = c.dscks_slot.as_deref().map(crate::report::Role::of_dscks);
-            s.checks.retain(|k| {
-                !matches!(
-                    k.check,
-                    CheckName::SignedAttributes | CheckName::SigningCertificateReference
-                )
-            });
-            s.warnings.retain(|w| w.code != "no_signing_certificate_reference");
+            // XAdES has signed properties, a signing-certificate reference and a level (B-B,
+            // B-T, B-LT); plain XML-DSig has none of them.
+            if c.xades.is_none() {
+                s.level = None;
+                s.checks.retain(|k| {
+                    !matches!(
+                        k.check,
+                        CheckName::SignedAttributes | CheckName::SigningCertificateReference
+                    )
+                });
+                s.warnings.retain(|w| w.code != "no_signing_certificate_reference");
+            }
             // What an e-invoice's signatures must cover (Circular 78/2021): the seller's and
             // the buyer's the invoice data DLHDon, the tax authority's also its code MCCQT —
             // the invoice's own (beside the DSCKS that holds the signature), not an element of

@@ -371,3 +371,95 @@ fn b_lt_carries_the_revocation_values_it_needs() {
     assert_eq!(r.verdict, Verdict::Indeterminate, "hard-fail without any evidence");
     assert_eq!(r.signers[0].level, Level::BT);
 }
+
+/// XAdES B-T through a real TSA (`openssl ts -reply`): kyso time-stamps the canonical
+/// SignatureValue, verifies the signature as B-T and judges its chain at the time-stamp's
+/// genTime; a changed SignatureValue breaks both the signature and the time-stamp.
+#[test]
+fn xades_b_t_with_a_real_tsa() {
+    use kyso::report::Indication;
+    use kyso::xml::sign::{sign_enveloped, Placement, XmlSignature};
+    let pki = VietnamTestPki::build();
+    let (tsa, tsa_cert) = OpensslTsa::new(&pki, "xades");
+    let now = Time::now();
+    let signer = SoftwareSigner::from_pkcs8(
+        pki.company.key.pkcs8(),
+        Certificate::from_der(&pki.company.cert).unwrap(),
+    )
+    .unwrap();
+    let mut o = SignOptions::new(now);
+    o.chain = vec![Certificate::from_der(&pki.pub_sub.cert).unwrap()];
+    o.level = kyso::cms::Level::BT;
+    o.tsa = Some(Arc::new(tsa));
+    let what = XmlSignature {
+        into: Placement::parse("DSCKS/NBan"),
+        references: Vec::new(),
+        id: None,
+        xades: true,
+    };
+    let invoice = b"<HDon><DLHDon Id=\"d\"><SHDon>1</SHDon></DLHDon><DSCKS><NBan/></DSCKS></HDon>";
+    let signed = sign_enveloped(invoice, &signer, &what, &o, kyso::crypto::default_provider()).unwrap();
+    assert!(String::from_utf8_lossy(&signed).contains("<xades:EncapsulatedTimeStamp>"));
+    let mut store = TrustStore::new();
+    store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
+    let v = kyso::Verifier::new(store, kyso::Policy::vietnam()).with_pool([tsa_cert.clone()]);
+    let when = kyso::When {
+        at: None,
+        now: Some(now),
+    };
+    let r = v.report(&signed, kyso::Content::Attached, when);
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{}",
+        kyso::report::render(&r, kyso::report::Lang::En)
+    );
+    let s = &r.signatures[0];
+    assert_eq!(s.level, Some(kyso::cms::Level::BT));
+    let ts = s.timestamp.as_ref().expect("the time-stamp is reported");
+    assert!(ts.valid);
+    assert_eq!(s.time_source, kyso::report::TimeSource::Timestamp);
+    // B-LT: the chain's certificates and CRLs added to the unsigned properties (which the
+    // signature does not cover). Under hard-fail revocation with no other evidence, only the
+    // values the signature carries can make it valid.
+    use base64::Engine;
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let crl = |e: &kyso_testpki::Entity| kyso_testpki::fresh_crl(e, 1, &[], now.unix());
+    let values = format!(
+        "</xades:SignatureTimeStamp><xades:CertificateValues><xades:EncapsulatedX509Certificate>{}</xades:EncapsulatedX509Certificate></xades:CertificateValues><xades:RevocationValues><xades:CRLValues><xades:EncapsulatedCRLValue>{}</xades:EncapsulatedCRLValue><xades:EncapsulatedCRLValue>{}</xades:EncapsulatedCRLValue></xades:CRLValues></xades:RevocationValues>",
+        b64(&pki.pub_sub.cert),
+        b64(&crl(&pki.pub_sub)),
+        b64(&crl(&pki.pub_root))
+    );
+    let lt = String::from_utf8(signed.clone())
+        .unwrap()
+        .replacen("</xades:SignatureTimeStamp>", &values, 1);
+    let mut store = TrustStore::new();
+    store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
+    let hard = kyso::Verifier::new(
+        store,
+        kyso::Policy::vietnam()
+            .to_builder()
+            .revocation(kyso::revocation::RevocationMode::Hard)
+            .build(),
+    )
+    .with_pool([tsa_cert.clone()]);
+    let r = hard.report(lt.as_bytes(), kyso::Content::Attached, when);
+    assert_eq!(r.signatures[0].level, Some(kyso::cms::Level::BLT));
+    assert_eq!(
+        r.signatures[0].path[0].revocation,
+        "good",
+        "{}",
+        kyso::report::render(&r, kyso::report::Lang::En)
+    );
+    let r = hard.report(&signed, kyso::Content::Attached, when);
+    assert_eq!(r.signatures[0].level, Some(kyso::cms::Level::BT));
+    assert_ne!(
+        r.indication,
+        Indication::TotalPassed,
+        "hard-fail without the carried values"
+    );
+    // Without XAdES, a time-stamp cannot be asked for.
+    let plain = XmlSignature { xades: false, ..what };
+    assert!(sign_enveloped(invoice, &signer, &plain, &o, kyso::crypto::default_provider()).is_err());
+}

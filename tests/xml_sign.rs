@@ -66,6 +66,7 @@ fn into(path: &str) -> XmlSignature {
         into: Placement::parse(path),
         references: Vec::new(),
         id: None,
+        xades: false,
     }
 }
 
@@ -858,4 +859,67 @@ fn edxml_packages_verify_the_header_and_each_attachment() {
     let zipped = edxml_package(&pki, &[("ho-so.zip", b"PK\x03\x04rest")]);
     let r = v.report(&zipped, Content::Attached, when());
     assert!(r.attachments[0].note.as_ref().unwrap().en.contains("ZIP"));
+}
+
+/// XAdES B-B: kyso signs with signed SigningTime and SigningCertificateV2, verifies it as
+/// B-B with the signing certificate bound; xmlsec1 and the JDK verify the same document.
+#[test]
+fn xades_baseline_b_signed_by_kyso_and_verified_by_all_three() {
+    let pki = VietnamTestPki::build();
+    let provider = kyso::crypto::default_provider();
+    let mut what = into("DSCKS/NBan");
+    what.xades = true;
+    let signed = sign_enveloped(
+        INVOICE.as_bytes(),
+        &signer(&pki.company),
+        &what,
+        &options(&pki.pub_sub),
+        provider,
+    )
+    .unwrap();
+    let text = String::from_utf8(signed.clone()).unwrap();
+    assert!(text.contains("<xades:SigningTime>2026-06-01T10:00:00Z</xades:SigningTime>"));
+    let r = report_of(&pki, &signed);
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{}",
+        kyso::report::render(&r, kyso::report::Lang::En)
+    );
+    let s = &r.signatures[0];
+    assert_eq!(s.level, Some(kyso::cms::Level::BB));
+    assert!(s
+        .checks
+        .iter()
+        .any(|c| c.check == kyso::report::CheckName::SigningCertificateReference
+            && c.result == kyso::report::CheckResult::Passed));
+    assert_eq!(s.references[1].covers.as_deref(), Some("SignedProperties"));
+    assert!(!warned(s, "signing_time_local"), "XAdES SigningTime carries its zone");
+    // Plain XML-DSig stays plain: no level.
+    let (seller, _) = seller_then_tax_authority(&pki);
+    assert_eq!(report_of(&pki, &seller).signatures[0].level, None);
+
+    let dir = Dir::new("xades-peers");
+    let doc = dir.put("hdon-xades.xml", &signed);
+    let pub_root = dir.put("pub-root.pem", pem("CERTIFICATE", &pki.pub_root.cert));
+    let (ok, log) = run(Command::new("xmlsec1")
+        .args(["--verify", "--trusted-pem"])
+        .arg(&pub_root)
+        .args([
+            "--id-attr:Id",
+            "DLHDon",
+            "--id-attr:Id",
+            "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+        ])
+        .args(["--verification-time", "2026-06-01 10:00:00"])
+        .arg(&doc));
+    assert!(ok, "xmlsec1: {log}");
+    let java = java_peer(&dir);
+    let (ok, log) = java(&["verify".as_ref(), doc.as_os_str(), "NBan".as_ref()]);
+    assert!(ok, "the JDK: {log}");
+    // A changed signed property: its Reference fails.
+    let changed = text.replacen("2026-06-01T10:00:00Z", "2026-06-02T10:00:00Z", 1);
+    let r = report_of(&pki, changed.as_bytes());
+    assert_eq!(r.signatures[0].references[1].digest, Outcome::Failed);
+    assert_eq!(r.indication, Indication::TotalFailed);
 }

@@ -73,6 +73,10 @@ pub struct SignArgs {
     /// XML: the new Signature's Id (default: the slot's name under DSCKS, e.g. NBan).
     #[arg(long, value_name = "ID", requires = "into")]
     signature_id: Option<String>,
+    /// XML: a XAdES signature (signed SigningTime and SigningCertificateV2; with --level B-T
+    /// and --tsa, a SignatureTimeStamp) instead of the Vietnamese SigningTime object.
+    #[arg(long, requires = "into")]
+    xades: bool,
     /// The content to sign (for XML, the document).
     input: PathBuf,
     /// Where to write the CMS (DER), or the signed XML document.
@@ -165,6 +169,7 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
             into: kyso::xml::sign::Placement::parse(a.into.as_deref().unwrap_or_default()),
             references: a.references.clone(),
             id: a.signature_id.clone(),
+            xades: a.xades,
         };
         let signed = kyso::xml::sign::sign_enveloped(&doc, signer, &what, &o, crypto::default_provider())
             .map_err(|e| e.to_string())?;

@@ -323,6 +323,22 @@ fn encoding(e: EncodeError) -> SignError {
     SignError::Encoding(e.0)
 }
 
+/// `IssuerSerial` of a certificate (RFC 5035): its issuer as a directoryName and its serial,
+/// as CAdES' signingCertificateV2 and XAdES' IssuerSerialV2 carry it.
+fn issuer_serial(cert: &Certificate) -> Result<IssuerSerial<'_>, SignError> {
+    Ok(IssuerSerial {
+        issuer: GeneralNamesDirectory {
+            directory_name: encode::any(cert.issuer().der()).map_err(encoding)?,
+        },
+        serial_number: IntegerBytes(cert.serial()),
+    })
+}
+
+/// The DER of [`issuer_serial`].
+pub(crate) fn issuer_serial_der(cert: &Certificate) -> Result<Vec<u8>, SignError> {
+    encode::to_der(&issuer_serial(cert)?).map_err(encoding)
+}
+
 /// The pre-signing check of `options.check_against` (Circular 15/2025), for every format.
 pub(crate) fn check_signer(
     cert: &Certificate,
@@ -377,12 +393,7 @@ pub fn sign(
     let ess = encode::to_der(&SigningCertificateV2 {
         certs: vec![EssCertIdV2 {
             cert_hash: encode::octets(&cert_hash).map_err(encoding)?,
-            issuer_serial: IssuerSerial {
-                issuer: GeneralNamesDirectory {
-                    directory_name: encode::any(cert.issuer().der()).map_err(encoding)?,
-                },
-                serial_number: IntegerBytes(cert.serial()),
-            },
+            issuer_serial: issuer_serial(cert)?,
         }],
     })
     .map_err(encoding)?;

@@ -453,6 +453,8 @@ pub struct SignatureCheck {
     /// invoice or message the signature belongs to, e.g. `/HDon`), and the paths of that
     /// element's children (`DLHDon`, `MCCQT`, `DLQRCode`, `DSCKS`, …).
     pub signed_document: Option<(String, Vec<String>)>,
+    /// The XAdES qualifying properties, when the signature carries them (ETSI EN 319 132-1).
+    pub xades: Option<Xades>,
     /// For the seller's (`NBan`) or the buyer's (`NMua`) signature on an e-invoice: the tax
     /// code the invoice gives that party (`DLHDon/NDHDon/NBan/MST`), to match against the
     /// signer's certificate.
@@ -460,6 +462,118 @@ pub struct SignatureCheck {
     /// The claimed signing time: a `SigningTime` in the signature's SignatureProperties
     /// (Vietnamese e-invoices and tax messages), or XAdES `SigningTime`.
     pub signing_time: Option<ClaimedTime>,
+}
+
+/// The XAdES namespace (1.3.2), of `QualifyingProperties` and the signed properties.
+pub const XADES_NS: &str = "http://uri.etsi.org/01903/v1.3.2#";
+/// The XAdES 1.4.1 namespace (some unsigned properties).
+pub const XADES141_NS: &str = "http://uri.etsi.org/01903/v1.4.1#";
+/// The Reference Type of the one that covers SignedProperties.
+pub const SIGNED_PROPERTIES_TYPE: &str = "http://uri.etsi.org/01903#SignedProperties";
+
+/// What a XAdES signature's qualifying properties say.
+#[derive(Debug, Clone, Default)]
+pub struct Xades {
+    /// Whether a Reference of SignedInfo covers the SignedProperties and its digest matches:
+    /// without it, none of the signed properties is signed.
+    pub signed_properties_covered: bool,
+    /// `SigningCertificateV2` (or v1) `CertDigest`s: which certificate the signer claims, by
+    /// digest. Empty: the property is absent.
+    pub signing_certificate: Vec<(HashAlgorithm, Vec<u8>)>,
+    /// Each `SignatureTimeStamp`: the token (DER) and the octets it must time-stamp (the
+    /// canonical `ds:SignatureValue` element).
+    pub signature_timestamps: Vec<(Vec<u8>, Vec<u8>)>,
+    /// `CertificateValues`: certificates carried for validation (B-LT).
+    pub certificate_values: Vec<crate::Certificate>,
+    /// `RevocationValues`: CRLs (DER) carried for validation (B-LT).
+    pub crl_values: Vec<Vec<u8>>,
+    /// `RevocationValues`: OCSP responses (DER) carried for validation (B-LT).
+    pub ocsp_values: Vec<Vec<u8>>,
+}
+
+impl Xades {
+    /// Whether the signature carries what B-LT requires: certificate values and revocation
+    /// values (CRLs or OCSP responses).
+    pub fn carries_validation_data(&self) -> bool {
+        !self.certificate_values.is_empty() && (!self.crl_values.is_empty() || !self.ocsp_values.is_empty())
+    }
+}
+
+fn is_xades(n: &Node<'_, '_>, local: &str) -> bool {
+    n.is_element() && matches!(n.tag_name().namespace(), Some(XADES_NS | XADES141_NS)) && n.tag_name().name() == local
+}
+
+fn xades_child<'a, 'i>(n: Node<'a, 'i>, local: &str) -> Option<Node<'a, 'i>> {
+    n.children().find(|c| is_xades(c, local))
+}
+
+/// The qualifying properties of `sig` (`ds:Object/xades:QualifyingProperties`), if any.
+fn xades_of(sig: Node<'_, '_>, references: &[ReferenceCheck], lenient: Leniency) -> Option<Xades> {
+    let qp = sig
+        .children()
+        .filter(|c| is_ds(c, "Object"))
+        .find_map(|o| xades_child(o, "QualifyingProperties"))?;
+    let mut x = Xades::default();
+    let signed = xades_child(qp, "SignedProperties");
+    if let Some(sp) = signed {
+        let range = sp.range();
+        x.signed_properties_covered = references.iter().any(|r| {
+            r.digest_matches == Ok(true)
+                && r.covered_range
+                    .as_ref()
+                    .is_some_and(|c| c.start <= range.start && range.end <= c.end)
+        });
+        let ssp = xades_child(sp, "SignedSignatureProperties");
+        let certs =
+            ssp.and_then(|s| xades_child(s, "SigningCertificateV2").or_else(|| xades_child(s, "SigningCertificate")));
+        for cert in certs
+            .into_iter()
+            .flat_map(|c| c.children().filter(|n| is_xades(n, "Cert")))
+        {
+            let Some(cd) = xades_child(cert, "CertDigest") else {
+                continue;
+            };
+            let alg = child(cd, "DigestMethod")
+                .and_then(|d| d.attribute("Algorithm"))
+                .and_then(digest_method);
+            if let (Some(alg), Some(v)) = (alg, base64_text(child(cd, "DigestValue"))) {
+                x.signing_certificate.push((alg, v));
+            }
+        }
+    }
+    let usp = xades_child(qp, "UnsignedProperties").and_then(|u| xades_child(u, "UnsignedSignatureProperties"));
+    if let Some(usp) = usp {
+        let value = child(sig, "SignatureValue");
+        for ts in usp.children().filter(|c| is_xades(c, "SignatureTimeStamp")) {
+            // What is time-stamped: the ds:SignatureValue element, canonicalized as the
+            // time-stamp says (C14N 1.0 by default).
+            let method = child(ts, "CanonicalizationMethod")
+                .and_then(|m| m.attribute("Algorithm"))
+                .and_then(|u| c14n_method(u, None, lenient))
+                .map_or(C14nMethod::C14n10 { comments: false }, |(m, _)| m);
+            let (Some(value), Some(token)) = (value, base64_text(xades_child(ts, "EncapsulatedTimeStamp"))) else {
+                continue;
+            };
+            let mut octets = Vec::new();
+            c14n::subset(value, None, &method, &mut octets);
+            x.signature_timestamps.push((token, octets));
+        }
+        let encapsulated = |parent: Option<Node<'_, '_>>, local: &str| -> Vec<Vec<u8>> {
+            parent
+                .into_iter()
+                .flat_map(|p| p.descendants().filter(|n| is_xades(n, local)).collect::<Vec<_>>())
+                .filter_map(|n| base64_text(Some(n)))
+                .collect()
+        };
+        x.certificate_values = encapsulated(xades_child(usp, "CertificateValues"), "EncapsulatedX509Certificate")
+            .iter()
+            .filter_map(|d| crate::Certificate::from_der(d).ok())
+            .collect();
+        let rv = xades_child(usp, "RevocationValues");
+        x.crl_values = encapsulated(rv, "EncapsulatedCRLValue");
+        x.ocsp_values = encapsulated(rv, "EncapsulatedOCSPValue");
+    }
+    Some(x)
 }
 
 /// A signing time as the document writes it.
@@ -634,7 +748,7 @@ fn check_signature(
     lenient: Leniency,
 ) -> SignatureCheck {
     let mut tolerated = false;
-    let references = child(sig, "SignedInfo")
+    let references: Vec<ReferenceCheck> = child(sig, "SignedInfo")
         .map(|si| {
             si.children()
                 .filter(|c| is_ds(c, "Reference"))
@@ -694,6 +808,7 @@ fn check_signature(
             holder.children().filter(Node::is_element).map(node_path).collect(),
         )
     });
+    let xades = xades_of(sig, &references, lenient);
     SignatureCheck {
         id: sig.attribute("Id").map(str::to_string),
         references,
@@ -702,6 +817,7 @@ fn check_signature(
         dscks_slot,
         signing_time,
         edxml_c14n_uri: tolerated,
+        xades,
         signed_document,
         party_tax_code,
     }

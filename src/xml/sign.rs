@@ -100,6 +100,10 @@ pub struct XmlSignature {
     /// (`NBan`, `CQT`, … as the tax authority's software writes it) and free, else one
     /// derived from the document and the signing time.
     pub id: Option<String>,
+    /// XAdES (ETSI EN 319 132-1) instead of the Vietnamese SigningTime object: signed
+    /// properties with SigningTime and SigningCertificateV2 (B-B); with `SignOptions::level`
+    /// B-T, a SignatureTimeStamp from `SignOptions::tsa` too.
+    pub xades: bool,
 }
 
 /// The new signature's identifiers that depend on the document.
@@ -257,6 +261,17 @@ const SHA256_URI: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
 
 /// The Signature element's text, with the digests and signature value given (empty for the
 /// first passes).
+/// The XAdES parts of a signature being made.
+struct XadesParts {
+    /// SigningTime, xs:dateTime in UTC.
+    signing_time: String,
+    /// SHA-256 of the signer's certificate, base64.
+    cert_digest: String,
+    /// The DER IssuerSerial of the signer's certificate, base64.
+    issuer_serial: String,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn signature_text(
     plan: &Plan,
     method: &str,
@@ -265,6 +280,8 @@ fn signature_text(
     certificates: &str,
     subject: &str,
     local_time: &str,
+    xades: Option<&XadesParts>,
+    unsigned: &str,
 ) -> String {
     let b64 = |d: Option<&String>| d.cloned().unwrap_or_default();
     let mut refs = String::new();
@@ -277,12 +294,35 @@ fn signature_text(
         ));
     }
     let id = escape_attr(&plan.id);
-    refs.push_str(&format!(
-        r##"<Reference Type="http://www.w3.org/2000/09/xmldsig#SignatureProperties" URI="#{id}-SigningTime"><DigestMethod Algorithm="{SHA256_URI}"/><DigestValue>{}</DigestValue></Reference>"##,
-        b64(digests.get(plan.uris.len()))
-    ));
+    let last = b64(digests.get(plan.uris.len()));
+    let object = match xades {
+        // The Vietnamese form: the SigningTime in SignatureProperties, referenced as such.
+        None => {
+            refs.push_str(&format!(
+                r##"<Reference Type="http://www.w3.org/2000/09/xmldsig#SignatureProperties" URI="#{id}-SigningTime"><DigestMethod Algorithm="{SHA256_URI}"/><DigestValue>{last}</DigestValue></Reference>"##
+            ));
+            format!(
+                r##"<Object Id="{id}-SigningTime"><SignatureProperties><SignatureProperty Target="#{id}"><SigningTime>{local_time}</SigningTime></SignatureProperty></SignatureProperties></Object>"##
+            )
+        }
+        // XAdES: the SignedProperties, referenced by the Type ETSI gives it.
+        Some(x) => {
+            refs.push_str(&format!(
+                r##"<Reference Type="{}" URI="#{id}-SignedProperties"><Transforms><Transform Algorithm="{}"/></Transforms><DigestMethod Algorithm="{SHA256_URI}"/><DigestValue>{last}</DigestValue></Reference>"##,
+                dsig::SIGNED_PROPERTIES_TYPE,
+                c14n::C14N10
+            ));
+            format!(
+                r##"<Object><xades:QualifyingProperties xmlns:xades="{}" Target="#{id}"><xades:SignedProperties Id="{id}-SignedProperties"><xades:SignedSignatureProperties><xades:SigningTime>{}</xades:SigningTime><xades:SigningCertificateV2><xades:Cert><xades:CertDigest><DigestMethod Algorithm="{SHA256_URI}"/><DigestValue>{}</DigestValue></xades:CertDigest><xades:IssuerSerialV2>{}</xades:IssuerSerialV2></xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties></xades:SignedProperties>{unsigned}</xades:QualifyingProperties></Object>"##,
+                dsig::XADES_NS,
+                x.signing_time,
+                x.cert_digest,
+                x.issuer_serial
+            )
+        }
+    };
     format!(
-        r##"<Signature Id="{id}" xmlns="{DSIG_NS}"><SignedInfo><CanonicalizationMethod Algorithm="{}"/><SignatureMethod Algorithm="{method}"/>{refs}</SignedInfo><SignatureValue>{value}</SignatureValue><KeyInfo><X509Data><X509SubjectName>{}</X509SubjectName>{certificates}</X509Data></KeyInfo><Object Id="{id}-SigningTime"><SignatureProperties><SignatureProperty Target="#{id}"><SigningTime>{local_time}</SigningTime></SignatureProperty></SignatureProperties></Object></Signature>"##,
+        r##"<Signature Id="{id}" xmlns="{DSIG_NS}"><SignedInfo><CanonicalizationMethod Algorithm="{}"/><SignatureMethod Algorithm="{method}"/>{refs}</SignedInfo><SignatureValue>{value}</SignatureValue><KeyInfo><X509Data><X509SubjectName>{}</X509SubjectName>{certificates}</X509Data></KeyInfo>{object}</Signature>"##,
         c14n::C14N10,
         escape_text(subject)
     )
@@ -317,10 +357,16 @@ pub fn sign_enveloped(
     options: &SignOptions,
     provider: &dyn CryptoProvider,
 ) -> Result<Vec<u8>, SignError> {
-    if options.level != crate::cms::Level::BB {
-        return Err(xml_error(XmlSignError::Unsupported(
-            "XAdES B-T and B-LT are not made by kyso yet",
-        )));
+    match (options.level, what.xades) {
+        (crate::cms::Level::BB, _) | (crate::cms::Level::BT, true) => {}
+        (crate::cms::Level::BT, false) => {
+            return Err(xml_error(XmlSignError::Unsupported("a time-stamp needs XAdES (B-T)")));
+        }
+        _ => {
+            return Err(xml_error(XmlSignError::Unsupported(
+                "XAdES B-LT is not made by kyso yet",
+            )))
+        }
     }
     let cert = signer.certificate();
     let text = super::text(input).map_err(|e| xml_error(XmlSignError::Document(e)))?;
@@ -342,13 +388,30 @@ pub fn sign_enveloped(
     let local_time = Time::from_unix(options.signing_time.unix() + 7 * 3600)
         .map(|t| t.rfc3339().trim_end_matches('Z').to_string())
         .ok_or(xml_error(XmlSignError::Unsupported("a signing time out of range")))?;
-    let build = |digests: &[String], value: &str| {
-        splice(
-            text,
-            &plan,
-            &signature_text(&plan, method, digests, value, &certificates, &subject, &local_time),
-        )
+    let xades = if what.xades {
+        Some(XadesParts {
+            signing_time: options.signing_time.rfc3339(),
+            cert_digest: b64(&provider.digest(HashAlgorithm::Sha256, cert.der())),
+            issuer_serial: b64(&crate::sign::issuer_serial_der(cert)?),
+        })
+    } else {
+        None
     };
+    let build_with = |digests: &[String], value: &str, unsigned: &str| {
+        let signature = signature_text(
+            &plan,
+            method,
+            digests,
+            value,
+            &certificates,
+            &subject,
+            &local_time,
+            xades.as_ref(),
+            unsigned,
+        );
+        splice(text, &plan, &signature)
+    };
+    let build = |digests: &[String], value: &str| build_with(digests, value, "");
     // Pass 1: the document as it will be, without digests; each Reference's octets computed
     // on it by the verifier's own rules.
     let first = build(&[], "");
@@ -398,7 +461,41 @@ pub fn sign_enveloped(
         }
         _ => raw,
     };
-    let signed = build(&digests, &b64(&value));
+    let mut signed = build(&digests, &b64(&value));
+    if options.level == crate::cms::Level::BT {
+        // XAdES B-T: a time-stamp over the canonical ds:SignatureValue (C14N 1.0), in the
+        // unsigned properties (which the signature does not cover).
+        let tsa = options.tsa.as_ref().ok_or(SignError::NoTimestampAuthority)?;
+        let octets = {
+            let d = super::parse(&signed).map_err(|e| xml_error(XmlSignError::Document(e)))?;
+            let sig = find_signature(&d, &plan.id).ok_or(xml_error(XmlSignError::SelfCheck(
+                "the new Signature is not found".into(),
+            )))?;
+            let sv = sig
+                .children()
+                .find(|c| c.is_element() && c.tag_name().name() == "SignatureValue")
+                .ok_or(xml_error(XmlSignError::SelfCheck("no SignatureValue".into())))?;
+            let mut o = Vec::new();
+            c14n::subset(sv, None, &C14nMethod::C14n10 { comments: false }, &mut o);
+            o
+        };
+        let imprint = provider.digest(HashAlgorithm::Sha256, &octets);
+        let nonce = provider.digest(
+            HashAlgorithm::Sha256,
+            &[&imprint[..], &options.signing_time.0.to_be_bytes()].concat(),
+        );
+        let nonce = nonce.get(..8).unwrap_or(&[]).to_vec();
+        let token = tsa.timestamp(HashAlgorithm::Sha256, &imprint, &nonce)?;
+        crate::cms::tsp::check_received(&token, &imprint, &nonce)
+            .map_err(|e| SignError::Timestamp(crate::sign::TimestampError::Response(e)))?;
+        let unsigned = format!(
+            r##"<xades:UnsignedProperties><xades:UnsignedSignatureProperties><xades:SignatureTimeStamp Id="{}-SignatureTimeStamp"><CanonicalizationMethod Algorithm="{}"/><xades:EncapsulatedTimeStamp>{}</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp></xades:UnsignedSignatureProperties></xades:UnsignedProperties>"##,
+            escape_attr(&plan.id),
+            c14n::C14N10,
+            b64(&token)
+        );
+        signed = build_with(&digests, &b64(&value), &unsigned);
+    }
     let mut out = input.get(..bom).unwrap_or(&[]).to_vec();
     out.extend_from_slice(signed.as_bytes());
     // The document as returned must verify: every Reference of the new signature and its
