@@ -37,6 +37,14 @@ if ! python3 -c 'import pytest' >/dev/null 2>&1; then
     || true
 fi
 python3 -c 'import pytest' >/dev/null 2>&1 || { echo "missing tool: pytest" >&2; exit 1; }
+# signxml (over lxml and cryptography) is an XML signature peer of tests/xml_sign.rs.
+if ! python3 -c 'import signxml' >/dev/null 2>&1; then
+  echo "== installing signxml"
+  python3 -m pip install --quiet signxml 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages signxml \
+    || true
+fi
+python3 -c 'import signxml' >/dev/null 2>&1 || { echo "missing tool: signxml (PyPI)" >&2; exit 1; }
 openssl version | grep -q '^OpenSSL 3' || { echo "OpenSSL 3 is required, found: $(openssl version)" >&2; exit 1; }
 
 # The public test data (PKITS, Wycheproof, the CMS/CRL/OCSP/TSP samples, the Vietnamese CA

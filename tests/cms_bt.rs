@@ -396,6 +396,7 @@ fn xades_b_t_with_a_real_tsa() {
         references: Vec::new(),
         id: None,
         xades: true,
+        exclusive_c14n: false,
     };
     let invoice = b"<HDon><DLHDon Id=\"d\"><SHDon>1</SHDon></DLHDon><DSCKS><NBan/></DSCKS></HDon>";
     let signed = sign_enveloped(invoice, &signer, &what, &o, kyso::crypto::default_provider()).unwrap();

@@ -67,6 +67,7 @@ fn into(path: &str) -> XmlSignature {
         references: Vec::new(),
         id: None,
         xades: false,
+        exclusive_c14n: false,
     }
 }
 
@@ -922,4 +923,79 @@ fn xades_baseline_b_signed_by_kyso_and_verified_by_all_three() {
     let r = report_of(&pki, changed.as_bytes());
     assert_eq!(r.signatures[0].references[1].digest, Outcome::Failed);
     assert_eq!(r.indication, Indication::TotalFailed);
+}
+
+/// signxml (PyPI) both ways: it verifies the XAdES seller's signature kyso made (its chain to
+/// the public test root included), and kyso verifies the enveloped signature signxml makes.
+#[test]
+fn signxml_and_kyso_verify_each_other() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("signxml");
+    let peer = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/signxml_peer.py");
+    // The government root: the public one carries a critical certificatePolicies (anyPolicy, as
+    // the 2025 national roots do), which pyca/cryptography, under signxml, refuses outright.
+    let root = dir.put("gov-root.pem", pem("CERTIFICATE", &pki.gov_root.cert));
+    // signxml validates the XML-DSig schema, which allows no XML-DSig element inside a
+    // SignatureProperty: it refuses the tax authority's SigningTime form (as it would every
+    // real invoice that uses it) and accepts kyso's XAdES form.
+    let verify = |doc: &Path| {
+        run(Command::new("python3")
+            .arg(&peer)
+            .arg("verify")
+            .arg(doc)
+            .arg(&root)
+            .arg("2"))
+    };
+    let (seller, _) = seller_then_tax_authority(&pki);
+    let (ok, log) = verify(&dir.put("hdon-nban.xml", &seller));
+    assert!(!ok && log.contains("SigningTime"), "{log}");
+    // signxml canonicalizes SignedInfo as a subtree of the parsed document (lxml), which
+    // renders inclusive C14N 1.0 under a default namespace wrongly (`xmlns=""` on inner
+    // elements; xmlsec1 and the JDK agree with kyso): kyso signs with exclusive C14N for it.
+    let mut what = into("DSCKS/NBan");
+    what.xades = true;
+    what.exclusive_c14n = true;
+    let provider = kyso::crypto::default_provider();
+    let xades = sign_enveloped(
+        INVOICE.as_bytes(),
+        &signer(&pki.officer),
+        &what,
+        &options(&pki.gov_sub),
+        provider,
+    )
+    .unwrap();
+    let (ok, log) = verify(&dir.put("hdon-xades.xml", &xades));
+    assert!(
+        ok && log.contains("VALID"),
+        "signxml refused kyso's XAdES signature: {log}"
+    );
+
+    let input = dir.put(
+        "thong-bao.xml",
+        "<ThongBao><NoiDung>Thông báo thử nghiệm</NoiDung></ThongBao>",
+    );
+    let key = dir.put("company-key.pem", pem("PRIVATE KEY", pki.company.key.pkcs8()));
+    let cert = dir.put("company.pem", pem("CERTIFICATE", &pki.company.cert));
+    let ca = dir.put("pub-sub.pem", pem("CERTIFICATE", &pki.pub_sub.cert));
+    let out = dir.0.join("thong-bao-signed.xml");
+    let (ok, log) = run(Command::new("python3")
+        .arg(&peer)
+        .arg("sign")
+        .arg(&input)
+        .arg(&out)
+        .arg(&key)
+        .arg(&cert)
+        .arg(&ca));
+    assert!(ok, "signxml could not sign: {log}");
+    let signed = std::fs::read(&out).unwrap();
+    let r = report_of(&pki, &signed);
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{}",
+        kyso::report::render(&r, kyso::report::Lang::En)
+    );
+    assert_eq!(r.signatures[0].references[0].uri.as_deref(), Some(""));
+    let changed = String::from_utf8(signed).unwrap().replacen("thử nghiệm", "giả mạo", 1);
+    assert_eq!(report_of(&pki, changed.as_bytes()).indication, Indication::TotalFailed);
 }

@@ -77,6 +77,10 @@ pub struct SignArgs {
     /// and --tsa, a SignatureTimeStamp) instead of the Vietnamese SigningTime object.
     #[arg(long, requires = "into")]
     xades: bool,
+    /// XML: exclusive C14N for SignedInfo and the References (default: C14N 1.0, as
+    /// Vietnamese software writes).
+    #[arg(long, requires = "into")]
+    exclusive_c14n: bool,
     /// The content to sign (for XML, the document).
     input: PathBuf,
     /// Where to write the CMS (DER), or the signed XML document.
@@ -170,6 +174,7 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
             references: a.references.clone(),
             id: a.signature_id.clone(),
             xades: a.xades,
+            exclusive_c14n: a.exclusive_c14n,
         };
         let signed = kyso::xml::sign::sign_enveloped(&doc, signer, &what, &o, crypto::default_provider())
             .map_err(|e| e.to_string())?;

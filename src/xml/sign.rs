@@ -104,6 +104,9 @@ pub struct XmlSignature {
     /// properties with SigningTime and SigningCertificateV2 (B-B); with `SignOptions::level`
     /// B-T, a SignatureTimeStamp from `SignOptions::tsa` too.
     pub xades: bool,
+    /// Exclusive C14N 1.0 for SignedInfo and the References instead of C14N 1.0 (what SAML-
+    /// style verifiers such as signxml handle best; Vietnamese software writes C14N 1.0).
+    pub exclusive_c14n: bool,
 }
 
 /// The new signature's identifiers that depend on the document.
@@ -113,6 +116,8 @@ struct Plan {
     self_closing: Option<String>,
     uris: Vec<String>,
     id: String,
+    /// The canonicalization of SignedInfo and of the References: C14N 1.0, or exclusive.
+    c14n: &'static str,
 }
 
 fn locate<'a, 'i>(doc: &'a Document<'i>, into: &Placement) -> Result<Node<'a, 'i>, XmlSignError> {
@@ -215,6 +220,11 @@ fn plan(doc: &Document<'_>, what: &XmlSignature, signing_time: Time) -> Result<P
         self_closing,
         uris,
         id,
+        c14n: if what.exclusive_c14n {
+            c14n::EXC_C14N
+        } else {
+            c14n::C14N10
+        },
     })
 }
 
@@ -289,7 +299,7 @@ fn signature_text(
         refs.push_str(&format!(
             r#"<Reference URI="{}"><Transforms><Transform Algorithm="{ENVELOPED}"/><Transform Algorithm="{}"/></Transforms><DigestMethod Algorithm="{SHA256_URI}"/><DigestValue>{}</DigestValue></Reference>"#,
             escape_attr(uri),
-            c14n::C14N10,
+            plan.c14n,
             b64(digests.get(i))
         ));
     }
@@ -310,7 +320,7 @@ fn signature_text(
             refs.push_str(&format!(
                 r##"<Reference Type="{}" URI="#{id}-SignedProperties"><Transforms><Transform Algorithm="{}"/></Transforms><DigestMethod Algorithm="{SHA256_URI}"/><DigestValue>{last}</DigestValue></Reference>"##,
                 dsig::SIGNED_PROPERTIES_TYPE,
-                c14n::C14N10
+                plan.c14n
             ));
             format!(
                 r##"<Object><xades:QualifyingProperties xmlns:xades="{}" Target="#{id}"><xades:SignedProperties Id="{id}-SignedProperties"><xades:SignedSignatureProperties><xades:SigningTime>{}</xades:SigningTime><xades:SigningCertificateV2><xades:Cert><xades:CertDigest><DigestMethod Algorithm="{SHA256_URI}"/><DigestValue>{}</DigestValue></xades:CertDigest><xades:IssuerSerialV2>{}</xades:IssuerSerialV2></xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties></xades:SignedProperties>{unsigned}</xades:QualifyingProperties></Object>"##,
@@ -323,7 +333,7 @@ fn signature_text(
     };
     format!(
         r##"<Signature Id="{id}" xmlns="{DSIG_NS}"><SignedInfo><CanonicalizationMethod Algorithm="{}"/><SignatureMethod Algorithm="{method}"/>{refs}</SignedInfo><SignatureValue>{value}</SignatureValue><KeyInfo><X509Data><X509SubjectName>{}</X509SubjectName>{certificates}</X509Data></KeyInfo>{object}</Signature>"##,
-        c14n::C14N10,
+        plan.c14n,
         escape_text(subject)
     )
 }
@@ -450,7 +460,10 @@ pub fn sign_enveloped(
             .find(|c| c.is_element() && c.tag_name().name() == "SignedInfo")
             .ok_or(xml_error(XmlSignError::SelfCheck("no SignedInfo".into())))?;
         let mut o = Vec::new();
-        c14n::subset(si, None, &C14nMethod::C14n10 { comments: false }, &mut o);
+        let method = C14nMethod::from_uri(plan.c14n, None).ok_or(xml_error(XmlSignError::Unsupported(
+            "a canonicalization kyso does not know",
+        )))?;
+        c14n::subset(si, None, &method, &mut o);
         o
     };
     let raw = signer.sign(&signed_info)?;
