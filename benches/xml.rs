@@ -141,6 +141,7 @@ fn benches(c: &mut Criterion) {
         references: Vec::new(),
         id: None,
         xades: false,
+        exclusive_c14n: false,
     };
     let signed = sign_enveloped(body.as_bytes(), &signer, &what, &o, provider).unwrap();
     let file = dir.join("hdon-test-pki.xml");

@@ -577,6 +577,21 @@ fn retargeted_swapped_confused_and_scripted_signatures_fail() {
     }
 }
 
+/// The ds:KeyValue of an RSA certificate's key.
+fn rsa_key_value(cert: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let c = Certificate::from_der(cert).unwrap();
+    let kyso::crypto::PublicKey::Rsa(k) = c.public_key().unwrap() else {
+        panic!("an RSA certificate")
+    };
+    format!(
+        "<KeyValue><RSAKeyValue><Modulus>{}</Modulus><Exponent>{}</Exponent></RSAKeyValue></KeyValue>",
+        b64(&k.n),
+        b64(&k.e)
+    )
+}
+
 /// A certificate or a KeyValue injected beside the genuine signer's, and an attacker's own
 /// signature appended beside a genuine one: each signature judged on its own.
 #[test]
@@ -602,15 +617,7 @@ fn injected_keys_and_appended_signatures_are_judged_on_their_own() {
     assert_eq!(r.indication, Indication::TotalPassed);
     assert_eq!(r.signatures[0].identity.as_ref().unwrap().ids[0].value, "0109999999");
     // A KeyValue of another key beside the certificate: refused (they must be the same key).
-    let other = Certificate::from_der(&pki.rogue_leaf.cert).unwrap();
-    let kyso::crypto::PublicKey::Rsa(k) = other.public_key().unwrap() else {
-        panic!()
-    };
-    let key_value = format!(
-        "<KeyValue><RSAKeyValue><Modulus>{}</Modulus><Exponent>{}</Exponent></RSAKeyValue></KeyValue>",
-        b64(&k.n),
-        b64(&k.e)
-    );
+    let key_value = rsa_key_value(&pki.rogue_leaf.cert);
     let r = report_of(
         &pki,
         text.replacen("<X509Data>", &format!("{key_value}<X509Data>"), 1)
@@ -623,15 +630,7 @@ fn injected_keys_and_appended_signatures_are_judged_on_their_own() {
         r.signatures[0].reason
     );
     // The genuine key as KeyValue beside its certificate: fine.
-    let own = Certificate::from_der(&pki.company.cert).unwrap();
-    let kyso::crypto::PublicKey::Rsa(k) = own.public_key().unwrap() else {
-        panic!()
-    };
-    let same = format!(
-        "<KeyValue><RSAKeyValue><Modulus>{}</Modulus><Exponent>{}</Exponent></RSAKeyValue></KeyValue>",
-        b64(&k.n),
-        b64(&k.e)
-    );
+    let same = rsa_key_value(&pki.company.cert);
     let r = report_of(
         &pki,
         text.replacen("<X509Data>", &format!("{same}<X509Data>"), 1).as_bytes(),

@@ -35,9 +35,11 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<verify::LangArg>,
     },
-    /// Sign a file as CAdES (CMS), attached or detached.
+    /// Sign a file as CAdES (CMS), attached or detached; or an XML document (e-invoice, tax
+    /// message) with an enveloped XML signature or XAdES (`--format xml --into DSCKS/NBan`).
     Sign(sign::SignArgs),
-    /// Verify a CMS / CAdES signature, or a batch of them: every signer, its chain, revocation;
+    /// Verify a CMS / CAdES signature or a signed XML document (XML-DSig, XAdES, edXML), or a
+    /// batch of them: every signer, its chain, revocation;
     /// the report in Vietnamese or English. Exit status: 0 valid, 1 invalid, 2 indeterminate
     /// or usage error, 130 a batch stopped by Ctrl-C.
     Verify(verify::VerifyArgs),

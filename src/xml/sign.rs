@@ -357,6 +357,22 @@ fn find_signature<'a, 'i>(doc: &'a Document<'i>, id: &str) -> Option<Node<'a, 'i
     })
 }
 
+/// The canonical form of the child `local` of the Signature `id` in `text` (the document as it
+/// will be), in its context there.
+fn canonical_part(text: &str, id: &str, local: &str, method: &C14nMethod) -> Result<Vec<u8>, SignError> {
+    let d = super::parse(text).map_err(|e| xml_error(XmlSignError::Document(e)))?;
+    let sig = find_signature(&d, id).ok_or(xml_error(XmlSignError::SelfCheck(
+        "the new Signature is not found".into(),
+    )))?;
+    let part = sig
+        .children()
+        .find(|c| c.is_element() && c.tag_name().name() == local)
+        .ok_or(xml_error(XmlSignError::SelfCheck(format!("no {local}"))))?;
+    let mut o = Vec::new();
+    c14n::subset(part, None, method, &mut o);
+    Ok(o)
+}
+
 /// Sign `input` with an enveloped XML-DSig signature placed as `what` says; `options` gives
 /// the signing time, the chain to carry and the pre-signing check, as for CMS. Returns the
 /// signed document; the input's bytes outside the new Signature are unchanged.
@@ -450,22 +466,10 @@ pub fn sign_enveloped(
     };
     // Pass 2: with the digests, SignedInfo in its final context, canonicalized and signed.
     let second = build(&digests, "");
-    let signed_info = {
-        let d = super::parse(&second).map_err(|e| xml_error(XmlSignError::Document(e)))?;
-        let sig = find_signature(&d, &plan.id).ok_or(xml_error(XmlSignError::SelfCheck(
-            "the new Signature is not found".into(),
-        )))?;
-        let si = sig
-            .children()
-            .find(|c| c.is_element() && c.tag_name().name() == "SignedInfo")
-            .ok_or(xml_error(XmlSignError::SelfCheck("no SignedInfo".into())))?;
-        let mut o = Vec::new();
-        let method = C14nMethod::from_uri(plan.c14n, None).ok_or(xml_error(XmlSignError::Unsupported(
-            "a canonicalization kyso does not know",
-        )))?;
-        c14n::subset(si, None, &method, &mut o);
-        o
-    };
+    let method = C14nMethod::from_uri(plan.c14n, None).ok_or(xml_error(XmlSignError::Unsupported(
+        "a canonicalization kyso does not know",
+    )))?;
+    let signed_info = canonical_part(&second, &plan.id, "SignedInfo", &method)?;
     let raw = signer.sign(&signed_info)?;
     let value = match (alg, cert.public_key()) {
         (SignatureAlgorithm::Ecdsa { .. }, Ok(crate::crypto::PublicKey::Ec { curve, .. })) => {
@@ -479,19 +483,12 @@ pub fn sign_enveloped(
         // XAdES B-T: a time-stamp over the canonical ds:SignatureValue (C14N 1.0), in the
         // unsigned properties (which the signature does not cover).
         let tsa = options.tsa.as_ref().ok_or(SignError::NoTimestampAuthority)?;
-        let octets = {
-            let d = super::parse(&signed).map_err(|e| xml_error(XmlSignError::Document(e)))?;
-            let sig = find_signature(&d, &plan.id).ok_or(xml_error(XmlSignError::SelfCheck(
-                "the new Signature is not found".into(),
-            )))?;
-            let sv = sig
-                .children()
-                .find(|c| c.is_element() && c.tag_name().name() == "SignatureValue")
-                .ok_or(xml_error(XmlSignError::SelfCheck("no SignatureValue".into())))?;
-            let mut o = Vec::new();
-            c14n::subset(sv, None, &C14nMethod::C14n10 { comments: false }, &mut o);
-            o
-        };
+        let octets = canonical_part(
+            &signed,
+            &plan.id,
+            "SignatureValue",
+            &C14nMethod::C14n10 { comments: false },
+        )?;
         let imprint = provider.digest(HashAlgorithm::Sha256, &octets);
         let nonce = provider.digest(
             HashAlgorithm::Sha256,
