@@ -6,6 +6,9 @@
 //! values, algorithm confusion, injected keys, appended signatures, hostile XML), each with
 //! its typed outcome.
 
+// Signing needs the aws-lc-rs provider (SoftwareSigner).
+#![cfg(feature = "aws-lc")]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
