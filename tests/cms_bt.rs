@@ -420,21 +420,25 @@ fn xades_b_t_with_a_real_tsa() {
     let ts = s.timestamp.as_ref().expect("the time-stamp is reported");
     assert!(ts.valid);
     assert_eq!(s.time_source, kyso::report::TimeSource::Timestamp);
-    // B-LT: the chain's certificates and CRLs added to the unsigned properties (which the
-    // signature does not cover). Under hard-fail revocation with no other evidence, only the
-    // values the signature carries can make it valid.
-    use base64::Engine;
-    let b64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    // B-LT: kyso carries the chain's certificates and CRLs in the unsigned properties (which
+    // the signature does not cover). Under hard-fail revocation with no other evidence, only
+    // the values the signature carries can make it valid.
     let crl = |e: &kyso_testpki::Entity| kyso_testpki::fresh_crl(e, 1, &[], now.unix());
-    let values = format!(
-        "</xades:SignatureTimeStamp><xades:CertificateValues><xades:EncapsulatedX509Certificate>{}</xades:EncapsulatedX509Certificate></xades:CertificateValues><xades:RevocationValues><xades:CRLValues><xades:EncapsulatedCRLValue>{}</xades:EncapsulatedCRLValue><xades:EncapsulatedCRLValue>{}</xades:EncapsulatedCRLValue></xades:CRLValues></xades:RevocationValues>",
-        b64(&pki.pub_sub.cert),
-        b64(&crl(&pki.pub_sub)),
-        b64(&crl(&pki.pub_root))
+    let mut o_lt = o.clone();
+    o_lt.level = kyso::cms::Level::BLT;
+    let no_values = sign_enveloped(invoice, &signer, &what, &o_lt, kyso::crypto::default_provider());
+    assert!(
+        matches!(no_values, Err(kyso::sign::SignError::NoRevocationValues)),
+        "{no_values:?}"
     );
-    let lt = String::from_utf8(signed.clone())
-        .unwrap()
-        .replacen("</xades:SignatureTimeStamp>", &values, 1);
+    o_lt.revocation_values = kyso::revocation::RevocationEvidence::from_crls(vec![
+        kyso::revocation::Crl::from_der(crl(&pki.pub_sub)).unwrap(),
+        kyso::revocation::Crl::from_der(crl(&pki.pub_root)).unwrap(),
+    ]);
+    let lt = sign_enveloped(invoice, &signer, &what, &o_lt, kyso::crypto::default_provider()).unwrap();
+    let lt = String::from_utf8(lt).unwrap();
+    assert_eq!(lt.matches("<xades:EncapsulatedCRLValue>").count(), 2);
+    assert_eq!(lt.matches("<xades:EncapsulatedX509Certificate>").count(), 1);
     let mut store = TrustStore::new();
     store.add_anchor(Certificate::from_der(&pki.pub_root.cert).unwrap(), Hierarchy::Public);
     let hard = kyso::Verifier::new(

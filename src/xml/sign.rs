@@ -24,7 +24,7 @@ use super::dsig::{self, ReferenceError, DSIG_NS, ENVELOPED};
 use super::XmlError;
 use crate::crypto::{CryptoProvider, HashAlgorithm, SignatureAlgorithm};
 use crate::sign::{SignError, SignOptions, Signer};
-use crate::Time;
+use crate::{Certificate, Time};
 
 /// Why an XML signature could not be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +102,9 @@ pub struct XmlSignature {
     pub id: Option<String>,
     /// XAdES (ETSI EN 319 132-1) instead of the Vietnamese SigningTime object: signed
     /// properties with SigningTime and SigningCertificateV2 (B-B); with `SignOptions::level`
-    /// B-T, a SignatureTimeStamp from `SignOptions::tsa` too.
+    /// B-T, a SignatureTimeStamp from `SignOptions::tsa` too; with B-LT, also the chain's
+    /// certificates (CertificateValues) and `SignOptions::revocation_values`
+    /// (RevocationValues).
     pub xades: bool,
     /// Exclusive C14N 1.0 for SignedInfo and the References instead of C14N 1.0 (what SAML-
     /// style verifiers such as signxml handle best; Vietnamese software writes C14N 1.0).
@@ -383,15 +385,19 @@ pub fn sign_enveloped(
     options: &SignOptions,
     provider: &dyn CryptoProvider,
 ) -> Result<Vec<u8>, SignError> {
+    use crate::cms::Level;
     match (options.level, what.xades) {
-        (crate::cms::Level::BB, _) | (crate::cms::Level::BT, true) => {}
-        (crate::cms::Level::BT, false) => {
-            return Err(xml_error(XmlSignError::Unsupported("a time-stamp needs XAdES (B-T)")));
-        }
-        _ => {
+        (Level::BB, _) | (Level::BT | Level::BLT, true) => {}
+        (_, false) => {
             return Err(xml_error(XmlSignError::Unsupported(
-                "XAdES B-LT is not made by kyso yet",
-            )))
+                "a time-stamp or validation data needs XAdES (B-T, B-LT)",
+            )));
+        }
+    }
+    if options.level == Level::BLT {
+        let ev = &options.revocation_values;
+        if ev.crls.is_empty() && ev.ocsp.is_empty() {
+            return Err(SignError::NoRevocationValues);
         }
     }
     let cert = signer.certificate();
@@ -479,9 +485,11 @@ pub fn sign_enveloped(
         _ => raw,
     };
     let mut signed = build(&digests, &b64(&value));
-    if options.level == crate::cms::Level::BT {
+    if matches!(options.level, Level::BT | Level::BLT) {
         // XAdES B-T: a time-stamp over the canonical ds:SignatureValue (C14N 1.0), in the
-        // unsigned properties (which the signature does not cover).
+        // unsigned properties (which the signature does not cover); B-LT adds the values a
+        // verifier needs later (ETSI EN 319 132-1 §5.5): the chain's certificates and the
+        // CRLs and OCSP responses for them.
         let tsa = options.tsa.as_ref().ok_or(SignError::NoTimestampAuthority)?;
         let octets = canonical_part(
             &signed,
@@ -498,8 +506,37 @@ pub fn sign_enveloped(
         let token = tsa.timestamp(HashAlgorithm::Sha256, &imprint, &nonce)?;
         crate::cms::tsp::check_received(&token, &imprint, &nonce)
             .map_err(|e| SignError::Timestamp(crate::sign::TimestampError::Response(e)))?;
+        let mut values = String::new();
+        if options.level == Level::BLT {
+            let encapsulated = |element: &str, items: &mut dyn Iterator<Item = &[u8]>| -> String {
+                items
+                    .map(|d| format!("<xades:{element}>{}</xades:{element}>", b64(d)))
+                    .collect()
+            };
+            let certs = encapsulated(
+                "EncapsulatedX509Certificate",
+                &mut options.chain.iter().filter(|c| *c != cert).map(Certificate::der),
+            );
+            if !certs.is_empty() {
+                values.push_str(&format!("<xades:CertificateValues>{certs}</xades:CertificateValues>"));
+            }
+            let ev = &options.revocation_values;
+            let crls = encapsulated("EncapsulatedCRLValue", &mut ev.crls.iter().map(|c| c.der()));
+            let ocsp = encapsulated(
+                "EncapsulatedOCSPValue",
+                &mut ev.ocsp.iter().map(|o| o.response_der.as_slice()),
+            );
+            values.push_str("<xades:RevocationValues>");
+            if !crls.is_empty() {
+                values.push_str(&format!("<xades:CRLValues>{crls}</xades:CRLValues>"));
+            }
+            if !ocsp.is_empty() {
+                values.push_str(&format!("<xades:OCSPValues>{ocsp}</xades:OCSPValues>"));
+            }
+            values.push_str("</xades:RevocationValues>");
+        }
         let unsigned = format!(
-            r##"<xades:UnsignedProperties><xades:UnsignedSignatureProperties><xades:SignatureTimeStamp Id="{}-SignatureTimeStamp"><CanonicalizationMethod Algorithm="{}"/><xades:EncapsulatedTimeStamp>{}</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp></xades:UnsignedSignatureProperties></xades:UnsignedProperties>"##,
+            r##"<xades:UnsignedProperties><xades:UnsignedSignatureProperties><xades:SignatureTimeStamp Id="{}-SignatureTimeStamp"><CanonicalizationMethod Algorithm="{}"/><xades:EncapsulatedTimeStamp>{}</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp>{values}</xades:UnsignedSignatureProperties></xades:UnsignedProperties>"##,
             escape_attr(&plan.id),
             c14n::C14N10,
             b64(&token)
