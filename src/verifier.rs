@@ -318,6 +318,7 @@ impl Verifier {
             report.attachments.push(AttachmentReport {
                 content_id: a.content_id,
                 name: a.name,
+                archive: a.archive,
                 content_type: a.content_type,
                 size: a.data.as_ref().map(Vec::len).ok(),
                 report: inner,

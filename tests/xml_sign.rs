@@ -858,10 +858,98 @@ fn edxml_packages_verify_the_header_and_each_attachment() {
     assert_eq!(r.signatures[0].indication, Indication::TotalFailed);
     assert_eq!(r.indication, Indication::TotalFailed);
 
-    // A zipped attachment is listed as such, never silently skipped.
-    let zipped = edxml_package(&pki, &[("ho-so.zip", b"PK\x03\x04rest")]);
+    // A zipped attachment: each file in it verified as an attachment of its own, named
+    // inside the archive.
+    let archive = zip_of(&[
+        ("ho-so/", b""),
+        ("ho-so/quyet-dinh.p7m", &decision),
+        ("ho-so/hoa-don.xml", &invoice),
+    ]);
+    let zipped = edxml_package(&pki, &[("ho-so.zip", &archive), ("cong-van.txt", b"x")]);
     let r = v.report(&zipped, Content::Attached, when());
-    assert!(r.attachments[0].note.as_ref().unwrap().en.contains("ZIP"));
+    assert_eq!(
+        r.indication,
+        Indication::TotalPassed,
+        "{}",
+        kyso::report::render(&r, kyso::report::Lang::En)
+    );
+    let names: Vec<_> = r.attachments.iter().map(|a| a.name.clone().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "ho-so.zip/ho-so/quyet-dinh.p7m",
+            "ho-so.zip/ho-so/hoa-don.xml",
+            "cong-van.txt"
+        ]
+    );
+    assert_eq!(r.attachments[0].archive.as_deref(), Some("ho-so.zip"));
+    assert_eq!(
+        r.attachments[0].report.as_ref().unwrap().indication,
+        Indication::TotalPassed
+    );
+    assert_eq!(
+        r.attachments[1].report.as_ref().unwrap().signatures[0]
+            .role
+            .as_ref()
+            .unwrap()
+            .code,
+        "NBan"
+    );
+    // A rogue's signature inside the archive is found and named.
+    let archive = zip_of(&[("quyet-dinh.p7m", &decision), ("gia-mao.p7m", &rogue)]);
+    let r = v.report(
+        &edxml_package(&pki, &[("ho-so.zip", &archive)]),
+        Content::Attached,
+        when(),
+    );
+    assert_ne!(r.indication, Indication::TotalPassed);
+    assert!(
+        r.reason.as_ref().unwrap().en.contains("ho-so.zip/gia-mao.p7m"),
+        "{:?}",
+        r.reason
+    );
+    // What kyso does not open is listed with why, never skipped: a broken archive, a ZIP bomb
+    // (49 MiB of zeros, some 50 KB deflated), an archive inside the archive.
+    let broken = edxml_package(&pki, &[("ho-so.zip", b"PK\x03\x04rest")]);
+    let bomb = zip_of(&[("zeros.bin", &vec![0u8; 49 << 20])]);
+    assert!(bomb.len() < 200_000);
+    let nested = zip_of(&[("trong.zip", &archive)]);
+    for (what, package, expect) in [
+        ("broken", broken, "cannot read"),
+        ("bomb", edxml_package(&pki, &[("bom.zip", &bomb)]), "inflated"),
+        (
+            "nested",
+            edxml_package(&pki, &[("long.zip", &nested)]),
+            "inside a zipped",
+        ),
+    ] {
+        let r = v.report(&package, Content::Attached, when());
+        let a = &r.attachments[0];
+        assert!(a.report.is_none(), "{what}");
+        let note = &a.note.as_ref().unwrap().en;
+        assert!(note.contains(expect), "{what}: {note}");
+        assert_ne!(
+            r.indication,
+            Indication::TotalFailed,
+            "{what}: the header is still good"
+        );
+    }
+}
+
+/// A ZIP archive of `files` (deflated; a name ending in `/` is a directory).
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        if name.ends_with('/') {
+            w.add_directory(*name, o).unwrap();
+        } else {
+            w.start_file(*name, o).unwrap();
+            w.write_all(data).unwrap();
+        }
+    }
+    w.finish().unwrap().into_inner()
 }
 
 /// XAdES B-B: kyso signs with signed SigningTime and SigningCertificateV2, verifies it as

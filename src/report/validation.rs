@@ -580,8 +580,12 @@ pub struct ValidationReport {
 pub struct AttachmentReport {
     /// Its ContentId.
     pub content_id: Option<String>,
-    /// Its name in the manifest.
+    /// Its name in the manifest; for a file taken out of a zipped attachment,
+    /// `archive/path-in-the-archive`.
     pub name: Option<String>,
+    /// For a file taken out of a zipped attachment, that attachment's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
     /// Its media type in the manifest.
     pub content_type: Option<String>,
     /// Its size in bytes, when it could be decoded.

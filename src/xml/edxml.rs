@@ -22,13 +22,20 @@ pub const EDXML_NS: &str = "http://www.mic.gov.vn/TBT/QCVN_102_2016";
 /// [`super::MAX_XML_SIZE`]).
 pub const MAX_ATTACHMENT_SIZE: usize = 48 << 20;
 
-/// One attached document of a package.
+/// The most files kyso takes out of one zipped attachment.
+pub const MAX_ZIP_ENTRIES: usize = 256;
+
+/// One attached document of a package. A zipped attachment gives one `Attachment` per file
+/// in the archive, each named `archive/file` with `archive` set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
     /// Its ContentId, which the manifest refers to it by.
     pub content_id: Option<String>,
-    /// Its name in the manifest (`AttachmentName`).
+    /// Its name in the manifest (`AttachmentName`); for a file taken out of a zipped
+    /// attachment, `archive/path-in-the-archive`.
     pub name: Option<String>,
+    /// For a file taken out of a zipped attachment, that attachment's name (or ContentId).
+    pub archive: Option<String>,
     /// Its media type in the manifest (`ContentType`).
     pub content_type: Option<String>,
     /// The decoded bytes, or why they could not be decoded.
@@ -48,8 +55,14 @@ pub enum AttachmentError {
         /// Its encoded length.
         encoded: usize,
     },
-    /// A ZIP archive (some exchange software zips each attachment): not opened by kyso.
-    Zipped,
+    /// A ZIP archive (some exchange software zips each attachment) that could not be read:
+    /// malformed, encrypted, or a compression method other than stored and deflate.
+    BadZip(String),
+    /// A ZIP archive above the limits: more than [`MAX_ZIP_ENTRIES`] files, or more than
+    /// [`MAX_ATTACHMENT_SIZE`] bytes once inflated (a ZIP bomb).
+    ZipTooLarge,
+    /// A ZIP archive inside a zipped attachment: not opened (one level only).
+    NestedZip,
 }
 
 impl std::fmt::Display for AttachmentError {
@@ -63,7 +76,12 @@ impl std::fmt::Display for AttachmentError {
                     "the attachment ({encoded} base64 characters) is above the {MAX_ATTACHMENT_SIZE}-byte limit"
                 )
             }
-            AttachmentError::Zipped => write!(f, "the attachment is a ZIP archive, which kyso does not open"),
+            AttachmentError::BadZip(why) => write!(f, "the attachment is a ZIP archive kyso cannot read: {why}"),
+            AttachmentError::ZipTooLarge => write!(
+                f,
+                "the zipped attachment holds more than {MAX_ZIP_ENTRIES} files or more than {MAX_ATTACHMENT_SIZE} bytes inflated"
+            ),
+            AttachmentError::NestedZip => write!(f, "a ZIP archive inside a zipped attachment is not opened"),
         }
     }
 }
@@ -122,25 +140,97 @@ pub(crate) fn attachments(doc: &Document<'_>) -> Option<Vec<Attachment>> {
                     if compact.len() / 4 * 3 > MAX_ATTACHMENT_SIZE {
                         Err(AttachmentError::TooLarge { encoded: compact.len() })
                     } else {
-                        match base64::engine::general_purpose::STANDARD.decode(compact) {
-                            Err(_) => Err(AttachmentError::NotBase64),
-                            Ok(d) if d.starts_with(b"PK\x03\x04") => Err(AttachmentError::Zipped),
-                            Ok(d) => Ok(d),
-                        }
+                        base64::engine::general_purpose::STANDARD
+                            .decode(compact)
+                            .map_err(|_| AttachmentError::NotBase64)
                     }
                 }
             };
-            out.push(Attachment {
-                content_id,
-                name: listed
-                    .and_then(|(_, n, _)| n.clone())
-                    .or_else(|| text_of(child(a, "AttachmentName"))),
-                content_type: listed.and_then(|(_, _, t)| t.clone()),
-                data,
-            });
+            let name = listed
+                .and_then(|(_, n, _)| n.clone())
+                .or_else(|| text_of(child(a, "AttachmentName")));
+            let content_type = listed.and_then(|(_, _, t)| t.clone());
+            match data {
+                Ok(d) if is_zip(&d) => {
+                    let archive = name.clone().or(content_id.clone()).unwrap_or_default();
+                    match unzip(&d) {
+                        Ok(files) => out.extend(files.into_iter().map(|(path, data)| Attachment {
+                            content_id: content_id.clone(),
+                            name: Some(format!("{archive}/{path}")),
+                            archive: Some(archive.clone()),
+                            content_type: None,
+                            data,
+                        })),
+                        Err(e) => out.push(Attachment {
+                            content_id,
+                            name,
+                            archive: None,
+                            content_type,
+                            data: Err(e),
+                        }),
+                    }
+                }
+                data => out.push(Attachment {
+                    content_id,
+                    name,
+                    archive: None,
+                    content_type,
+                    data,
+                }),
+            }
         }
     }
     Some(out)
+}
+
+fn is_zip(d: &[u8]) -> bool {
+    d.starts_with(b"PK\x03\x04") || d.starts_with(b"PK\x05\x06")
+}
+
+/// The files of a zipped attachment, each with its path in the archive, bounded by
+/// [`MAX_ZIP_ENTRIES`] and, inflated together, by [`MAX_ATTACHMENT_SIZE`]. Directories are
+/// left out; a file that cannot be inflated keeps its place with its error.
+type ZipFiles = Vec<(String, Result<Vec<u8>, AttachmentError>)>;
+
+fn unzip(d: &[u8]) -> Result<ZipFiles, AttachmentError> {
+    use std::io::Read;
+    let bad = |e: zip::result::ZipError| AttachmentError::BadZip(e.to_string());
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(d)).map_err(bad)?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(AttachmentError::ZipTooLarge);
+    }
+    let mut budget = MAX_ATTACHMENT_SIZE as u64;
+    let mut files = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = match zip.by_index(i) {
+            Ok(f) => f,
+            Err(e) => {
+                files.push((format!("#{i}"), Err(bad(e))));
+                continue;
+            }
+        };
+        if f.is_dir() {
+            continue;
+        }
+        let path = f.name().to_string();
+        let mut bytes = Vec::new();
+        // Read one byte past what is left of the budget, whatever the archive claims.
+        let read = f.by_ref().take(budget + 1).read_to_end(&mut bytes);
+        let data = match read {
+            Err(e) => Err(AttachmentError::BadZip(e.to_string())),
+            Ok(n) if n as u64 > budget => return Err(AttachmentError::ZipTooLarge),
+            Ok(n) => {
+                budget -= n as u64;
+                if is_zip(&bytes) {
+                    Err(AttachmentError::NestedZip)
+                } else {
+                    Ok(bytes)
+                }
+            }
+        };
+        files.push((path, data));
+    }
+    Ok(files)
 }
 
 /// Read `input` safely and list its attachments, when it is an edXML package.
