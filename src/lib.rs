@@ -22,6 +22,7 @@ mod input;
 mod name;
 mod oid;
 pub mod path;
+pub mod pdf;
 mod pem;
 mod policy;
 pub mod report;

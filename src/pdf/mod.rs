@@ -1,0 +1,459 @@
+//! PDF documents: a bounded reader that keeps original byte offsets (cross-reference tables
+//! and streams, hybrid files, object streams, incremental updates, each revision with the
+//! offset where it ends) and the signatures a document carries (`signature`).
+//!
+//! Why a reader of kyso's own rather than lopdf: a signature's verdict depends on where bytes
+//! lie in the file — whether `/ByteRange`'s gap is exactly the `/Contents` string, which
+//! revision a range ends at, what each later revision changed — and lopdf loads every object
+//! of the merged document eagerly, without the offsets of strings or the sections of each
+//! revision. This reader reads only the objects asked for, each once, bounded in nesting,
+//! object count and decoded size.
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
+)]
+
+pub mod filters;
+pub mod object;
+pub mod signature;
+pub mod xref;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub use object::{Dict, ObjRef, Object, PdfString};
+use xref::{Entry, XrefChain};
+
+/// The largest PDF kyso reads.
+pub const MAX_PDF_SIZE: usize = 1 << 31;
+
+/// The most objects a file may have.
+pub const MAX_OBJECTS: usize = 2_000_000;
+
+/// Why a PDF could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PdfError {
+    /// No `%PDF-` header in the first kilobyte.
+    NotPdf,
+    /// Above [`MAX_PDF_SIZE`].
+    FileTooLarge {
+        /// Its size.
+        size: usize,
+    },
+    /// More than a limit allows.
+    TooLarge {
+        /// Of what.
+        what: &'static str,
+    },
+    /// Arrays and dictionaries nested deeper than [`object::MAX_NESTING`].
+    TooDeep,
+    /// Malformed syntax.
+    Syntax {
+        /// Where.
+        offset: usize,
+        /// What was wrong.
+        what: &'static str,
+    },
+    /// No `startxref` at the end of the file.
+    NoStartxref,
+    /// A cross-reference section that cannot be read.
+    BadXref {
+        /// Where it was expected.
+        offset: usize,
+    },
+    /// A stream filter kyso cannot decode, or data it cannot decode.
+    Filter(String),
+    /// An object that is not where the cross-reference says and is found nowhere else.
+    Missing(ObjRef),
+    /// An object stream that cannot be used.
+    BadObjectStream(u32),
+    /// An encrypted file (`/Encrypt`): kyso does not decrypt PDFs yet.
+    Encrypted,
+    /// No document catalog.
+    NoCatalog,
+}
+
+impl std::fmt::Display for PdfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PdfError::NotPdf => write!(f, "not a PDF: no %PDF- header"),
+            PdfError::FileTooLarge { size } => {
+                write!(f, "the PDF ({size} bytes) is above the {MAX_PDF_SIZE}-byte limit")
+            }
+            PdfError::TooLarge { what } => write!(f, "the PDF has too many {what}"),
+            PdfError::TooDeep => write!(f, "arrays or dictionaries nested deeper than {}", object::MAX_NESTING),
+            PdfError::Syntax { offset, what } => write!(f, "malformed PDF at byte {offset}: {what}"),
+            PdfError::NoStartxref => write!(f, "no startxref at the end of the file"),
+            PdfError::BadXref { offset } => write!(f, "a cross-reference section at byte {offset} cannot be read"),
+            PdfError::Filter(why) => write!(f, "a stream cannot be decoded: {why}"),
+            PdfError::Missing(r) => write!(f, "the object {r} is not in the file"),
+            PdfError::BadObjectStream(n) => write!(f, "the object stream {n} 0 R cannot be read"),
+            PdfError::Encrypted => write!(f, "the PDF is encrypted, which kyso does not decrypt yet"),
+            PdfError::NoCatalog => write!(f, "the PDF has no document catalog (/Root)"),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// Something read past, said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PdfWarning {
+    /// The cross-reference sections could not be read; the objects were found by scanning
+    /// the file (as readers do), and revisions by its `%%EOF` markers.
+    Reconstructed {
+        /// Why.
+        why: String,
+    },
+    /// A `/Prev` chain that loops.
+    XrefLoop {
+        /// The offset seen twice.
+        offset: usize,
+    },
+    /// An object not where its cross-reference entry says; found by scanning.
+    WrongOffset(ObjRef),
+}
+
+impl std::fmt::Display for PdfWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PdfWarning::Reconstructed { why } => {
+                write!(
+                    f,
+                    "the cross-reference data cannot be read ({why}); objects found by scanning the file"
+                )
+            }
+            PdfWarning::XrefLoop { offset } => write!(f, "the /Prev chain loops at byte {offset}"),
+            PdfWarning::WrongOffset(r) => write!(f, "the object {r} is not where the cross-reference says"),
+        }
+    }
+}
+
+/// One revision: the original document or one incremental update.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// The byte just after its `%%EOF` line: bytes `0..end` are the document as it was.
+    pub end: usize,
+    /// Its trailer (the newest section's).
+    pub trailer: Dict,
+    /// The numbers of the objects its own sections list (not those of earlier revisions).
+    pub objects: Vec<u32>,
+    /// Its sections include a hybrid-reference table.
+    pub hybrid: bool,
+}
+
+/// An object as read, and where.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The object.
+    pub object: Object,
+    /// The offset of its `N G obj` when it lies in the file itself (not in an object stream).
+    pub offset: Option<usize>,
+}
+
+enum Index {
+    Chain(XrefChain),
+    /// Reconstructed: every `N G obj` by offset.
+    Scanned(Vec<(usize, ObjRef)>),
+}
+
+type ObjStm = Rc<(Vec<u8>, Vec<(u32, usize)>)>;
+
+/// Every `N G obj` of a file, by offset.
+type Scanned = Rc<Vec<(usize, ObjRef)>>;
+
+/// A PDF document read from its bytes.
+pub struct Pdf<'a> {
+    data: &'a [u8],
+    index: Index,
+    revisions: Vec<Revision>,
+    warnings: RefCell<Vec<PdfWarning>>,
+    streams: RefCell<HashMap<usize, ObjStm>>,
+    scanned: RefCell<Option<Scanned>>,
+}
+
+impl std::fmt::Debug for Pdf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pdf")
+            .field("size", &self.data.len())
+            .field("revisions", &self.revisions.len())
+            .finish()
+    }
+}
+
+impl<'a> Pdf<'a> {
+    /// Read `data`'s structure: its revisions and where each object is. Objects are read
+    /// when asked for.
+    pub fn parse(data: &'a [u8]) -> Result<Pdf<'a>, PdfError> {
+        if data.len() > MAX_PDF_SIZE {
+            return Err(PdfError::FileTooLarge { size: data.len() });
+        }
+        let head = data.get(..data.len().min(1024)).unwrap_or(data);
+        if object::find(head, b"%PDF-").is_none() {
+            return Err(PdfError::NotPdf);
+        }
+        let mut warnings = Vec::new();
+        let (index, revisions) = match xref::read_chain(data, &mut warnings) {
+            Ok(chain) => {
+                let n = chain.sections.len();
+                let mut revisions = Vec::new();
+                let mut taken = 0;
+                for (end, count) in &chain.revisions {
+                    let own = chain.sections.get(n - count..n - taken).unwrap_or(&[]);
+                    revisions.push(Revision {
+                        end: *end,
+                        trailer: own.first().map(|s| s.trailer.clone()).unwrap_or_default(),
+                        objects: own.iter().flat_map(|s| s.entries.keys().copied()).collect(),
+                        hybrid: own.iter().any(|s| s.hybrid),
+                    });
+                    taken = *count;
+                }
+                (Index::Chain(chain), revisions)
+            }
+            Err(e) => {
+                warnings.push(PdfWarning::Reconstructed { why: e.to_string() });
+                let objects = xref::scan_objects(data)?;
+                let ends = xref::eof_markers(data);
+                let mut ends: Vec<usize> = ends.into_iter().filter(|e| *e > 0).collect();
+                if ends.last() != Some(&data.len()) && ends.last().is_none_or(|l| *l < data.len()) {
+                    // Bytes after the last %%EOF (or no marker): the last revision ends at EOF.
+                    ends.push(data.len());
+                }
+                let mut revisions = Vec::new();
+                let mut from = 0;
+                for end in ends {
+                    let trailer = trailer_before(data, end).unwrap_or_default();
+                    revisions.push(Revision {
+                        end,
+                        trailer,
+                        objects: objects
+                            .iter()
+                            .filter(|(o, _)| *o >= from && *o < end)
+                            .map(|(_, r)| r.num)
+                            .collect(),
+                        hybrid: false,
+                    });
+                    from = end;
+                }
+                (Index::Scanned(objects), revisions)
+            }
+        };
+        let pdf = Pdf {
+            data,
+            index,
+            revisions,
+            warnings: RefCell::new(warnings),
+            streams: RefCell::new(HashMap::new()),
+            scanned: RefCell::new(None),
+        };
+        if pdf.revisions.last().is_some_and(|r| r.trailer.get("Encrypt").is_some()) {
+            return Err(PdfError::Encrypted);
+        }
+        Ok(pdf)
+    }
+
+    /// The file's bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The revisions, oldest first.
+    pub fn revisions(&self) -> &[Revision] {
+        &self.revisions
+    }
+
+    /// What was read past.
+    pub fn warnings(&self) -> Vec<PdfWarning> {
+        self.warnings.borrow().clone()
+    }
+
+    /// Whether the cross-reference data was reconstructed by scanning.
+    pub fn reconstructed(&self) -> bool {
+        matches!(self.index, Index::Scanned(_))
+    }
+
+    fn warn(&self, w: PdfWarning) {
+        let mut ws = self.warnings.borrow_mut();
+        if !ws.contains(&w) {
+            ws.push(w);
+        }
+    }
+
+    /// The entry for object `num` as revision `rev` (0 = oldest) sees it.
+    fn entry(&self, rev: usize, num: u32) -> Option<Entry> {
+        match &self.index {
+            Index::Chain(chain) => {
+                let n = chain.sections.len();
+                let count = chain.revisions.get(rev).map_or(n, |(_, c)| *c);
+                chain
+                    .sections
+                    .get(n - count.min(n)..)?
+                    .iter()
+                    .find_map(|s| s.entries.get(&num).copied())
+            }
+            Index::Scanned(objects) => {
+                let end = self.revisions.get(rev).map_or(self.data.len(), |r| r.end);
+                objects
+                    .iter()
+                    .rev()
+                    .find(|(o, r)| *o < end && r.num == num)
+                    .map(|(o, r)| Entry::InFile { offset: *o, gen: r.gen })
+            }
+        }
+    }
+
+    /// Object `r` as revision `rev` sees it (`None`: free or absent, which PDF reads as null).
+    pub fn get(&self, rev: usize, r: ObjRef) -> Result<Option<Located>, PdfError> {
+        match self.entry(rev, r.num) {
+            None | Some(Entry::Free) => Ok(None),
+            Some(Entry::InFile { offset, .. }) => {
+                match object::indirect_at(self.data, offset) {
+                    Ok((id, object)) if id.num == r.num => Ok(Some(Located {
+                        object,
+                        offset: Some(offset),
+                    })),
+                    _ => {
+                        // Not where the entry says: look for it by scanning.
+                        let end = self.revisions.get(rev).map_or(self.data.len(), |x| x.end);
+                        let scanned = self.scanned()?;
+                        let found = scanned.iter().rev().find(|(o, id)| *o < end && id.num == r.num);
+                        match found {
+                            Some((o, _)) => {
+                                self.warn(PdfWarning::WrongOffset(r));
+                                let (_, object) = object::indirect_at(self.data, *o)?;
+                                Ok(Some(Located {
+                                    object,
+                                    offset: Some(*o),
+                                }))
+                            }
+                            None => Err(PdfError::Missing(r)),
+                        }
+                    }
+                }
+            }
+            Some(Entry::InStream { stream, index }) => {
+                let s = self.object_stream(rev, stream)?;
+                let (objects, table) = (&s.0, &s.1);
+                let &(num, at) = table.get(index).ok_or(PdfError::BadObjectStream(stream))?;
+                if num != r.num {
+                    return Err(PdfError::BadObjectStream(stream));
+                }
+                let object = object::Lexer::new(objects, at).object(0)?;
+                Ok(Some(Located { object, offset: None }))
+            }
+        }
+    }
+
+    fn scanned(&self) -> Result<Scanned, PdfError> {
+        if let Some(s) = self.scanned.borrow().as_ref() {
+            return Ok(s.clone());
+        }
+        let s = Rc::new(xref::scan_objects(self.data)?);
+        *self.scanned.borrow_mut() = Some(s.clone());
+        Ok(s)
+    }
+
+    fn object_stream(&self, rev: usize, num: u32) -> Result<ObjStm, PdfError> {
+        let bad = PdfError::BadObjectStream(num);
+        let Some(Entry::InFile { offset, .. }) = self.entry(rev, num) else {
+            return Err(bad);
+        };
+        if let Some(s) = self.streams.borrow().get(&offset) {
+            return Ok(s.clone());
+        }
+        let (_, object) = object::indirect_at(self.data, offset).map_err(|_| bad.clone())?;
+        let Object::Stream(dict, range) = object else {
+            return Err(bad);
+        };
+        if dict.name("Type") != Some(b"ObjStm") {
+            return Err(bad);
+        }
+        let n = dict.int("N").and_then(|n| usize::try_from(n).ok()).ok_or(bad.clone())?;
+        let first = dict
+            .int("First")
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or(bad.clone())?;
+        if n > MAX_OBJECTS {
+            return Err(PdfError::TooLarge { what: "objects" });
+        }
+        let raw = self.data.get(range).ok_or(bad.clone())?;
+        let decoded = filters::decode(&dict, raw)?;
+        let mut lx = object::Lexer::new(&decoded, 0);
+        let mut table = Vec::with_capacity(n.min(4096));
+        for _ in 0..n {
+            let (Some(num), Some(off)) = (lx.uint(), lx.uint()) else {
+                return Err(bad);
+            };
+            let num = u32::try_from(num).map_err(|_| bad.clone())?;
+            let at = usize::try_from(off)
+                .ok()
+                .and_then(|o| o.checked_add(first))
+                .ok_or(bad.clone())?;
+            table.push((num, at));
+        }
+        let s = Rc::new((decoded, table));
+        self.streams.borrow_mut().insert(offset, s.clone());
+        Ok(s)
+    }
+
+    /// `o` itself, or what it refers to as revision `rev` sees it (a chain of references
+    /// followed up to 32 steps; null when absent).
+    pub fn resolve(&self, rev: usize, o: &Object) -> Result<Object, PdfError> {
+        let mut cur = o.clone();
+        for _ in 0..32 {
+            match cur {
+                Object::Ref(r) => {
+                    cur = self.get(rev, r)?.map_or(Object::Null, |l| l.object);
+                }
+                other => return Ok(other),
+            }
+        }
+        Err(PdfError::TooDeep)
+    }
+
+    /// The dictionary `key` of `dict` names, resolved (`None` when it is not a dictionary).
+    pub fn dict_at(&self, rev: usize, dict: &Dict, key: &str) -> Result<Option<Dict>, PdfError> {
+        match dict.get(key) {
+            None => Ok(None),
+            Some(o) => Ok(match self.resolve(rev, o)? {
+                Object::Dict(d) | Object::Stream(d, _) => Some(d),
+                _ => None,
+            }),
+        }
+    }
+
+    /// The document catalog as revision `rev` sees it.
+    pub fn catalog(&self, rev: usize) -> Result<Dict, PdfError> {
+        let trailer = &self.revisions.get(rev).ok_or(PdfError::NoCatalog)?.trailer;
+        if let Some(d) = self.dict_at(rev, trailer, "Root")? {
+            return Ok(d);
+        }
+        // A reconstructed file without a trailer: the last /Type /Catalog object.
+        if self.reconstructed() {
+            let scanned = self.scanned()?;
+            let end = self.revisions.get(rev).map_or(self.data.len(), |r| r.end);
+            for (o, _) in scanned.iter().rev().filter(|(o, _)| *o < end) {
+                if let Ok((_, Object::Dict(d))) = object::indirect_at(self.data, *o) {
+                    if d.name("Type") == Some(b"Catalog") {
+                        return Ok(d);
+                    }
+                }
+            }
+        }
+        Err(PdfError::NoCatalog)
+    }
+}
+
+/// The last `trailer` dictionary before `end`, or the last xref stream's dictionary there.
+fn trailer_before(data: &[u8], end: usize) -> Option<Dict> {
+    let head = data.get(..end)?;
+    let at = object::rfind(head, b"trailer")?;
+    match object::Lexer::new(data, at + 7).object(0) {
+        Ok(Object::Dict(d)) => Some(d),
+        _ => None,
+    }
+}
