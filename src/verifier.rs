@@ -268,7 +268,7 @@ impl Verifier {
                 when,
             ),
             Format::Xml => self.verify_xml(input, when, 0),
-            format => Err(VerifyError::Unsupported { format }),
+            Format::Pdf => self.verify_pdf(input, when),
         }
     }
 
@@ -713,6 +713,246 @@ impl Verifier {
             report.reason = Some(crate::report::Message::new(
                 "the XML document holds no signature",
                 "tài liệu XML không có chữ ký số nào",
+            ));
+        }
+        Ok(report)
+    }
+
+    /// Every signature and document time-stamp of a PDF: each `/ByteRange` checked against
+    /// the file, the CMS through the CMS verifier over the ranges (streamed), the DSS's
+    /// certificates and revocation data as evidence, and what the later revisions changed.
+    fn verify_pdf(&self, input: &[u8], when: When) -> Result<ValidationReport, VerifyError> {
+        use crate::cms::{CmsResult, Level, SignerError, SignerResult};
+        use crate::path::Verdict;
+        use crate::pdf::signature::{self, SignatureKind};
+        use crate::report::{Indication, Message, PdfDocumentInfo, PdfSignatureInfo, ReportKind};
+        let now = when.now.unwrap_or_else(Time::now);
+        let malformed = |e: crate::pdf::PdfError| VerifyError::Malformed {
+            format: Format::Pdf,
+            detail: e.to_string(),
+        };
+        let pdf = crate::pdf::Pdf::parse(input).map_err(malformed)?;
+        let (sigs, empty_fields) = signature::signatures(&pdf).map_err(malformed)?;
+        // The DSS (PAdES B-LT): its certificates join the pool, its CRLs and OCSP responses
+        // the evidence.
+        let mut v = self.clone();
+        let dss = crate::pdf::dss::read(&pdf).map_err(malformed)?;
+        v.pool.extend(dss.certificates.iter().cloned());
+        Arc::make_mut(&mut v.given).merge(&dss.evidence);
+        let options = VerifyOptions {
+            path: v.policy.path_options(now, v.given.clone()),
+            at: when.at,
+            now,
+            timestamps: v.policy.timestamps(),
+        };
+        let mut parts: Vec<ValidationReport> = Vec::new();
+        for (i, s) in sigs.iter().enumerate() {
+            let fail = |verdict: Verdict, error: SignerError| {
+                let mut r = SignerResult::start(i, verdict, None, when.at.unwrap_or(now), Level::BB);
+                r.error = Some(error);
+                let result = CmsResult {
+                    verdict,
+                    content_type: crate::Oid::from_der_contents(crate::oid::CT_DATA),
+                    signers: vec![r],
+                };
+                ValidationReport::from_cms(&result, &options)
+            };
+            let ranges = match &s.byte_range {
+                Ok(r) => r.clone(),
+                Err(e) => {
+                    parts.push(fail(Verdict::Invalid, SignerError::Pdf { reason: e.to_string() }));
+                    continue;
+                }
+            };
+            let signed = || -> Box<dyn Read + '_> {
+                let [a, b] = &ranges;
+                Box::new(
+                    input
+                        .get(a.clone())
+                        .unwrap_or(&[])
+                        .chain(input.get(b.clone()).unwrap_or(&[])),
+                )
+            };
+            let sub_filter = s.sub_filter.as_deref().unwrap_or("");
+            let parsed = SignedData::from_bytes_with(&s.contents, Some(&v.certificates));
+            let part = match (s.kind, sub_filter, parsed) {
+                // An algorithm the CMS reader does not know (Ed448 with SHAKE256) is not a
+                // malformed signature: kyso cannot judge it.
+                (_, _, Err(e)) if e.to_string().contains("unsupported") => fail(
+                    Verdict::Indeterminate,
+                    SignerError::Signature(crate::CryptoError::UnsupportedAlgorithm { oid: e.to_string() }),
+                ),
+                (_, _, Err(e)) => fail(
+                    Verdict::Invalid,
+                    SignerError::Pdf {
+                        reason: format!("the /Contents is not a CMS SignedData: {e}"),
+                    },
+                ),
+                (SignatureKind::Signature, "adbe.pkcs7.detached" | "ETSI.CAdES.detached", Ok(sd))
+                    if sd.content.is_some() =>
+                {
+                    fail(
+                        Verdict::Invalid,
+                        SignerError::Pdf {
+                            reason: format!("a {sub_filter} signature must not carry encapsulated content"),
+                        },
+                    )
+                }
+                (SignatureKind::Signature, "adbe.pkcs7.detached" | "ETSI.CAdES.detached", Ok(sd)) => {
+                    // Without signingTime nor a time-stamp, /M is the signer's claimed time, and
+                    // the chain is judged there as at a claimed signingTime.
+                    let claimed = s.claimed_time.as_deref().and_then(crate::pdf::parse_date);
+                    let untimed = sd.signers.iter().all(|si| {
+                        si.signing_time().is_none()
+                            && !si
+                                .unsigned_attrs
+                                .iter()
+                                .any(|a| a.oid == crate::oid::AA_TIMESTAMP_TOKEN)
+                    });
+                    let at = match (when.at, claimed) {
+                        (None, Some(m)) if untimed => When {
+                            at: Some(m),
+                            now: Some(now),
+                        },
+                        _ => when,
+                    };
+                    let mut reopen = move || -> std::io::Result<Box<dyn Read + '_>> { Ok(signed()) };
+                    let mut r = v.verify_cms(sd, Content::Stream(Box::new(&mut reopen)), at)?;
+                    if at != when {
+                        for x in &mut r.signatures {
+                            x.time_source = crate::report::TimeSource::SigningTime;
+                        }
+                    }
+                    r
+                }
+                // The CMS signs the SHA-1 of the ranges, carried as its content.
+                (SignatureKind::Signature, "adbe.pkcs7.sha1", Ok(sd)) => {
+                    let mut h = v.provider.hasher(crate::crypto::HashAlgorithm::Sha1);
+                    let mut buf = Vec::new();
+                    let _ = signed().read_to_end(&mut buf);
+                    h.update(&buf);
+                    let digest = h.finish();
+                    if sd.content.as_deref() != Some(digest.as_slice()) {
+                        fail(Verdict::Invalid, SignerError::DigestMismatch)
+                    } else {
+                        v.verify_cms(sd, Content::Attached, when)?
+                    }
+                }
+                // A document time-stamp: a time-stamp token over the ranges.
+                (SignatureKind::DocumentTimestamp, _, Ok(sd)) => {
+                    let mut buf = Vec::new();
+                    let _ = signed().read_to_end(&mut buf);
+                    let checked = crate::cms::tsp::verify_signed_token(
+                        sd.clone(),
+                        |info| v.provider.digest(info.hash, &buf),
+                        None,
+                        &v.store,
+                        &v.pool,
+                        &options.path,
+                        v.provider,
+                    );
+                    match checked {
+                        Err(crate::cms::tsp::TspError::ImprintMismatch) => {
+                            fail(Verdict::Invalid, SignerError::DigestMismatch)
+                        }
+                        Err(e) => fail(
+                            Verdict::Indeterminate,
+                            SignerError::Pdf {
+                                reason: format!("the document time-stamp: {e}"),
+                            },
+                        ),
+                        Ok(ts) => {
+                            // The TSA's signature and chain as a signer's, judged at genTime.
+                            let at = When {
+                                at: when.at.or(Some(ts.info.gen_time)),
+                                now: Some(now),
+                            };
+                            let mut r = v.verify_cms(sd, Content::Attached, at)?;
+                            for x in &mut r.signatures {
+                                x.signing_time = Some(ts.info.gen_time);
+                                x.level = None;
+                            }
+                            r
+                        }
+                    }
+                }
+                (_, other, Ok(_)) => fail(
+                    Verdict::Indeterminate,
+                    SignerError::Pdf {
+                        reason: format!(
+                            "the /SubFilter {} is not one kyso verifies",
+                            if other.is_empty() { "(none)" } else { other }
+                        ),
+                    },
+                ),
+            };
+            parts.push(part);
+        }
+        let mut report = ValidationReport::merge(parts, &options, ReportKind::Pdf);
+        let last = pdf.revisions().len();
+        for (x, s) in report.signatures.iter_mut().zip(&sigs) {
+            // The certification (DocMDP) of the document: its first signature's, when it is one.
+            let docmdp = sigs.first().and_then(|c| c.docmdp);
+            let (changes, modification) = match s.revision {
+                Some(r) => match crate::pdf::diff::changes_after(&pdf, r, docmdp) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        x.warnings.push(crate::report::ReportWarning {
+                            code: "pdf_changes_unknown",
+                            message: Message::new(
+                                format!("what the later revisions changed cannot be read: {e}"),
+                                format!("không đọc được những thay đổi của các phiên bản sau: {e}"),
+                            ),
+                        });
+                        (Vec::new(), crate::pdf::diff::Modification::Undefined)
+                    }
+                },
+                None => (Vec::new(), crate::pdf::diff::Modification::None),
+            };
+            crate::report::judge_pdf_changes(x, s, &changes, modification);
+            x.pdf = Some(PdfSignatureInfo {
+                field: s.field.clone(),
+                kind: s.kind,
+                sub_filter: s.sub_filter.clone(),
+                byte_range: s.byte_range_written.clone(),
+                revision: s.revision.map(|r| r + 1),
+                revisions: last,
+                coverage: s.coverage,
+                claimed_time: s.claimed_time.clone(),
+                docmdp: s.docmdp,
+                reason: s.reason.clone(),
+                location: s.location.clone(),
+                changes,
+                modification,
+            });
+            if x.signing_time.is_none() {
+                if let Some(m) = s.claimed_time.as_deref().and_then(crate::pdf::parse_date) {
+                    x.signing_time = Some(m);
+                    x.warnings.push(crate::report::ReportWarning {
+                        code: "pdf_claimed_time",
+                        message: Message::new(
+                            "the CMS has no signingTime: the signing time shown is the /M the signer's software wrote, a claim",
+                            "CMS không có thuộc tính signingTime: thời điểm ký hiển thị là giá trị /M do phần mềm ký ghi, chỉ là thời điểm được khai",
+                        ),
+                    });
+                }
+            }
+        }
+        report.recompute_indication();
+        report.pdf = Some(PdfDocumentInfo {
+            revisions: pdf.revisions().iter().map(|r| r.end).collect(),
+            empty_fields,
+            warnings: pdf
+                .warnings()
+                .iter()
+                .map(|w| Message::new(w.to_string(), format!("cấu trúc tệp PDF: {w}")))
+                .collect(),
+        });
+        if report.signatures.is_empty() {
+            report.indication = Indication::Indeterminate;
+            report.reason = Some(Message::new(
+                "the PDF holds no signature",
+                "tệp PDF không có chữ ký số nào",
             ));
         }
         Ok(report)

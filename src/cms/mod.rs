@@ -456,6 +456,14 @@ pub enum SignerError {
         /// What does not agree.
         reason: String,
     },
+    /// A PDF signature that cannot be verified as it is written: a `/ByteRange` that does not
+    /// leave out exactly its `/Contents` (signature wrapping) or reaches past the file, a
+    /// `/Contents` that is not the CMS its `/SubFilter` names, a `/SubFilter` kyso does not
+    /// verify.
+    Pdf {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for SignerError {
@@ -465,6 +473,7 @@ impl std::fmt::Display for SignerError {
                 write!(f, "a signed reference cannot be checked: {reason}")
             }
             SignerError::KeyInfo { reason } => write!(f, "the signature's key information: {reason}"),
+            SignerError::Pdf { reason } => write!(f, "the PDF signature: {reason}"),
             SignerError::CertificateNotFound => f.write_str("the signer's certificate was not found"),
             SignerError::DigestMismatch => f.write_str("the content does not match the signed digest"),
             SignerError::BadAttributes { what } => write!(f, "signed attributes: {what}"),

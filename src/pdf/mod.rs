@@ -14,6 +14,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
+pub mod diff;
+pub mod dss;
 pub mod filters;
 pub mod object;
 pub mod signature;
@@ -456,4 +458,41 @@ fn trailer_before(data: &[u8], end: usize) -> Option<Dict> {
         Ok(Object::Dict(d)) => Some(d),
         _ => None,
     }
+}
+
+/// A PDF date `D:YYYYMMDDHHmmSSOHH'mm'` (ISO 32000-1 §7.9.4; parts after the year optional,
+/// no zone read as UTC) as a time.
+pub fn parse_date(text: &str) -> Option<crate::Time> {
+    let t = text.trim().strip_prefix("D:").unwrap_or(text.trim());
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let part = |from: usize, len: usize, default: i64| -> Option<i64> {
+        match digits.get(from..from + len) {
+            Some(p) => p.parse().ok(),
+            None if digits.len() <= from => Some(default),
+            None => None,
+        }
+    };
+    let (y, mo, d) = (part(0, 4, 0)?, part(4, 2, 1)?, part(6, 2, 1)?);
+    let (h, mi, s) = (part(8, 2, 0)?, part(10, 2, 0)?, part(12, 2, 0)?);
+    if digits.len() < 4 {
+        return None;
+    }
+    let rest = t.get(digits.len()..).unwrap_or("");
+    let offset = match rest.chars().next() {
+        Some(sign @ ('+' | '-')) => {
+            let z: String = rest.chars().skip(1).filter(char::is_ascii_digit).collect();
+            let oh: i64 = z.get(..2).and_then(|x| x.parse().ok()).unwrap_or(0);
+            let om: i64 = z.get(2..4).and_then(|x| x.parse().ok()).unwrap_or(0);
+            let v = oh * 3600 + om * 60;
+            if sign == '-' {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => 0,
+    };
+    let c = |v: i64| u32::try_from(v).ok();
+    let t = crate::Time::from_ymd_hms(y, c(mo)?, c(d)?, c(h)?, c(mi)?, c(s)?)?;
+    crate::Time::from_unix(t.unix() - offset)
 }

@@ -9,9 +9,10 @@ mod validation;
 
 pub use text::{render, Lang};
 pub use validation::{
-    AttachmentReport, CheckName, CheckResult, DocumentInfo, EvidenceItem, EvidenceKind, Indication, Message, Outcome,
-    Party, PathCertificate, Period, PolicyInfo, ReferenceReport, ReportCheck, ReportKind, ReportWarning, Role,
-    SignatureReport, SubIndication, TimeSource, TimestampInfo, Unreadable, ValidationReport, REPORT_SCHEMA,
+    judge_pdf_changes, AttachmentReport, CheckName, CheckResult, DocumentInfo, EvidenceItem, EvidenceKind, Indication,
+    Message, Outcome, Party, PathCertificate, PdfDocumentInfo, PdfSignatureInfo, Period, PolicyInfo, ReferenceReport,
+    ReportCheck, ReportKind, ReportWarning, Role, SignatureReport, SubIndication, TimeSource, TimestampInfo,
+    Unreadable, ValidationReport, REPORT_SCHEMA,
 };
 
 use crate::cert::Certificate;

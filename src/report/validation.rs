@@ -166,6 +166,8 @@ pub enum ReportKind {
     Cms,
     /// An XML document's signatures (XML-DSig).
     Xml,
+    /// A PDF document's signatures and document time-stamps (PAdES).
+    Pdf,
     /// A certificate and its path (no document).
     Certificate,
     /// A file that could not be verified at all (unreadable, or not a signature kyso reads).
@@ -513,6 +515,55 @@ pub struct SignatureReport {
     /// An XML signature's References, in order: what each covered and how its digest went.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<ReferenceReport>,
+    /// A PDF signature's field, coverage, revision and what changed after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<PdfSignatureInfo>,
+}
+
+/// What a PDF signature is and covers, as the report gives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfSignatureInfo {
+    /// The signature field's fully qualified name.
+    pub field: String,
+    /// A signature or a document time-stamp.
+    pub kind: crate::pdf::signature::SignatureKind,
+    /// `/SubFilter` as written.
+    pub sub_filter: Option<String>,
+    /// `/ByteRange` as written.
+    pub byte_range: Vec<i64>,
+    /// The revision the signature covers, counting from 1 (the original document).
+    pub revision: Option<usize>,
+    /// How many revisions the file has.
+    pub revisions: usize,
+    /// How much of the file it covers.
+    pub coverage: crate::pdf::signature::Coverage,
+    /// `/M`: the signing time the signer's software wrote (a claim, not proof).
+    pub claimed_time: Option<String>,
+    /// A certification signature's DocMDP permission (1: no change; 2: form filling and
+    /// signing; 3: also annotations).
+    pub docmdp: Option<u8>,
+    /// `/Reason`, `/Location`, `/Name` as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `/Location`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// What the revisions after the one it covers changed, each change classified.
+    pub changes: Vec<crate::pdf::diff::Change>,
+    /// The worst class of those changes (`none` when the signature covers the whole file).
+    pub modification: crate::pdf::diff::Modification,
+}
+
+/// What a PDF document is, beside its signatures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfDocumentInfo {
+    /// Its revisions' end offsets, oldest first.
+    pub revisions: Vec<usize>,
+    /// Signature fields without a signature.
+    pub empty_fields: Vec<String>,
+    /// What the reader read past (an xref reconstructed, an object not where the xref
+    /// says).
+    pub warnings: Vec<Message>,
 }
 
 /// One Reference of an XML signature, as the report gives it.
@@ -573,6 +624,9 @@ pub struct ValidationReport {
     /// An edXML package's attachments, each with the report of its own signatures.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<AttachmentReport>,
+    /// A PDF's revisions, empty signature fields and reading notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<PdfDocumentInfo>,
 }
 
 /// One attachment of a package (edXML) and what was found in it.
@@ -631,6 +685,7 @@ impl ValidationReport {
             fetched: Vec::new(),
             unsigned: Vec::new(),
             attachments: Vec::new(),
+            pdf: None,
         };
         if report.signatures.is_empty() {
             report.sub_indication = Some(SubIndication::FormatFailure);
@@ -647,6 +702,67 @@ impl ValidationReport {
             });
         }
         report
+    }
+
+    /// One report of several, each of one signature of the same document (a PDF's): the
+    /// signatures numbered `S1`, `S2`… in order, the evidence once each, the indication the
+    /// worst of theirs.
+    pub fn merge(parts: Vec<ValidationReport>, options: &VerifyOptions, kind: ReportKind) -> ValidationReport {
+        let mut report = ValidationReport::from_cms(
+            &CmsResult {
+                verdict: Verdict::Indeterminate,
+                content_type: crate::oid::Oid::from_der_contents(crate::oid::CT_DATA),
+                signers: Vec::new(),
+            },
+            options,
+        );
+        report.kind = kind;
+        report.content_type = None;
+        report.sub_indication = None;
+        report.reason = None;
+        let mut seen = std::collections::BTreeSet::new();
+        for part in parts {
+            for mut s in part.signatures {
+                let n = report.signatures.len() + 1;
+                renumber(&mut s, &format!("S{n}"));
+                report.signatures.push(s);
+            }
+            for e in part.evidence {
+                if seen.insert(e.sha256.clone()) {
+                    report.evidence.push(e);
+                }
+            }
+            report.fetched.extend(part.fetched);
+        }
+        report.recompute_indication();
+        report
+    }
+
+    /// The indication, sub-indication and reason from the signatures': the worst indication,
+    /// the first signature with it giving the reason.
+    pub fn recompute_indication(&mut self) {
+        let rank = |i: Indication| match i {
+            Indication::TotalPassed => 0,
+            Indication::Indeterminate => 1,
+            Indication::TotalFailed => 2,
+        };
+        let Some(worst) = self.signatures.iter().map(|s| s.indication).max_by_key(|i| rank(*i)) else {
+            return;
+        };
+        self.indication = worst;
+        self.sub_indication = None;
+        self.reason = None;
+        if let Some(first) = self
+            .signatures
+            .iter()
+            .find(|s| s.indication == worst && worst != Indication::TotalPassed)
+        {
+            self.sub_indication = first.sub_indication;
+            self.reason = first.reason.clone().map(|m| Message {
+                en: format!("{}: {}", first.id, m.en),
+                vi: format!("{}: {}", first.id, m.vi),
+            });
+        }
     }
 
     /// The report of a path validation of `leaf` made with `options`.
@@ -679,6 +795,7 @@ impl ValidationReport {
             fetched: Vec::new(),
             unsigned: Vec::new(),
             attachments: Vec::new(),
+            pdf: None,
         }
     }
 
@@ -717,6 +834,7 @@ impl ValidationReport {
             fetched: Vec::new(),
             unsigned: Vec::new(),
             attachments: Vec::new(),
+            pdf: None,
         }
     }
 
@@ -850,6 +968,7 @@ fn empty_signature(id: String, judged_at: Time, time_source: TimeSource) -> Sign
         evidence: Vec::new(),
         countersignatures: Vec::new(),
         references: Vec::new(),
+        pdf: None,
     }
 }
 
@@ -1121,6 +1240,8 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
         Some(SignerError::SigningCertificateMismatch) => 3,
         Some(SignerError::Signature(_)) => 4,
         Some(SignerError::UnverifiableReference { .. }) => 2,
+        Some(SignerError::Pdf { .. }) if r.verdict == Verdict::Invalid => 2,
+        Some(SignerError::Pdf { .. }) => 1,
         Some(SignerError::Chain(_)) | None => 5,
     };
     let at = |n: usize| match n.cmp(&stage) {
@@ -1216,6 +1337,13 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
                 format!("không kiểm tra được phần dữ liệu mà chữ ký bao phủ: {reason}"),
             )),
         ),
+        Some(SignerError::Pdf { reason }) => (
+            Some(SubIndication::FormatFailure),
+            Some(Message::new(
+                format!("the PDF signature cannot be verified as written: {reason}"),
+                format!("không kiểm tra được chữ ký số trong tệp PDF như nó được ghi: {reason}"),
+            )),
+        ),
         Some(SignerError::Chain(pe)) => (
             Some(SubIndication::of_path_error(pe)),
             Some(Message::new(pe.describe(), pe.describe_vi())),
@@ -1268,4 +1396,86 @@ fn signer_report(r: &SignerResult, id: String, options: &VerifyOptions, evidence
         .map(|c| signer_report(c, format!("{id}-C{}", c.index + 1), options, evidence))
         .collect();
     s
+}
+
+/// Give `s` the identifier `id`, and its countersignatures `id-C1`….
+fn renumber(s: &mut SignatureReport, id: &str) {
+    s.id = id.to_string();
+    for (i, c) in s.countersignatures.iter_mut().enumerate() {
+        renumber(c, &format!("{id}-C{}", i + 1));
+    }
+}
+
+/// What a PDF's later revisions did to a signature's verdict: a change it does not permit
+/// makes it TOTAL_FAILED, a change kyso cannot place INDETERMINATE; a permitted change is
+/// named in a warning; ranges that do not end at a revision are a warning too.
+pub fn judge_pdf_changes(
+    s: &mut SignatureReport,
+    sig: &crate::pdf::signature::PdfSignature,
+    changes: &[crate::pdf::diff::Change],
+    worst: crate::pdf::diff::Modification,
+) {
+    use crate::pdf::diff::Modification;
+    use crate::pdf::signature::Coverage;
+    let list = |class: Modification| -> String {
+        changes
+            .iter()
+            .filter(|c| c.class == class)
+            .take(5)
+            .map(|c| format!("{} {} {} (revision {})", c.what, c.object, c.how, c.revision))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let good = s.indication == Indication::TotalPassed;
+    match worst {
+        Modification::NotAllowed => {
+            if s.indication != Indication::TotalFailed {
+                s.indication = Indication::TotalFailed;
+                s.sub_indication = Some(SubIndication::FormatFailure);
+                let what = list(Modification::NotAllowed);
+                s.reason = Some(Message::new(
+                    format!("the document was changed after this signature in a way it does not permit: {what}"),
+                    format!("tài liệu đã bị thay đổi sau chữ ký này theo cách chữ ký không cho phép: {what}"),
+                ));
+            }
+        }
+        Modification::Undefined => {
+            if good {
+                s.indication = Indication::Indeterminate;
+                s.sub_indication = Some(SubIndication::SigConstraintsFailure);
+                let what = list(Modification::Undefined);
+                s.reason = Some(Message::new(
+                    format!("the document was changed after this signature, and kyso cannot tell whether the change is permitted: {what}"),
+                    format!("tài liệu đã bị thay đổi sau chữ ký này và kyso không xác định được thay đổi đó có được phép hay không: {what}"),
+                ));
+            }
+        }
+        Modification::None => {}
+        permitted => {
+            let what = list(permitted);
+            let (en, vi) = match permitted {
+                Modification::FormFilling => ("form fields filled in", "điền biểu mẫu"),
+                Modification::Annotations => ("annotations added", "thêm chú thích"),
+                _ => (
+                    "signatures, time-stamps or validation data added",
+                    "thêm chữ ký, dấu thời gian hoặc dữ liệu kiểm tra",
+                ),
+            };
+            s.warnings.push(ReportWarning {
+                code: "pdf_changed_after_signing",
+                message: Message::new(
+                    format!("the document was changed after this signature in a permitted way ({en}): {what}"),
+                    format!("tài liệu đã được thay đổi sau chữ ký này theo cách được phép ({vi}): {what}"),
+                ),
+            });
+        }
+    }
+    if sig.coverage == Coverage::Unclear && sig.byte_range.is_ok() && s.indication == Indication::TotalPassed {
+        s.indication = Indication::Indeterminate;
+        s.sub_indication = Some(SubIndication::FormatFailure);
+        s.reason = Some(Message::new(
+            "the signed ranges do not end where a revision of the document ends: what follows them is not accounted for",
+            "phần dữ liệu được ký không kết thúc tại cuối một phiên bản của tài liệu: phần phía sau không được xác định",
+        ));
+    }
 }
