@@ -17,6 +17,9 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip python3-ven
 # XML signature peers: libxmlsec1's command line, and the JDK's own javax.xml.crypto.dsig.
 command -v xmlsec1 >/dev/null 2>&1 || need_apt+=(xmlsec1)
 command -v javac >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
+# PDF peers: poppler's pdfsig and pdftoppm, qpdf.
+command -v pdfsig >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -25,7 +28,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 fi
-for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3 xmlsec1 javac java; do
+for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3 xmlsec1 javac java pdfsig pdftoppm qpdf; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
 done
 # pytest drives the Python binding's suite (run from ffi/tests/c.rs).
@@ -45,6 +48,14 @@ if ! python3 -c 'import signxml' >/dev/null 2>&1; then
     || true
 fi
 python3 -c 'import signxml' >/dev/null 2>&1 || { echo "missing tool: signxml (PyPI)" >&2; exit 1; }
+# pyHanko (its library and its command line, a separate package) is the PDF peer of tests/pdf.rs.
+if ! python3 -c 'import pyhanko.cli' >/dev/null 2>&1; then
+  echo "== installing pyHanko"
+  python3 -m pip install --quiet pyhanko pyhanko-cli 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages pyhanko pyhanko-cli \
+    || true
+fi
+python3 -c 'import pyhanko.cli' >/dev/null 2>&1 || { echo "missing tool: pyHanko (PyPI)" >&2; exit 1; }
 openssl version | grep -q '^OpenSSL 3' || { echo "OpenSSL 3 is required, found: $(openssl version)" >&2; exit 1; }
 
 # The public test data (PKITS, Wycheproof, the CMS/CRL/OCSP/TSP samples, the Vietnamese CA

@@ -938,6 +938,29 @@ impl Verifier {
                 }
             }
         }
+        // PAdES levels (ETSI EN 319 142-1 §6): B-T with a DSS added after the signature is
+        // B-LT; with a valid document time-stamp after that DSS, B-LTA.
+        let first_dss = (0..pdf.revisions().len()).find(|r| pdf.catalog(*r).is_ok_and(|c| c.get("DSS").is_some()));
+        let lta_after = |rev: usize| {
+            report.signatures.iter().zip(&sigs).any(|(x, s)| {
+                s.kind == SignatureKind::DocumentTimestamp
+                    && x.integrity == crate::report::Outcome::Passed
+                    && s.revision.is_some_and(|r| r >= rev)
+            })
+        };
+        let levels: Vec<Option<Level>> = report
+            .signatures
+            .iter()
+            .zip(&sigs)
+            .map(|(x, s)| match (x.level, s.revision, first_dss) {
+                (Some(Level::BT), Some(r), Some(d)) if d > r && lta_after(d) => Some(Level::BLTA),
+                (Some(Level::BT), Some(r), Some(d)) if d > r => Some(Level::BLT),
+                (level, _, _) => level,
+            })
+            .collect();
+        for (x, l) in report.signatures.iter_mut().zip(levels) {
+            x.level = l;
+        }
         report.recompute_indication();
         report.pdf = Some(PdfDocumentInfo {
             revisions: pdf.revisions().iter().map(|r| r.end).collect(),

@@ -55,6 +55,10 @@ pub enum Level {
     /// the SignedData's `certificates` and `crls` fields (ETSI EN 319 122-1 §5.4).
     #[serde(rename = "B-LT")]
     BLT,
+    /// B-LTA: B-LT plus a time-stamp over the validation data (a PAdES document time-stamp
+    /// after the DSS).
+    #[serde(rename = "B-LTA")]
+    BLTA,
 }
 
 /// Largest CMS signature kyso parses, attached content included: 64 MiB. Larger documents are

@@ -18,6 +18,7 @@ pub mod diff;
 pub mod dss;
 pub mod filters;
 pub mod object;
+pub mod sign;
 pub mod signature;
 pub mod xref;
 
@@ -146,6 +147,10 @@ pub struct Revision {
     pub objects: Vec<u32>,
     /// Its sections include a hybrid-reference table.
     pub hybrid: bool,
+    /// Where its newest cross-reference section starts (`None` when reconstructed).
+    pub xref_offset: Option<usize>,
+    /// Whether that section is a cross-reference stream.
+    pub xref_stream: bool,
 }
 
 /// An object as read, and where.
@@ -211,6 +216,8 @@ impl<'a> Pdf<'a> {
                         trailer: own.first().map(|s| s.trailer.clone()).unwrap_or_default(),
                         objects: own.iter().flat_map(|s| s.entries.keys().copied()).collect(),
                         hybrid: own.iter().any(|s| s.hybrid),
+                        xref_offset: own.first().map(|s| s.offset),
+                        xref_stream: own.first().is_some_and(|s| s.stream),
                     });
                     taken = *count;
                 }
@@ -238,6 +245,8 @@ impl<'a> Pdf<'a> {
                             .map(|(_, r)| r.num)
                             .collect(),
                         hybrid: false,
+                        xref_offset: None,
+                        xref_stream: false,
                     });
                     from = end;
                 }

@@ -119,6 +119,93 @@ impl Object {
     }
 }
 
+impl Object {
+    /// The object written as PDF syntax (strings as hex; a stream's dictionary only).
+    pub fn to_pdf(&self) -> String {
+        let mut out = String::new();
+        self.write_to(&mut out);
+        out
+    }
+
+    fn write_to(&self, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Object::Null => out.push_str("null"),
+            Object::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Object::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Object::Real(r) => {
+                let s = format!("{r:.4}");
+                out.push_str(s.trim_end_matches('0').trim_end_matches('.'));
+            }
+            Object::String(s) => {
+                out.push('<');
+                out.push_str(&hex::encode(&s.bytes));
+                out.push('>');
+            }
+            Object::Name(n) => write_name(n, out),
+            Object::Array(a) => {
+                out.push('[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    x.write_to(out);
+                }
+                out.push(']');
+            }
+            Object::Dict(d) | Object::Stream(d, _) => d.write_to(out),
+            Object::Ref(r) => {
+                let _ = write!(out, "{} {} R", r.num, r.gen);
+            }
+        }
+    }
+}
+
+/// `/Name` with the characters a name cannot hold as `#xx`.
+fn write_name(n: &[u8], out: &mut String) {
+    use std::fmt::Write;
+    out.push('/');
+    for &b in n {
+        if b.is_ascii_graphic() && !is_delimiter(b) && b != b'#' {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "#{b:02X}");
+        }
+    }
+}
+
+impl Dict {
+    /// The dictionary written as PDF syntax.
+    pub fn to_pdf(&self) -> String {
+        let mut out = String::new();
+        self.write_to(&mut out);
+        out
+    }
+
+    fn write_to(&self, out: &mut String) {
+        out.push_str("<<");
+        for (k, v) in &self.0 {
+            write_name(k, out);
+            out.push(' ');
+            v.write_to(out);
+        }
+        out.push_str(">>");
+    }
+
+    /// Set `key` to `value` (replacing it, or added at the end).
+    pub fn set(&mut self, key: &str, value: Object) {
+        self.0.retain(|(k, _)| k != key.as_bytes());
+        self.0.push((key.as_bytes().to_vec(), value));
+    }
+
+    /// A name object.
+    pub fn name_object(n: &str) -> Object {
+        Object::Name(n.as_bytes().to_vec())
+    }
+}
+
 pub(crate) fn is_white(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | 0)
 }

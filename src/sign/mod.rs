@@ -60,6 +60,9 @@ pub enum SignError {
     Token(crate::error::TokenError),
     /// The XML document to sign could not be read, or the signature could not be placed.
     Xml(crate::xml::sign::XmlSignError),
+    /// The PDF to sign could not be read or updated, or the level asked is not one for the
+    /// format (B-LTA is a PAdES level).
+    Pdf(crate::pdf::sign::PdfSignError),
 }
 
 /// Why a key could not be used for signing.
@@ -200,6 +203,7 @@ impl std::fmt::Display for SignError {
             #[cfg(feature = "pkcs11")]
             SignError::Token(e) => write!(f, "token: {e}"),
             SignError::Xml(e) => write!(f, "XML signature: {e}"),
+            SignError::Pdf(e) => write!(f, "PDF signature: {e}"),
         }
     }
 }
@@ -244,6 +248,9 @@ pub struct SignOptions {
     /// For B-LT: the revocation values to carry (CRLs and OCSP responses of the chain, e.g.
     /// from `fetch::Fetcher::gather`).
     pub revocation_values: crate::revocation::RevocationEvidence,
+    /// Whether the CMS carries the signing-time attribute (PAdES baseline signatures leave it
+    /// out: the claimed time is the signature dictionary's `/M`).
+    pub signing_time_attribute: bool,
 }
 
 impl std::fmt::Debug for dyn TimestampAuthority {
@@ -264,6 +271,7 @@ impl SignOptions {
             level: Level::BB,
             tsa: None,
             revocation_values: crate::revocation::RevocationEvidence::default(),
+            signing_time_attribute: true,
         }
     }
 }
@@ -363,6 +371,11 @@ pub fn sign(
     options: &SignOptions,
     provider: &dyn CryptoProvider,
 ) -> Result<Vec<u8>, SignError> {
+    if options.level == Level::BLTA {
+        return Err(SignError::Pdf(crate::pdf::sign::PdfSignError::Unsupported(
+            "B-LTA is a PAdES level (a document time-stamp): sign the PDF with kyso::pdf::sign",
+        )));
+    }
     let cert = signer.certificate();
     check_signer(cert, options, provider)?;
     let alg = signer.algorithm();
@@ -407,6 +420,7 @@ pub fn sign(
         (oid::AA_SIGNING_CERTIFICATE_V2, &ess),
     ]
     .iter()
+    .filter(|(id, _)| options.signing_time_attribute || *id != oid::AA_SIGNING_TIME)
     .map(|(id, v)| Attribute::one(id, v).and_then(|a| encode::to_der(&a)))
     .collect::<Result<Vec<_>, _>>()
     .map_err(encoding)?;
@@ -425,7 +439,7 @@ pub fn sign(
         &signature,
     )
     .map_err(|e| SignError::Signer(SignerFailure::BadSignatureProduced(e)))?;
-    let unsigned = if matches!(options.level, Level::BT | Level::BLT) {
+    let unsigned = if matches!(options.level, Level::BT | Level::BLT | Level::BLTA) {
         // ETSI EN 319 122-1 §5.3: a signature time-stamp over the signature value.
         let tsa = options.tsa.as_ref().ok_or(SignError::NoTimestampAuthority)?;
         let imprint = provider.digest(HashAlgorithm::Sha256, &signature);

@@ -388,6 +388,11 @@ pub fn sign_enveloped(
     use crate::cms::Level;
     match (options.level, what.xades) {
         (Level::BB, _) | (Level::BT | Level::BLT, true) => {}
+        (Level::BLTA, _) => {
+            return Err(xml_error(XmlSignError::Unsupported(
+                "XAdES B-LTA (an archive time-stamp) is not made by kyso",
+            )));
+        }
         (_, false) => {
             return Err(xml_error(XmlSignError::Unsupported(
                 "a time-stamp or validation data needs XAdES (B-T, B-LT)",

@@ -1,0 +1,448 @@
+//! PDF signing by incremental update: kyso signs B-B, B-T (a real TSA, `openssl ts`), B-LT
+//! (a DSS) and B-LTA (a document time-stamp), approval and certification signatures, two in
+//! sequence; kyso, pyHanko, poppler's `pdfsig` and `qpdf --check` accept them; kyso verifies
+//! pyHanko's signatures.
+// Signing uses aws-lc-rs (never the `rsa` crate): these tests need the default provider.
+#![cfg(feature = "aws-lc")]
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+
+use kyso::cms::Level;
+use kyso::pdf::diff::Modification;
+use kyso::pdf::sign::{sign_pdf, PdfSigning, SubFilter};
+use kyso::report::{Indication, ValidationReport};
+use kyso::sign::{SignOptions, SoftwareSigner};
+use kyso::{Certificate, Content, Hierarchy, Policy, Time, TrustStore, Verifier, When};
+use kyso_testpki::{Entity, VietnamTestPki};
+
+#[path = "common/tsa.rs"]
+mod tsa;
+use tsa::OpensslTsa;
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        let p = std::env::temp_dir().join(format!("kyso-pdf-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+    fn put(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn c(der: &[u8]) -> Certificate {
+    Certificate::from_der(der).unwrap()
+}
+
+fn signer(e: &Entity) -> SoftwareSigner {
+    SoftwareSigner::from_pkcs8(e.key.pkcs8(), c(&e.cert)).unwrap()
+}
+
+fn options(sub: &Entity) -> SignOptions {
+    let mut o = SignOptions::new(Time::now());
+    o.chain = vec![c(&sub.cert)];
+    o
+}
+
+fn verifier(pki: &VietnamTestPki) -> Verifier {
+    let mut store = TrustStore::new();
+    store.add_anchor(c(&pki.gov_root.cert), Hierarchy::Government);
+    store.add_anchor(c(&pki.pub_root.cert), Hierarchy::Public);
+    Verifier::new(store, Policy::vietnam())
+}
+
+fn text(r: &ValidationReport) -> String {
+    kyso::report::render(r, kyso::report::Lang::En)
+}
+
+/// A small PDF of `pages` pages with text, its xref table at the right offsets.
+fn document(pages: usize) -> Vec<u8> {
+    let mut objs: Vec<String> = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".into(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            (0..pages)
+                .map(|i| format!("{} 0 R", 4 + 2 * i))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
+    ];
+    for i in 0..pages {
+        objs.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            5 + 2 * i
+        ));
+        let body = format!(
+            "BT /F1 18 Tf 72 760 Td (QUYET DINH so {}/QD-BTC, trang {}) Tj ET",
+            100 + i,
+            i + 1
+        );
+        objs.push(format!("<< /Length {} >>\nstream\n{body}\nendstream", body.len()));
+    }
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objs.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn pdfsig(path: &std::path::Path) -> String {
+    let out = Command::new("pdfsig")
+        .arg(path)
+        .output()
+        .expect("pdfsig (poppler-utils) is required");
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+fn qpdf_check(path: &std::path::Path) {
+    let out = Command::new("qpdf")
+        .arg("--check")
+        .arg(path)
+        .output()
+        .expect("qpdf is required");
+    assert!(
+        out.status.success(),
+        "qpdf --check: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `pyhanko sign validate` with `root` as the only trust anchor: its output and whether it
+/// accepted (exit 0).
+fn pyhanko_validate(dir: &Dir, path: &std::path::Path, root: &[u8], extra: &[&str]) -> (bool, String) {
+    let root = dir.put("pyhanko-root.pem", kyso_testpki::pem("CERTIFICATE", root));
+    let out = Command::new("python3")
+        .args([
+            "-m",
+            "pyhanko",
+            "sign",
+            "validate",
+            "--no-revocation-check",
+            "--trust-replace",
+            "--trust",
+        ])
+        .arg(&root)
+        .args(extra)
+        .arg(path)
+        .output()
+        .expect("pyHanko (python3 -m pyhanko) is required");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// B-B, approval, invisible: kyso, pdfsig, qpdf and pyHanko all accept it; the earlier bytes
+/// are untouched; a changed byte breaks it.
+#[test]
+fn b_b_signed_by_kyso_is_accepted_by_every_peer() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("bb");
+    let doc = document(2);
+    let what = PdfSigning {
+        reason: Some("Phê duyệt".into()),
+        location: Some("Hà Nội".into()),
+        ..PdfSigning::default()
+    };
+    let signed = sign_pdf(
+        &doc,
+        &signer(&pki.officer),
+        &what,
+        &options(&pki.gov_sub),
+        kyso::crypto::default_provider(),
+    )
+    .unwrap();
+    assert_eq!(
+        &signed[..doc.len()],
+        &doc[..],
+        "an incremental update: the original bytes are kept"
+    );
+    let r = verifier(&pki).report(&signed, Content::Attached, When::default());
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+    let s = &r.signatures[0];
+    assert_eq!(s.hierarchy.as_deref(), Some("government"));
+    let p = s.pdf.as_ref().unwrap();
+    assert_eq!(p.field, "Signature1");
+    assert_eq!(p.sub_filter.as_deref(), Some("ETSI.CAdES.detached"));
+    assert_eq!(p.reason.as_deref(), Some("Phê duyệt"));
+    assert_eq!(p.coverage, kyso::pdf::signature::Coverage::EntireFile);
+    let path = dir.put("bb.pdf", &signed);
+    qpdf_check(&path);
+    let says = pdfsig(&path);
+    assert!(says.contains("Signature is Valid"), "{says}");
+    let (ok, says) = pyhanko_validate(&dir, &path, &pki.gov_root.cert, &[]);
+    assert!(ok && says.contains("INTACT:TRUSTED,UNTOUCHED"), "{says}");
+
+    let mut changed = signed.clone();
+    changed[300] ^= 0x20;
+    let r = verifier(&pki).report(&changed, Content::Attached, When::default());
+    assert_eq!(r.indication, Indication::TotalFailed, "{}", text(&r));
+}
+
+/// The officer approves, then the ministry signs as the organisation (Decree 30/2020's
+/// order), adbe.pkcs7.detached as Vietnamese software writes it: both verify in kyso and
+/// pyHanko, the first with the second's update named as permitted.
+#[test]
+fn two_signatures_in_sequence_both_verify() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("two");
+    let doc = document(1);
+    let first = sign_pdf(
+        &doc,
+        &signer(&pki.officer),
+        &PdfSigning {
+            sub_filter: SubFilter::Pkcs7Detached,
+            ..PdfSigning::default()
+        },
+        &options(&pki.gov_sub),
+        kyso::crypto::default_provider(),
+    )
+    .unwrap();
+    let second = sign_pdf(
+        &first,
+        &signer(&pki.company),
+        &PdfSigning::default(),
+        &options(&pki.pub_sub),
+        kyso::crypto::default_provider(),
+    )
+    .unwrap();
+    assert_eq!(&second[..first.len()], &first[..]);
+    let r = verifier(&pki).report(&second, Content::Attached, When::default());
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+    assert_eq!(r.signatures.len(), 2);
+    assert_eq!(r.signatures[0].pdf.as_ref().unwrap().field, "Signature1");
+    assert_eq!(r.signatures[1].pdf.as_ref().unwrap().field, "Signature2");
+    assert_eq!(
+        r.signatures[0].pdf.as_ref().unwrap().modification,
+        Modification::LtaUpdates
+    );
+    assert_eq!(r.signatures[0].hierarchy.as_deref(), Some("government"));
+    assert_eq!(r.signatures[1].hierarchy.as_deref(), Some("public"));
+    let path = dir.put("two.pdf", &second);
+    qpdf_check(&path);
+    let says = pdfsig(&path);
+    assert_eq!(says.matches("Signature is Valid").count(), 2, "{says}");
+    // pyHanko: each signature against its own hierarchy's root.
+    let (_, says) = pyhanko_validate(&dir, &path, &pki.gov_root.cert, &[]);
+    assert!(says.contains("Signature1") && says.contains("INTACT:TRUSTED"), "{says}");
+    let (ok, says) = pyhanko_validate(&dir, &path, &pki.pub_root.cert, &[]);
+    assert!(says.contains("Signature2") && says.contains("INTACT:TRUSTED"), "{says}");
+    assert!(!says.contains("ILLEGAL"), "{says}");
+    let _ = ok;
+}
+
+/// A certification signature (DocMDP P=1) followed by an approval signature: the second is
+/// a change the first does not permit. With P=2 it is permitted.
+#[test]
+fn certification_permissions_are_kept() {
+    let pki = VietnamTestPki::build();
+    let doc = document(1);
+    for (p, allowed) in [(1u8, false), (2, true)] {
+        let certified = sign_pdf(
+            &doc,
+            &signer(&pki.officer),
+            &PdfSigning {
+                certify: Some(p),
+                ..PdfSigning::default()
+            },
+            &options(&pki.gov_sub),
+            kyso::crypto::default_provider(),
+        )
+        .unwrap();
+        let r = verifier(&pki).report(&certified, Content::Attached, When::default());
+        assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+        assert_eq!(r.signatures[0].pdf.as_ref().unwrap().docmdp, Some(p));
+        let then = sign_pdf(
+            &certified,
+            &signer(&pki.company),
+            &PdfSigning::default(),
+            &options(&pki.pub_sub),
+            kyso::crypto::default_provider(),
+        )
+        .unwrap();
+        let r = verifier(&pki).report(&then, Content::Attached, When::default());
+        let m = r.signatures[0].pdf.as_ref().unwrap().modification;
+        if allowed {
+            assert_eq!(r.indication, Indication::TotalPassed, "P={p}: {}", text(&r));
+        } else {
+            assert_eq!(m, Modification::NotAllowed, "P={p}");
+            assert_eq!(r.signatures[0].indication, Indication::TotalFailed);
+        }
+        // A second certification is refused.
+        let again = sign_pdf(
+            &certified,
+            &signer(&pki.company),
+            &PdfSigning {
+                certify: Some(2),
+                ..PdfSigning::default()
+            },
+            &options(&pki.pub_sub),
+            kyso::crypto::default_provider(),
+        );
+        assert!(matches!(again, Err(kyso::sign::SignError::Pdf(_))), "{again:?}");
+    }
+}
+
+/// B-T, B-LT and B-LTA with a real TSA: the level is reported, the DSS's CRLs are the
+/// evidence under hard-fail revocation, the document time-stamp verifies; pyHanko and
+/// pdfsig accept the result.
+#[test]
+fn b_t_b_lt_and_b_lta_with_a_real_tsa() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("lta");
+    let (tsa, tsa_cert) = OpensslTsa::new(&pki, "pades");
+    let tsa = Arc::new(tsa);
+    let now = Time::now();
+    let crl = |e: &Entity| kyso::revocation::Crl::from_der(kyso_testpki::fresh_crl(e, 1, &[], now.unix())).unwrap();
+    let doc = document(1);
+    let hard = |pool: Vec<Certificate>| {
+        let mut store = TrustStore::new();
+        store.add_anchor(c(&pki.pub_root.cert), Hierarchy::Public);
+        Verifier::new(
+            store,
+            Policy::vietnam()
+                .to_builder()
+                .revocation(kyso::revocation::RevocationMode::Hard)
+                .build(),
+        )
+        .with_pool(pool)
+    };
+    for level in [Level::BT, Level::BLT, Level::BLTA] {
+        let mut o = options(&pki.pub_sub);
+        o.level = level;
+        o.tsa = Some(tsa.clone());
+        o.revocation_values =
+            kyso::revocation::RevocationEvidence::from_crls(vec![crl(&pki.pub_sub), crl(&pki.pub_root)]);
+        let signed = sign_pdf(
+            &doc,
+            &signer(&pki.company),
+            &PdfSigning::default(),
+            &o,
+            kyso::crypto::default_provider(),
+        )
+        .unwrap();
+        let r = hard(vec![tsa_cert.clone()]).report(&signed, Content::Attached, When::default());
+        let s = &r.signatures[0];
+        if level == Level::BT {
+            // Without the DSS, hard-fail revocation has no evidence; soft-fail accepts.
+            assert_ne!(r.indication, Indication::TotalPassed);
+            let r = verifier(&pki)
+                .with_pool([tsa_cert.clone()])
+                .report(&signed, Content::Attached, When::default());
+            assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+            assert_eq!(r.signatures[0].level, Some(Level::BT));
+        } else {
+            assert_eq!(s.level, Some(level), "{level:?}: {}", text(&r));
+            assert!(s.timestamp.as_ref().is_some_and(|t| t.valid), "{}", text(&r));
+            assert_eq!(s.indication, Indication::TotalPassed, "{level:?}: {}", text(&r));
+        }
+        if level == Level::BLTA {
+            assert_eq!(r.signatures.len(), 2, "the signature and the document time-stamp");
+            let ts = &r.signatures[1];
+            assert_eq!(
+                ts.pdf.as_ref().unwrap().kind,
+                kyso::pdf::signature::SignatureKind::DocumentTimestamp
+            );
+            assert_eq!(ts.integrity, kyso::report::Outcome::Passed, "{}", text(&r));
+        }
+        let path = dir.put(&format!("{level:?}.pdf"), &signed);
+        qpdf_check(&path);
+        let says = pdfsig(&path);
+        assert!(says.contains("Signature is Valid"), "{level:?}: {says}");
+        let (ok, says) = pyhanko_validate(&dir, &path, &pki.pub_root.cert, &[]);
+        assert!(ok, "{level:?}: {says}");
+        assert!(says.contains("INTACT:TRUSTED"), "{level:?}: {says}");
+    }
+}
+
+/// kyso verifies what pyHanko signs: an approval signature, then a second one.
+#[test]
+fn pyhanko_signed_pdfs_verify_in_kyso() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("pyhanko");
+    let input = dir.put("in.pdf", document(1));
+    let key = dir.put("k.pem", kyso_testpki::pem("PRIVATE KEY", pki.company.key.pkcs8()));
+    let cert = dir.put("c.pem", kyso_testpki::pem("CERTIFICATE", &pki.company.cert));
+    let chain = dir.put("chain.pem", kyso_testpki::pem("CERTIFICATE", &pki.pub_sub.cert));
+    let okey = dir.put("ok.pem", kyso_testpki::pem("PRIVATE KEY", pki.officer.key.pkcs8()));
+    let ocert = dir.put("oc.pem", kyso_testpki::pem("CERTIFICATE", &pki.officer.cert));
+    let ochain = dir.put("ochain.pem", kyso_testpki::pem("CERTIFICATE", &pki.gov_sub.cert));
+    let sign = |field: &str, from: &PathBuf, to: &PathBuf, k: &PathBuf, c: &PathBuf, ch: &PathBuf| {
+        let out = Command::new("python3")
+            .args([
+                "-m",
+                "pyhanko",
+                "sign",
+                "addsig",
+                "--field",
+                field,
+                "pemder",
+                "--no-pass",
+                "--key",
+            ])
+            .arg(k)
+            .arg("--cert")
+            .arg(c)
+            .arg("--chain")
+            .arg(ch)
+            .arg(from)
+            .arg(to)
+            .output()
+            .expect("pyHanko is required");
+        assert!(
+            out.status.success(),
+            "pyhanko addsig: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let once = dir.0.join("once.pdf");
+    let twice = dir.0.join("twice.pdf");
+    sign("Sig1", &input, &once, &okey, &ocert, &ochain);
+    sign("Sig2", &once, &twice, &key, &cert, &chain);
+    let r = verifier(&pki).report(&std::fs::read(&twice).unwrap(), Content::Attached, When::default());
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+    assert_eq!(r.signatures.len(), 2);
+    assert_eq!(r.signatures[0].hierarchy.as_deref(), Some("government"));
+    assert!(r.signatures[0].pdf.as_ref().unwrap().modification < Modification::Undefined);
+    // And kyso signs after pyHanko.
+    let third = sign_pdf(
+        &std::fs::read(&twice).unwrap(),
+        &signer(&pki.officer),
+        &PdfSigning::default(),
+        &options(&pki.gov_sub),
+        kyso::crypto::default_provider(),
+    )
+    .unwrap();
+    let r = verifier(&pki).report(&third, Content::Attached, When::default());
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+    assert_eq!(r.signatures.len(), 3);
+}
