@@ -68,52 +68,6 @@ fn text(r: &ValidationReport) -> String {
     kyso::report::render(r, kyso::report::Lang::En)
 }
 
-/// A small PDF of `pages` pages with text, its xref table at the right offsets.
-fn document(pages: usize) -> Vec<u8> {
-    let mut objs: Vec<String> = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".into(),
-        format!(
-            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
-            (0..pages)
-                .map(|i| format!("{} 0 R", 4 + 2 * i))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
-    ];
-    for i in 0..pages {
-        objs.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            5 + 2 * i
-        ));
-        let body = format!(
-            "BT /F1 18 Tf 72 760 Td (QUYET DINH so {}/QD-BTC, trang {}) Tj ET",
-            100 + i,
-            i + 1
-        );
-        objs.push(format!("<< /Length {} >>\nstream\n{body}\nendstream", body.len()));
-    }
-    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objs.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 fn pdfsig(path: &std::path::Path) -> String {
     let out = Command::new("pdfsig")
         .arg(path)
@@ -167,7 +121,7 @@ fn pyhanko_validate(dir: &Dir, path: &std::path::Path, root: &[u8], extra: &[&st
 fn b_b_signed_by_kyso_is_accepted_by_every_peer() {
     let pki = VietnamTestPki::build();
     let dir = Dir::new("bb");
-    let doc = document(2);
+    let doc = kyso_testpki::pdf_document(2);
     let what = PdfSigning {
         reason: Some("Phê duyệt".into()),
         location: Some("Hà Nội".into()),
@@ -215,7 +169,7 @@ fn b_b_signed_by_kyso_is_accepted_by_every_peer() {
 fn two_signatures_in_sequence_both_verify() {
     let pki = VietnamTestPki::build();
     let dir = Dir::new("two");
-    let doc = document(1);
+    let doc = kyso_testpki::pdf_document(1);
     let first = sign_pdf(
         &doc,
         &signer(&pki.officer),
@@ -265,7 +219,7 @@ fn two_signatures_in_sequence_both_verify() {
 #[test]
 fn certification_permissions_are_kept() {
     let pki = VietnamTestPki::build();
-    let doc = document(1);
+    let doc = kyso_testpki::pdf_document(1);
     for (p, allowed) in [(1u8, false), (2, true)] {
         let certified = sign_pdf(
             &doc,
@@ -323,7 +277,7 @@ fn b_t_b_lt_and_b_lta_with_a_real_tsa() {
     let tsa = Arc::new(tsa);
     let now = Time::now();
     let crl = |e: &Entity| kyso::revocation::Crl::from_der(kyso_testpki::fresh_crl(e, 1, &[], now.unix())).unwrap();
-    let doc = document(1);
+    let doc = kyso_testpki::pdf_document(1);
     let hard = |pool: Vec<Certificate>| {
         let mut store = TrustStore::new();
         store.add_anchor(c(&pki.pub_root.cert), Hierarchy::Public);
@@ -389,7 +343,7 @@ fn b_t_b_lt_and_b_lta_with_a_real_tsa() {
 fn pyhanko_signed_pdfs_verify_in_kyso() {
     let pki = VietnamTestPki::build();
     let dir = Dir::new("pyhanko");
-    let input = dir.put("in.pdf", document(1));
+    let input = dir.put("in.pdf", kyso_testpki::pdf_document(1));
     let key = dir.put("k.pem", kyso_testpki::pem("PRIVATE KEY", pki.company.key.pkcs8()));
     let cert = dir.put("c.pem", kyso_testpki::pem("CERTIFICATE", &pki.company.cert));
     let chain = dir.put("chain.pem", kyso_testpki::pem("CERTIFICATE", &pki.pub_sub.cert));

@@ -1,4 +1,5 @@
-//! `kyso sign`: CAdES signatures, and enveloped XML signatures (`--format xml`).
+//! `kyso sign`: CAdES signatures, enveloped XML signatures (`--format xml`) and PDF
+//! signatures by incremental update (`--format pdf`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,17 +52,37 @@ pub struct SignArgs {
     /// Sign even if the signer's certificate fails the pre-signing check.
     #[arg(long)]
     force: bool,
-    /// CAdES level: B-B; B-T with a signature time-stamp from --tsa; B-LT also carrying the
-    /// chain's revocation values, fetched over HTTP.
-    #[arg(long, default_value = "B-B", value_parser = ["B-B", "B-T", "B-LT"])]
+    /// CAdES / PAdES level: B-B; B-T with a signature time-stamp from --tsa; B-LT also
+    /// carrying the chain's revocation values, fetched over HTTP (a PDF: in a DSS); B-LTA
+    /// (PDF only) with a document time-stamp over it all.
+    #[arg(long, default_value = "B-B", value_parser = ["B-B", "B-T", "B-LT", "B-LTA"])]
     level: String,
     /// Time-stamping authority URL (RFC 3161 over HTTP), for B-T.
     #[arg(long, value_name = "URL")]
     tsa: Option<String>,
     /// What to write: a CMS SignedData (`cms`), or the XML document with an enveloped
     /// XML-DSig signature in it (`xml`: e-invoices, tax messages).
-    #[arg(long, default_value = "cms", value_parser = ["cms", "xml"])]
+    /// `pdf`: the PDF with a signature added by incremental update (PAdES; earlier
+    /// signatures stay valid).
+    #[arg(long, default_value = "cms", value_parser = ["cms", "xml", "pdf"])]
     format: String,
+    /// PDF: a certification signature with this DocMDP permission (1: no change; 2: form
+    /// filling and signing; 3: also annotations).
+    #[arg(long, value_name = "1|2|3", value_parser = clap::value_parser!(u8).range(1..=3))]
+    certify: Option<u8>,
+    /// PDF: the signature field's name (default: Signature1, Signature2, …).
+    #[arg(long, value_name = "NAME")]
+    field: Option<String>,
+    /// PDF: /Reason.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+    /// PDF: /Location.
+    #[arg(long, value_name = "TEXT")]
+    location: Option<String>,
+    /// PDF: adbe.pkcs7.detached (with the signing-time attribute), as most Vietnamese
+    /// software writes, instead of PAdES's ETSI.CAdES.detached.
+    #[arg(long)]
+    pkcs7: bool,
     /// XML: where the Signature goes, a path of element names (`DSCKS/NBan`, `HDon/DSCKS/CQT`)
     /// or an element's Id (`#sig-slot`).
     #[arg(long, value_name = "PATH|#ID", required_if_eq("format", "xml"))]
@@ -135,8 +156,11 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
         PathOptions::vietnam(now),
     ));
     o.force = a.force;
-    if a.level == "B-T" || a.level == "B-LT" {
-        let url = a.tsa.clone().ok_or("--level B-T and B-LT need --tsa URL")?;
+    if a.level == "B-LTA" && a.format != "pdf" {
+        return Err("--level B-LTA is a PAdES level: use it with --format pdf".into());
+    }
+    if a.level != "B-B" {
+        let url = a.tsa.clone().ok_or("--level B-T, B-LT and B-LTA need --tsa URL")?;
         // Vietnam's government TSA can take many seconds to answer.
         let limits = kyso::fetch::FetchLimits {
             timeout: std::time::Duration::from_secs(120),
@@ -145,7 +169,7 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
         o.level = cms::Level::BT;
         o.tsa = Some(std::sync::Arc::new(kyso::fetch::HttpTsa::new(url, limits)));
     }
-    if a.level == "B-LT" {
+    if a.level == "B-LT" || a.level == "B-LTA" {
         // The signer's path, then its revocation values over HTTP.
         let (store, po) = o.check_against.clone().ok_or("no trust store")?;
         let r = kyso::path::verify_chain(signer.certificate(), &o.chain, &store, &po, crypto::default_provider());
@@ -161,8 +185,35 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
                 n.error.as_deref().unwrap_or_default()
             );
         }
-        o.level = cms::Level::BLT;
+        o.level = if a.level == "B-LTA" {
+            cms::Level::BLTA
+        } else {
+            cms::Level::BLT
+        };
         o.revocation_values = values;
+    }
+    if a.format == "pdf" {
+        if a.detached {
+            return Err("--format pdf adds the signature inside the PDF: --detached does not apply".into());
+        }
+        let doc = std::fs::read(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
+        let what = kyso::pdf::sign::PdfSigning {
+            field: a.field.clone(),
+            sub_filter: if a.pkcs7 {
+                kyso::pdf::sign::SubFilter::Pkcs7Detached
+            } else {
+                kyso::pdf::sign::SubFilter::CadesDetached
+            },
+            certify: a.certify,
+            reason: a.reason.clone(),
+            location: a.location.clone(),
+            ..kyso::pdf::sign::PdfSigning::default()
+        };
+        let signed = kyso::pdf::sign::sign_pdf(&doc, signer, &what, &o, crypto::default_provider())
+            .map_err(|e| e.to_string())?;
+        std::fs::write(&a.output, signed).map_err(|e| format!("{}: {e}", a.output.display()))?;
+        println!("signed {} → {}", a.input.display(), a.output.display());
+        return Ok(ExitCode::SUCCESS);
     }
     if a.format == "xml" {
         if a.detached {

@@ -703,6 +703,173 @@ fn token_list_and_sign_on_softhsm() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["kind"], "xml");
     assert_eq!(v["signatures"][0]["role"]["code"], "NBan");
+    // A decision signed on the token as a PDF, then verified.
+    let pdf = put("qd.pdf", &kyso_testpki::pdf_document(1));
+    let signed = dir.join("qd-signed.pdf").to_str().unwrap().to_string();
+    let (code, out, err) = kyso_env(
+        &[
+            "sign",
+            "--format",
+            "pdf",
+            "--pkcs11",
+            "--module",
+            module,
+            "--token",
+            "cli",
+            "--key-id",
+            "a1",
+            "--pin-env",
+            "KYSO_TEST_PIN",
+            "--chain",
+            &sub,
+            "--anchor",
+            &root,
+            &pdf,
+            &signed,
+        ],
+        Some("246810"),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = kyso(&["verify", &signed, "--anchor", &root, "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["kind"], "pdf");
+}
+
+/// `kyso sign --format pdf`: the officer approves a decision (a certification signature,
+/// DocMDP P=2, with a reason), the ministry signs after; `kyso verify` finds both valid,
+/// each of its hierarchy, the first with the second's update named; an already certified
+/// document cannot be certified again.
+#[test]
+fn pdf_signed_twice_from_the_command_line() {
+    let pki = kyso_testpki::VietnamTestPki::build();
+    let dir = std::env::temp_dir().join(format!("kyso-cli-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let put = |n: &str, b: &[u8]| {
+        let p = dir.join(n);
+        std::fs::write(&p, b).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let path = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let doc = put("qd.pdf", &kyso_testpki::pdf_document(2));
+    let okey = put("o.p8", pki.officer.key.pkcs8());
+    let ocert = put("o.der", &pki.officer.cert);
+    let gsub = put("gsub.der", &pki.gov_sub.cert);
+    let groot = put("groot.der", &pki.gov_root.cert);
+    let ckey = put("c.p8", pki.company.key.pkcs8());
+    let ccert = put("c.der", &pki.company.cert);
+    let psub = put("psub.der", &pki.pub_sub.cert);
+    let proot = put("proot.der", &pki.pub_root.cert);
+    let (code, out, err) = kyso(&[
+        "sign",
+        "--format",
+        "pdf",
+        "--certify",
+        "2",
+        "--reason",
+        "Phê duyệt",
+        "--key",
+        &okey,
+        "--cert",
+        &ocert,
+        "--chain",
+        &gsub,
+        "--anchor",
+        &groot,
+        &doc,
+        &path("one.pdf"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = kyso(&[
+        "sign",
+        "--format",
+        "pdf",
+        "--pkcs7",
+        "--field",
+        "DongDau",
+        "--key",
+        &ckey,
+        "--cert",
+        &ccert,
+        "--chain",
+        &psub,
+        "--anchor",
+        &proot,
+        &path("one.pdf"),
+        &path("two.pdf"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = kyso(&[
+        "verify",
+        &path("two.pdf"),
+        "--anchor",
+        &groot,
+        "--anchor",
+        &proot,
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["kind"], "pdf");
+    assert_eq!(v["indication"], "TOTAL_PASSED");
+    let s = &v["signatures"];
+    assert_eq!(s[0]["pdf"]["docmdp"], 2);
+    assert_eq!(s[0]["pdf"]["reason"], "Phê duyệt");
+    assert_eq!(s[0]["pdf"]["modification"], "lta_updates");
+    assert_eq!(s[1]["pdf"]["field"], "DongDau");
+    assert_eq!(s[1]["pdf"]["sub_filter"], "adbe.pkcs7.detached");
+    assert_eq!(s[0]["hierarchy"], "custom:groot");
+    assert_eq!(s[1]["hierarchy"], "custom:proot");
+    // The text report names the field and the changes after it.
+    let (_, text, _) = kyso(&[
+        "verify",
+        &path("two.pdf"),
+        "--anchor",
+        &groot,
+        "--anchor",
+        &proot,
+        "--lang",
+        "vi",
+    ]);
+    assert!(text.contains("DongDau"), "{text}");
+    // Certifying a signed document: refused, nothing written.
+    let (code, _, err) = kyso(&[
+        "sign",
+        "--format",
+        "pdf",
+        "--certify",
+        "1",
+        "--key",
+        &ckey,
+        "--cert",
+        &ccert,
+        "--chain",
+        &psub,
+        "--anchor",
+        &proot,
+        &path("two.pdf"),
+        &path("three.pdf"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("certification"), "{err}");
+    assert!(!dir.join("three.pdf").exists());
+    // B-LTA is a PAdES level only.
+    let (code, _, err) = kyso(&[
+        "sign",
+        "--level",
+        "B-LTA",
+        "--tsa",
+        "http://127.0.0.1:9/",
+        "--key",
+        &ckey,
+        "--cert",
+        &ccert,
+        &doc,
+        &path("x.p7s"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("PAdES"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Detached and attached CAdES signatures made with the test PKI, for the report and batch tests.

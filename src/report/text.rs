@@ -520,7 +520,83 @@ fn signature(out: &mut String, r: &ValidationReport, s: &SignatureReport, lang: 
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        b.row(lang.pick("CAdES level", "Mức CAdES"), level);
+        let label = if s.pdf.is_some() {
+            lang.pick("PAdES level", "Mức PAdES")
+        } else {
+            lang.pick("CAdES level", "Mức CAdES")
+        };
+        b.row(label, level);
+    }
+    if let Some(p) = &s.pdf {
+        use crate::pdf::diff::Modification;
+        use crate::pdf::signature::{Coverage, SignatureKind};
+        let kind = match p.kind {
+            SignatureKind::Signature => "",
+            SignatureKind::DocumentTimestamp => lang.pick(" (document time-stamp)", " (dấu thời gian tài liệu)"),
+        };
+        b.row(
+            lang.pick("PDF field", "Trường chữ ký PDF"),
+            format!("{}{kind}, {}", p.field, p.sub_filter.as_deref().unwrap_or("-")),
+        );
+        let revision = p.revision.map(|r| r.to_string()).unwrap_or_else(|| "?".into());
+        let coverage = match (p.coverage, lang) {
+            (Coverage::EntireFile, Lang::En) => format!("the whole file (revision {revision} of {})", p.revisions),
+            (Coverage::EntireFile, Lang::Vi) => format!("toàn bộ tệp (phiên bản {revision}/{})", p.revisions),
+            (Coverage::EntireRevision, Lang::En) => {
+                format!(
+                    "revision {revision} of {}; later revisions were added after signing",
+                    p.revisions
+                )
+            }
+            (Coverage::EntireRevision, Lang::Vi) => {
+                format!(
+                    "phiên bản {revision}/{}; các phiên bản sau được thêm sau khi ký",
+                    p.revisions
+                )
+            }
+            (Coverage::Unclear, Lang::En) => "UNCLEAR: the signed ranges are not a revision of the file".into(),
+            (Coverage::Unclear, Lang::Vi) => "KHÔNG RÕ: phần được ký không phải một phiên bản của tệp".into(),
+        };
+        b.row(lang.pick("Covers", "Phạm vi ký"), coverage);
+        if let Some(mdp) = p.docmdp {
+            b.row(
+                lang.pick("Certification", "Chữ ký chứng nhận"),
+                match (mdp, lang) {
+                    (1, Lang::En) => "DocMDP P=1: no change allowed".to_string(),
+                    (1, Lang::Vi) => "DocMDP P=1: không cho phép thay đổi".to_string(),
+                    (2, Lang::En) => "DocMDP P=2: form filling and signing allowed".to_string(),
+                    (2, Lang::Vi) => "DocMDP P=2: cho phép điền biểu mẫu và ký".to_string(),
+                    (_, Lang::En) => "DocMDP P=3: form filling, signing and annotations allowed".to_string(),
+                    (_, Lang::Vi) => "DocMDP P=3: cho phép điền biểu mẫu, ký và thêm chú thích".to_string(),
+                },
+            );
+        }
+        if p.modification != Modification::None {
+            let class = match (p.modification, lang) {
+                (Modification::NotAllowed, Lang::En) => "NOT ALLOWED",
+                (Modification::NotAllowed, Lang::Vi) => "KHÔNG ĐƯỢC PHÉP",
+                (Modification::Undefined, Lang::En) => "cannot be judged",
+                (Modification::Undefined, Lang::Vi) => "không xác định được",
+                (_, Lang::En) => "permitted",
+                (_, Lang::Vi) => "được phép",
+            };
+            let worst: Vec<String> = p
+                .changes
+                .iter()
+                .filter(|c| c.class == p.modification)
+                .take(4)
+                .map(|c| format!("{} {} {}", c.what, c.object, c.how))
+                .collect();
+            b.row(
+                lang.pick("Changes after signing", "Thay đổi sau khi ký"),
+                format!(
+                    "{class} ({} {}): {}",
+                    p.changes.len(),
+                    lang.pick("objects", "đối tượng"),
+                    worst.join(", ")
+                ),
+            );
+        }
     }
     if let Some(sub) = s.sub_indication {
         b.row(
