@@ -614,12 +614,14 @@ fn verifier(ts: &kyso_trust_store, flags: u32) -> Result<Verifier, u32> {
     Ok(v)
 }
 
-/// Verify every signer of a CMS / CAdES signature: content digest, signature, ESS binding,
-/// chain and revocation. `content` NULL with length 0 means the content is attached;
+/// Verify every signer of a CMS / CAdES signature (content digest, signature, ESS binding,
+/// chain and revocation), or every signature of an XML document (XML-DSig, XAdES, edXML) or
+/// of a PDF (PAdES: each field, its coverage and the changes after it); the format is
+/// detected. `content` NULL with length 0 means the content is attached;
 /// otherwise it is the detached content. `at_unix` 0 judges each chain at its signing time
 /// (the Vietnamese rule). Offline: revocation uses the values carried in the signature
 /// (CAdES-LT) and soft-fails otherwise (valid, with a warning). The report's JSON is
-/// `kyso verify --json` (schema kyso.cms/1). Free it with kyso_report_free.
+/// `kyso verify --json` (schema kyso.report/1). Free it with kyso_report_free.
 ///
 /// # Safety
 /// Pointers must be NULL or valid for their lengths; `ts` a live store.
@@ -746,8 +748,8 @@ pub unsafe extern "C" fn kyso_verifier_add_evidence(
 }
 
 /// Verify a signed input with `v`: as kyso_verify_cms, under the verifier's policy and
-/// evidence. The format is detected (CMS / CAdES today; an XML or PDF input is
-/// KYSO_ERR_UNSUPPORTED until kyso verifies them).
+/// evidence. The format is detected: CMS / CAdES, XML (XML-DSig, XAdES, edXML) or PDF
+/// (PAdES).
 ///
 /// # Safety
 /// `v` NULL or a live verifier; buffers NULL or valid for their lengths; `out` writable.

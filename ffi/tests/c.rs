@@ -308,6 +308,28 @@ fn one_table_through_rust_cli_c_and_python_gives_one_report() {
         .unwrap()
         .replace("<TgTThue>84000</TgTThue>", "<TgTThue>8400</TgTThue>");
     put("invoice-changed.xml", changed.as_bytes());
+    // A decision signed as a PDF by the government officer, and the same with a byte of its
+    // page content changed.
+    let officer = SoftwareSigner::from_pkcs8(
+        pki.officer.key.pkcs8(),
+        Certificate::from_der(&pki.officer.cert).unwrap(),
+    )
+    .unwrap();
+    let mut o = SignOptions::new(Time::now());
+    o.chain = vec![Certificate::from_der(&pki.gov_sub.cert).unwrap()];
+    let pdf = kyso::pdf::sign::sign_pdf(
+        &kyso_testpki::pdf_document(1),
+        &officer,
+        &kyso::pdf::sign::PdfSigning::default(),
+        &o,
+        crypto::default_provider(),
+    )
+    .unwrap();
+    put("decision.pdf", &pdf);
+    let at = pdf.windows(11).position(|w| w == b"QUYET DINH ").unwrap();
+    let mut changed = pdf.clone();
+    changed[at] = b'Q' ^ 0x20;
+    put("decision-changed.pdf", &changed);
     let c_prog = dir.join("report_json");
     gcc(&lib, "report_json.c", &c_prog, &[], false);
 
@@ -410,6 +432,24 @@ fn one_table_through_rust_cli_c_and_python_gives_one_report() {
         (
             "XML tax message, changed after signing",
             "invoice-changed.xml",
+            None,
+            0,
+            0,
+            false,
+            Indication::TotalFailed,
+        ),
+        (
+            "PDF decision",
+            "decision.pdf",
+            None,
+            0,
+            0,
+            false,
+            Indication::TotalPassed,
+        ),
+        (
+            "PDF decision, changed after signing",
+            "decision-changed.pdf",
             None,
             0,
             0,

@@ -200,8 +200,9 @@ class Verifier:
                 _check(_lib.kyso_verifier_add_evidence(self._handle, kind, item, len(item)))
 
     def verify(self, signature, content=None, at=None):
-        """Verify a signed input (CMS / CAdES today); ``content`` for a detached signature;
-        ``at`` (datetime or Unix seconds) judges the chains then."""
+        """Verify a signed input (CMS / CAdES, XML or PDF: the format is detected);
+        ``content`` for a detached signature; ``at`` (datetime or Unix seconds) judges the
+        chains then."""
         signature = _bytes(signature, "signature")
         c = _bytes(content, "content") if content is not None else None
         out = ctypes.c_void_p()
