@@ -20,6 +20,8 @@ command -v javac >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
 # PDF peers: poppler's pdfsig and pdftoppm, qpdf.
 command -v pdfsig >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
+# A font with Vietnamese glyphs for visible PDF signatures.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then

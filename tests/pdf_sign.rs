@@ -400,3 +400,135 @@ fn pyhanko_signed_pdfs_verify_in_kyso() {
     assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
     assert_eq!(r.signatures.len(), 3);
 }
+
+/// A red round seal, 64×64 RGBA PNG with a transparent background.
+fn seal_png() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, 64, 64);
+        e.set_color(png::ColorType::Rgba);
+        e.set_depth(png::BitDepth::Eight);
+        let mut w = e.write_header().unwrap();
+        let mut px = Vec::new();
+        for y in 0..64i32 {
+            for x in 0..64i32 {
+                let d = (x - 32) * (x - 32) + (y - 32) * (y - 32);
+                let ring = (26 * 26..=31 * 31).contains(&d) || d < 10 * 10;
+                px.extend_from_slice(if ring { &[200, 0, 0, 255] } else { &[0, 0, 0, 0] });
+            }
+        }
+        w.write_image_data(&px).unwrap();
+    }
+    out
+}
+
+/// Page 1 rendered by poppler's `pdftoppm` at 72 dpi in grey: (width, height, pixels).
+fn render(dir: &Dir, path: &std::path::Path) -> (usize, usize, Vec<u8>) {
+    let prefix = dir.0.join("page");
+    let st = Command::new("pdftoppm")
+        .args(["-r", "72", "-f", "1", "-l", "1", "-gray"])
+        .arg(path)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) is required");
+    assert!(st.success());
+    let pgm = std::fs::read(dir.0.join("page-1.pgm")).unwrap();
+    // P5, width, height, maxval, then the bytes.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let s = i;
+        while !pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[s..i]).into_owned());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, pgm[i + 1..].to_vec())
+}
+
+/// A visible signature with the organisation's seal: the widget's rectangle shows the
+/// signer, the organisation and the signing time with Vietnamese diacritics (pdftotext reads
+/// them back through the embedded font's ToUnicode), poppler renders it (not blank where the
+/// box is, blank elsewhere), and every peer still accepts the signature.
+#[test]
+fn a_visible_signature_with_a_seal_renders_in_vietnamese() {
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("visible");
+    let font = kyso::pdf::appearance::DEFAULT_FONTS
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("a font with Vietnamese glyphs (fonts-dejavu-core) is required");
+    let placement = kyso::pdf::appearance::Placement::parse("1,300,80,240,70").unwrap();
+    let what = PdfSigning {
+        reason: Some("Ban hành văn bản".into()),
+        visible: Some(kyso::pdf::appearance::Visible {
+            placement,
+            lines: Vec::new(),
+            font: std::fs::read(font).unwrap(),
+            image: Some(kyso::pdf::appearance::Image { data: seal_png() }),
+        }),
+        ..PdfSigning::default()
+    };
+    let unsigned = kyso_testpki::pdf_document(1);
+    let signed = sign_pdf(
+        &unsigned,
+        &signer(&pki.company),
+        &what,
+        &options(&pki.pub_sub),
+        kyso::crypto::default_provider(),
+    )
+    .unwrap();
+    // The subset keeps the file small: well under the 750 KB of the whole font.
+    assert!(
+        signed.len() - unsigned.len() < 120_000,
+        "{}",
+        signed.len() - unsigned.len()
+    );
+    let r = verifier(&pki).report(&signed, Content::Attached, When::default());
+    assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+    let path = dir.put("visible.pdf", &signed);
+    qpdf_check(&path);
+    assert!(pdfsig(&path).contains("Signature is Valid"));
+    let (ok, says) = pyhanko_validate(&dir, &path, &pki.pub_root.cert, &[]);
+    assert!(ok, "{says}");
+    // The text, read back by poppler.
+    let out = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is required");
+    let words = String::from_utf8_lossy(&out.stdout).into_owned();
+    for expected in [
+        "Ký bởi: CÔNG TY TNHH KYSO THỬ NGHIỆM",
+        "Thời gian ký:",
+        "(giờ Việt Nam)",
+        "Lý do: Ban hành văn bản",
+    ] {
+        assert!(words.contains(expected), "{expected:?} not in {words:?}");
+    }
+    // The rendering: dark pixels inside the box (text and seal), the page's right margin
+    // above it blank.
+    let (w, h, px) = render(&dir, &path);
+    let dark = |x0: usize, y0: usize, x1: usize, y1: usize| {
+        let mut n = 0;
+        for y in y0..y1 {
+            for x in x0..x1 {
+                if px[y * w + x] < 128 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let (bx, by) = (300, h - 80 - 70);
+    let inside = dark(bx, by, bx + 240, by + 70);
+    assert!(inside > 200, "the signature box rendered blank ({inside} dark pixels)");
+    let seal = dark(bx + 3, by + 3, bx + 67, by + 67);
+    assert!(seal > 100, "the seal is not drawn ({seal} dark pixels)");
+    assert_eq!(dark(300, 300, 540, 370), 0, "a part of the page that should be blank");
+    assert!(w >= 595);
+}

@@ -83,6 +83,19 @@ pub struct SignArgs {
     /// software writes, instead of PAdES's ETSI.CAdES.detached.
     #[arg(long)]
     pkcs7: bool,
+    /// PDF: a visible signature in this rectangle (PAGE from 1; X, Y, W, H in points from
+    /// the page's bottom left) showing the signer, the organisation and the signing time in
+    /// Vietnam time.
+    #[arg(long, value_name = "PAGE,X,Y,W,H")]
+    visible: Option<String>,
+    /// PDF, with --visible: an image (a seal or handwritten signature, PNG or JPEG) drawn at
+    /// the left of the text.
+    #[arg(long, value_name = "FILE", requires = "visible")]
+    image: Option<PathBuf>,
+    /// PDF, with --visible: the TrueType/OpenType font of the text (default: DejaVu Sans,
+    /// Noto Sans or Liberation Sans from the system).
+    #[arg(long, value_name = "FILE", requires = "visible")]
+    font: Option<PathBuf>,
     /// XML: where the Signature goes, a path of element names (`DSCKS/NBan`, `HDon/DSCKS/CQT`)
     /// or an element's Id (`#sig-slot`).
     #[arg(long, value_name = "PATH|#ID", required_if_eq("format", "xml"))]
@@ -197,7 +210,37 @@ pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
             return Err("--format pdf adds the signature inside the PDF: --detached does not apply".into());
         }
         let doc = std::fs::read(&a.input).map_err(|e| format!("{}: {e}", a.input.display()))?;
+        let visible = match &a.visible {
+            None => None,
+            Some(v) => {
+                let placement = kyso::pdf::appearance::Placement::parse(v).ok_or(format!(
+                    "--visible {v}: give PAGE,X,Y,W,H (page from 1, sizes in points)"
+                ))?;
+                let font_path = match &a.font {
+                    Some(f) => f.clone(),
+                    None => kyso::pdf::appearance::DEFAULT_FONTS
+                        .iter()
+                        .map(PathBuf::from)
+                        .find(|p| p.exists())
+                        .ok_or("no font with Vietnamese glyphs found (DejaVu, Noto, Liberation): give --font FILE")?,
+                };
+                let font = std::fs::read(&font_path).map_err(|e| format!("{}: {e}", font_path.display()))?;
+                let image = match &a.image {
+                    Some(p) => Some(kyso::pdf::appearance::Image {
+                        data: std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
+                    }),
+                    None => None,
+                };
+                Some(kyso::pdf::appearance::Visible {
+                    placement,
+                    lines: Vec::new(),
+                    font,
+                    image,
+                })
+            }
+        };
         let what = kyso::pdf::sign::PdfSigning {
+            visible,
             field: a.field.clone(),
             sub_filter: if a.pkcs7 {
                 kyso::pdf::sign::SubFilter::Pkcs7Detached

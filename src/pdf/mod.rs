@@ -14,6 +14,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)
 )]
 
+pub mod appearance;
 pub mod diff;
 pub mod dss;
 pub mod filters;

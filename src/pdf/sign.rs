@@ -91,8 +91,11 @@ pub struct PdfSigning {
     pub location: Option<String>,
     /// `/ContactInfo`.
     pub contact_info: Option<String>,
-    /// The page (from 1) the (invisible) widget is placed on.
+    /// The page (from 1) an invisible widget is placed on.
     pub page: Option<usize>,
+    /// A visible signature: where, in which font, with which image; its lines of text, when
+    /// left empty, are the signer, the organisation and the signing time in Vietnam time.
+    pub visible: Option<super::appearance::Visible>,
     /// Bytes reserved for the CMS (0: 16 KiB, and 8 KiB more for a time-stamp).
     pub reserve: usize,
 }
@@ -187,7 +190,13 @@ impl<'a> Update<'a> {
 
     /// Add a signature field whose value is the dictionary `sig` (already allocated), with an
     /// invisible widget on page `page`; returns the field's name.
-    fn add_field(&mut self, name: Option<&str>, sig: u32, page: usize) -> Result<String, SignError> {
+    fn add_field(
+        &mut self,
+        name: Option<&str>,
+        sig: u32,
+        page: usize,
+        visible: Option<&super::appearance::Visible>,
+    ) -> Result<String, SignError> {
         let (page_ref, mut page_dict) = self.page(page)?;
         // The AcroForm: indirect, direct in the catalog, or new.
         let form_ref = self.catalog.get("AcroForm").and_then(Object::as_ref);
@@ -232,6 +241,38 @@ impl<'a> Update<'a> {
         w.set("F", Object::Int(132));
         w.set("Rect", Object::Array(vec![Object::Int(0); 4]));
         w.set("P", Object::Ref(page_ref));
+        if let Some(v) = visible {
+            let p = v.placement;
+            w.set(
+                "Rect",
+                Object::Array(vec![
+                    Object::Real(p.x),
+                    Object::Real(p.y),
+                    Object::Real(p.x + p.width),
+                    Object::Real(p.y + p.height),
+                ]),
+            );
+            let mut next = self.next;
+            let built = super::appearance::build(v, &mut || {
+                let n = next;
+                next += 1;
+                n
+            })
+            .map_err(pdf_error)?;
+            self.next = next;
+            for (n, body) in built.objects {
+                self.put(n, body);
+            }
+            let mut ap = Dict::default();
+            ap.set(
+                "N",
+                Object::Ref(ObjRef {
+                    num: built.form,
+                    gen: 0,
+                }),
+            );
+            w.set("AP", Object::Dict(ap));
+        }
         self.put(widget, w.to_pdf().into_bytes());
         let widget_ref = Object::Ref(ObjRef { num: widget, gen: 0 });
         fields.push(widget_ref.clone());
@@ -355,6 +396,29 @@ fn text_object(s: &str) -> Object {
         hex: true,
         span: 0..0,
     })
+}
+
+/// What a visible signature says by default: who signed, for which organisation, when (in
+/// Vietnam time), and why.
+fn default_lines(cert: &Certificate, at: crate::Time, reason: Option<&str>) -> Vec<String> {
+    let id = crate::vn::Identity::of(cert);
+    let mut lines = vec![format!("Ký bởi: {}", id.common_name.clone().unwrap_or_default())];
+    if let Some(o) = id.organization.first().filter(|o| Some(*o) != id.common_name.as_ref()) {
+        lines.push(format!("Cơ quan: {o}"));
+    }
+    let local = crate::Time::from_unix(at.unix() + 7 * 3600).unwrap_or(at).rfc3339();
+    // 2026-06-01T17:00:00Z → 17:00:00 ngày 01/06/2026
+    let (date, time) = local.split_once('T').unwrap_or((&local, ""));
+    let mut d = date.split('-');
+    let (y, m, day) = (d.next().unwrap_or(""), d.next().unwrap_or(""), d.next().unwrap_or(""));
+    lines.push(format!(
+        "Thời gian ký: {} ngày {day}/{m}/{y} (giờ Việt Nam)",
+        time.trim_end_matches('Z')
+    ));
+    if let Some(r) = reason {
+        lines.push(format!("Lý do: {r}"));
+    }
+    lines
 }
 
 /// A PDF date in Vietnam time (`D:YYYYMMDDHHmmSS+07'00'`).
@@ -499,7 +563,14 @@ pub fn sign_pdf(
         SubFilter::Pkcs7Detached => "adbe.pkcs7.detached",
     };
     up.put(sig, sig_dict("Sig", sub_filter, reserve, &extra));
-    up.add_field(what.field.as_deref(), sig, what.page.unwrap_or(1))?;
+    let visible = what.visible.clone().map(|mut v| {
+        if v.lines.is_empty() {
+            v.lines = default_lines(signer.certificate(), options.signing_time, what.reason.as_deref());
+        }
+        v
+    });
+    let page = visible.as_ref().map_or(what.page.unwrap_or(1), |v| v.placement.page);
+    up.add_field(what.field.as_deref(), sig, page, visible.as_ref())?;
     let mut out = up.finish();
     let (signed, hex_at) = lay_out(&mut out, sig)?;
     let mut cms_options = options.clone();
@@ -592,7 +663,7 @@ pub fn timestamp_pdf(
         sig,
         sig_dict("DocTimeStamp", "ETSI.RFC3161", 12 * 1024, &Dict::default()),
     );
-    up.add_field(None, sig, 1)?;
+    up.add_field(None, sig, 1, None)?;
     let mut out = up.finish();
     let (signed, hex_at) = lay_out(&mut out, sig)?;
     let imprint = provider.digest(HashAlgorithm::Sha256, &signed);
