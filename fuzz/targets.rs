@@ -32,6 +32,9 @@ pub const TARGETS: &[&str] = &[
     "cms_verify",
     "xml_c14n",
     "xml_verify",
+    "pdf_reader",
+    "pdf_byterange",
+    "pdf_verify",
 ];
 
 /// Run target `name` on `data`.
@@ -48,6 +51,9 @@ pub fn run(name: &str, data: &[u8]) {
         "cms_verify" => cms_verify(data),
         "xml_c14n" => xml_c14n(data),
         "xml_verify" => xml_verify(data),
+        "pdf_reader" => pdf_reader(data),
+        "pdf_byterange" => pdf_byterange(data),
+        "pdf_verify" => pdf_verify(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -170,6 +176,58 @@ pub fn xml_c14n(data: &[u8]) {
 /// An XML document through the Verifier: a report or an error, never TOTAL_PASSED (nothing
 /// in fuzzed bytes chains to a Vietnamese root), and the report renders in both languages.
 pub fn xml_verify(data: &[u8]) {
+    static V: OnceLock<kyso::Verifier> = OnceLock::new();
+    let v = V.get_or_init(kyso::Verifier::vietnam);
+    let at = Some(when());
+    let report = v.report(data, kyso::Content::Attached, kyso::When { at, now: at });
+    assert_ne!(report.indication, kyso::report::Indication::TotalPassed);
+    let _ = kyso::report::render(&report, kyso::report::Lang::Vi);
+    let _ = kyso::report::render(&report, kyso::report::Lang::En);
+}
+
+/// The PDF reader: the revisions and, for each, every object its sections list, read and
+/// resolved; revisions end in order, inside the file.
+pub fn pdf_reader(data: &[u8]) {
+    let Ok(pdf) = kyso::pdf::Pdf::parse(data) else { return };
+    let mut end = 0;
+    for (i, r) in pdf.revisions().iter().enumerate() {
+        assert!(r.end > end || i == 0, "revision ends not increasing");
+        assert!(r.end <= data.len(), "a revision ends past the file");
+        end = r.end;
+        for num in r.objects.iter().take(2000) {
+            if let Ok(Some(l)) = pdf.get(i, kyso::pdf::ObjRef { num: *num, gen: 0 }) {
+                let _ = pdf.resolve(i, &l.object);
+                let _ = l.object.to_pdf();
+            }
+        }
+        let _ = pdf.catalog(i);
+    }
+}
+
+/// The signature fields, their /ByteRange checks and the changes after each: a checked range
+/// lies inside the file and leaves out exactly a /Contents string.
+pub fn pdf_byterange(data: &[u8]) {
+    let Ok(pdf) = kyso::pdf::Pdf::parse(data) else { return };
+    let Ok((sigs, _)) = kyso::pdf::signature::signatures(&pdf) else {
+        return;
+    };
+    for s in &sigs {
+        if let Ok([a, b]) = &s.byte_range {
+            assert_eq!(a.start, 0);
+            assert!(a.end <= b.start && b.end <= data.len());
+            assert_eq!(data.get(a.end), Some(&b'<'));
+            assert_eq!(data.get(b.start - 1), Some(&b'>'));
+        }
+        if let Some(r) = s.revision {
+            let _ = kyso::pdf::diff::changes_after(&pdf, r, s.docmdp);
+        }
+    }
+    let _ = kyso::pdf::dss::read(&pdf);
+}
+
+/// A PDF through the Verifier: a report or an error, never TOTAL_PASSED (nothing in fuzzed
+/// bytes chains to a Vietnamese root), and the report renders in both languages.
+pub fn pdf_verify(data: &[u8]) {
     static V: OnceLock<kyso::Verifier> = OnceLock::new();
     let v = V.get_or_init(kyso::Verifier::vietnam);
     let at = Some(when());
