@@ -890,11 +890,11 @@ impl Verifier {
         }
         let mut report = ValidationReport::merge(parts, &options, ReportKind::Pdf);
         let last = pdf.revisions().len();
+        // The certification (DocMDP) of the document: its first signature's, when it is one.
+        let analysis = crate::pdf::diff::Analysis::new(&pdf, sigs.first().and_then(|c| c.docmdp));
         for (x, s) in report.signatures.iter_mut().zip(&sigs) {
-            // The certification (DocMDP) of the document: its first signature's, when it is one.
-            let docmdp = sigs.first().and_then(|c| c.docmdp);
             let (changes, modification) = match s.revision {
-                Some(r) => match crate::pdf::diff::changes_after(&pdf, r, docmdp) {
+                Some(r) => match analysis.after(r) {
                     Ok(c) => c,
                     Err(e) => {
                         x.warnings.push(crate::report::ReportWarning {

@@ -6,7 +6,9 @@
 //! page content, resources, the page tree, a field already signed — is not allowed, and a
 //! new object nothing explains is undefined.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -62,18 +64,74 @@ pub fn changes_after(
     signed: usize,
     docmdp: Option<u8>,
 ) -> Result<(Vec<Change>, Modification), PdfError> {
-    let mut out = Vec::new();
-    let last = pdf.revisions().len().saturating_sub(1);
-    for k in signed + 1..=last {
-        out.extend(revision_changes(pdf, k, docmdp)?);
+    Analysis::new(pdf, docmdp).after(signed)
+}
+
+/// The changes of a document's revisions, each revision analysed once however many
+/// signatures precede it (a decree signed six times compares each revision once, not once
+/// per earlier signature).
+pub struct Analysis<'p, 'a> {
+    pdf: &'p Pdf<'a>,
+    docmdp: Option<u8>,
+    revisions: RefCell<HashMap<usize, Result<Vec<Change>, PdfError>>>,
+    roles: RefCell<HashMap<usize, Rc<Roles>>>,
+    graphs: RefCell<HashMap<usize, Rc<Graph>>>,
+}
+
+impl<'p, 'a> Analysis<'p, 'a> {
+    /// An analysis of `pdf` under the certification permission `docmdp`.
+    pub fn new(pdf: &'p Pdf<'a>, docmdp: Option<u8>) -> Analysis<'p, 'a> {
+        Analysis {
+            pdf,
+            docmdp,
+            revisions: RefCell::new(HashMap::new()),
+            roles: RefCell::new(HashMap::new()),
+            graphs: RefCell::new(HashMap::new()),
+        }
     }
-    let worst = out.iter().map(|c| c.class).max().unwrap_or(Modification::None);
-    Ok((out, worst))
+
+    /// As [`changes_after`].
+    pub fn after(&self, signed: usize) -> Result<(Vec<Change>, Modification), PdfError> {
+        let mut out = Vec::new();
+        let last = self.pdf.revisions().len().saturating_sub(1);
+        for k in signed + 1..=last {
+            out.extend(self.revision(k)?);
+        }
+        let worst = out.iter().map(|c| c.class).max().unwrap_or(Modification::None);
+        Ok((out, worst))
+    }
+
+    fn revision(&self, k: usize) -> Result<Vec<Change>, PdfError> {
+        if let Some(r) = self.revisions.borrow().get(&k) {
+            return r.clone();
+        }
+        let r = revision_changes(self, k);
+        self.revisions.borrow_mut().insert(k, r.clone());
+        r
+    }
+
+    fn roles(&self, k: usize) -> Result<Rc<Roles>, PdfError> {
+        if let Some(r) = self.roles.borrow().get(&k) {
+            return Ok(r.clone());
+        }
+        let r = Rc::new(roles(self.pdf, k)?);
+        self.roles.borrow_mut().insert(k, r.clone());
+        Ok(r)
+    }
+
+    fn graph(&self, k: usize) -> Result<Rc<Graph>, PdfError> {
+        if let Some(g) = self.graphs.borrow().get(&k) {
+            return Ok(g.clone());
+        }
+        let g = Rc::new(graph(self.pdf, k)?);
+        self.graphs.borrow_mut().insert(k, g.clone());
+        Ok(g)
+    }
 }
 
 /// What each object in revision `k`'s own sections is, as the structure of revision `k` says.
 #[derive(Default)]
-struct Roles {
+pub(crate) struct Roles {
     catalog: Option<u32>,
     acroform: Option<u32>,
     info: Option<u32>,
@@ -312,10 +370,14 @@ fn refs_of(pdf: &Pdf<'_>, rev: usize, o: Option<&Object>) -> Result<Vec<u32>, Pd
     })
 }
 
-fn revision_changes(pdf: &Pdf<'_>, k: usize, docmdp: Option<u8>) -> Result<Vec<Change>, PdfError> {
-    let roles = roles(pdf, k)?;
-    let before = roles_before(pdf, k)?;
-    let after = graph(pdf, k)?;
+fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfError> {
+    let (pdf, docmdp) = (a.pdf, a.docmdp);
+    let roles = a.roles(k)?;
+    let before = Before {
+        roles: a.roles(k - 1)?,
+        referrers: a.graph(k - 1)?,
+    };
+    let after = a.graph(k)?;
     let own: Vec<u32> = pdf.revisions().get(k).map(|r| r.objects.clone()).unwrap_or_default();
     let mut out = Vec::new();
     let form_filling = if docmdp == Some(1) {
@@ -395,7 +457,7 @@ fn revision_changes(pdf: &Pdf<'_>, k: usize, docmdp: Option<u8>) -> Result<Vec<C
                 change("signature", Modification::NotAllowed, changed_keys(pdf, &old_d, &new_d));
             }
         } else if let Some(v) = roles.sig_fields.get(&num) {
-            let was = before.sig_fields.get(&num).copied().flatten();
+            let was = before.roles.sig_fields.get(&num).copied().flatten();
             let keys = changed_keys(pdf, &old_d, &new_d);
             let class = match (how, was, v) {
                 // A field signed before whose signature is replaced or removed.
@@ -421,7 +483,7 @@ fn revision_changes(pdf: &Pdf<'_>, k: usize, docmdp: Option<u8>) -> Result<Vec<C
             let private = how == "added"
                 || before.private(
                     num,
-                    &|f, key| before.sig_fields.contains_key(&f) && key == b"AP",
+                    &|f, key| before.roles.sig_fields.contains_key(&f) && key == b"AP",
                     &roles.appearances,
                 );
             change(
@@ -434,7 +496,7 @@ fn revision_changes(pdf: &Pdf<'_>, k: usize, docmdp: Option<u8>) -> Result<Vec<C
             // the field's own appearance dictionary showed the old one.
             let private = before.private(
                 num,
-                &|f, key| before.other_fields.contains(&f) && key == b"AP",
+                &|f, key| before.roles.other_fields.contains(&f) && key == b"AP",
                 &roles.field_appearances,
             );
             change(
@@ -501,7 +563,7 @@ fn revision_changes(pdf: &Pdf<'_>, k: usize, docmdp: Option<u8>) -> Result<Vec<C
                 Modification::NotAllowed
             };
             change("AcroForm", class, keys);
-        } else if roles.pages.contains(&num) && before.pages.contains(&num) {
+        } else if roles.pages.contains(&num) && before.roles.pages.contains(&num) {
             // A page (or its /Annots array): only annotations added.
             let keys = changed_keys(pdf, &old_d, &new_d);
             let class = if matches!(new.as_ref().map(|l| &l.object), Some(Object::Array(_))) {
@@ -539,7 +601,7 @@ fn revision_changes(pdf: &Pdf<'_>, k: usize, docmdp: Option<u8>) -> Result<Vec<C
             change("annotation", class, changed_keys(pdf, &old_d, &new_d));
         } else if Some(num) == roles.info || roles.metadata.contains(&num) {
             change("metadata", lta, Vec::new());
-        } else if roles.structure.contains(&num) && !roles.pages.contains(&num) && !before.pages.contains(&num) {
+        } else if roles.structure.contains(&num) && !roles.pages.contains(&num) && !before.roles.pages.contains(&num) {
             // The logical structure (tags) does not change what a page shows.
             change("structure tree", signing, Vec::new());
         } else if how == "added" && roles.annots_arrays.contains(&num) {
@@ -641,12 +703,10 @@ fn old_appearance_private(old: &Dict, field: u32, before: &Before) -> bool {
 
 /// The structure of the revision before `k`, to tell what was already in use.
 struct Before {
-    sig_fields: HashMap<u32, Option<u32>>,
-    pages: HashSet<u32>,
-    other_fields: HashSet<u32>,
+    roles: Rc<Roles>,
     /// Every object the revision's trailer reaches, with the objects that refer to it (0:
     /// the trailer itself) and under which key.
-    referrers: Graph,
+    referrers: Rc<Graph>,
 }
 
 impl Before {
@@ -676,15 +736,4 @@ impl Before {
         }
         true
     }
-}
-
-fn roles_before(pdf: &Pdf<'_>, k: usize) -> Result<Before, PdfError> {
-    let r = roles(pdf, k - 1)?;
-    let referrers = graph(pdf, k - 1)?;
-    Ok(Before {
-        sig_fields: r.sig_fields,
-        pages: r.pages,
-        other_fields: r.other_fields,
-        referrers,
-    })
 }

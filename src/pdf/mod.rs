@@ -182,6 +182,9 @@ pub struct Pdf<'a> {
     warnings: RefCell<Vec<PdfWarning>>,
     streams: RefCell<HashMap<usize, ObjStm>>,
     scanned: RefCell<Option<Scanned>>,
+    /// Objects already read, by where they lie: (offset in the file, or of their object
+    /// stream; their index in it, or `usize::MAX`).
+    cache: RefCell<HashMap<(usize, usize), Object>>,
 }
 
 impl std::fmt::Debug for Pdf<'_> {
@@ -261,6 +264,7 @@ impl<'a> Pdf<'a> {
             warnings: RefCell::new(warnings),
             streams: RefCell::new(HashMap::new()),
             scanned: RefCell::new(None),
+            cache: RefCell::new(HashMap::new()),
         };
         if pdf.revisions.last().is_some_and(|r| r.trailer.get("Encrypt").is_some()) {
             return Err(PdfError::Encrypted);
@@ -323,11 +327,20 @@ impl<'a> Pdf<'a> {
         match self.entry(rev, r.num) {
             None | Some(Entry::Free) => Ok(None),
             Some(Entry::InFile { offset, .. }) => {
-                match object::indirect_at(self.data, offset) {
-                    Ok((id, object)) if id.num == r.num => Ok(Some(Located {
-                        object,
+                if let Some(object) = self.cache.borrow().get(&(offset, usize::MAX)) {
+                    return Ok(Some(Located {
+                        object: object.clone(),
                         offset: Some(offset),
-                    })),
+                    }));
+                }
+                match object::indirect_at(self.data, offset) {
+                    Ok((id, object)) if id.num == r.num => {
+                        self.remember((offset, usize::MAX), &object);
+                        Ok(Some(Located {
+                            object,
+                            offset: Some(offset),
+                        }))
+                    }
                     _ => {
                         // Not where the entry says: look for it by scanning.
                         let end = self.revisions.get(rev).map_or(self.data.len(), |x| x.end);
@@ -348,6 +361,13 @@ impl<'a> Pdf<'a> {
                 }
             }
             Some(Entry::InStream { stream, index }) => {
+                let key = match self.entry(rev, stream) {
+                    Some(Entry::InFile { offset, .. }) => Some((offset, index)),
+                    _ => None,
+                };
+                if let Some(object) = key.and_then(|k| self.cache.borrow().get(&k).cloned()) {
+                    return Ok(Some(Located { object, offset: None }));
+                }
                 let s = self.object_stream(rev, stream)?;
                 let (objects, table) = (&s.0, &s.1);
                 let &(num, at) = table.get(index).ok_or(PdfError::BadObjectStream(stream))?;
@@ -355,8 +375,19 @@ impl<'a> Pdf<'a> {
                     return Err(PdfError::BadObjectStream(stream));
                 }
                 let object = object::Lexer::new(objects, at).object(0)?;
+                if let Some(k) = key {
+                    self.remember(k, &object);
+                }
                 Ok(Some(Located { object, offset: None }))
             }
+        }
+    }
+
+    /// Keep an object read (up to a bound, so a huge file does not keep every object).
+    fn remember(&self, key: (usize, usize), object: &Object) {
+        let mut c = self.cache.borrow_mut();
+        if c.len() < 500_000 {
+            c.insert(key, object.clone());
         }
     }
 
