@@ -21,27 +21,9 @@ use kyso_testpki::{Entity, VietnamTestPki};
 mod tsa;
 use tsa::OpensslTsa;
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let p = std::env::temp_dir().join(format!("kyso-pdf-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-    fn put(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, data).unwrap();
-        p
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "common/dir.rs"]
+mod dir;
+use dir::Dir;
 
 fn c(der: &[u8]) -> Certificate {
     Certificate::from_der(der).unwrap()
@@ -120,7 +102,7 @@ fn pyhanko_validate(dir: &Dir, path: &std::path::Path, root: &[u8], extra: &[&st
 #[test]
 fn b_b_signed_by_kyso_is_accepted_by_every_peer() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("bb");
+    let dir = Dir::new("pdf-bb");
     let doc = kyso_testpki::pdf_document(2);
     let what = PdfSigning {
         reason: Some("Phê duyệt".into()),
@@ -168,7 +150,7 @@ fn b_b_signed_by_kyso_is_accepted_by_every_peer() {
 #[test]
 fn two_signatures_in_sequence_both_verify() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("two");
+    let dir = Dir::new("pdf-two");
     let doc = kyso_testpki::pdf_document(1);
     let first = sign_pdf(
         &doc,
@@ -272,7 +254,7 @@ fn certification_permissions_are_kept() {
 #[test]
 fn b_t_b_lt_and_b_lta_with_a_real_tsa() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("lta");
+    let dir = Dir::new("pdf-lta");
     let (tsa, tsa_cert) = OpensslTsa::new(&pki, "pades");
     let tsa = Arc::new(tsa);
     let now = Time::now();
@@ -342,7 +324,7 @@ fn b_t_b_lt_and_b_lta_with_a_real_tsa() {
 #[test]
 fn pyhanko_signed_pdfs_verify_in_kyso() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("pyhanko");
+    let dir = Dir::new("pdf-pyhanko");
     let input = dir.put("in.pdf", kyso_testpki::pdf_document(1));
     let key = dir.put("k.pem", kyso_testpki::pem("PRIVATE KEY", pki.company.key.pkcs8()));
     let cert = dir.put("c.pem", kyso_testpki::pem("CERTIFICATE", &pki.company.cert));
@@ -457,7 +439,7 @@ fn render(dir: &Dir, path: &std::path::Path) -> (usize, usize, Vec<u8>) {
 #[test]
 fn a_visible_signature_with_a_seal_renders_in_vietnamese() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("visible");
+    let dir = Dir::new("pdf-visible");
     let font = kyso::pdf::appearance::DEFAULT_FONTS
         .iter()
         .find(|p| std::path::Path::new(p).exists())

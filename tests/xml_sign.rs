@@ -9,7 +9,7 @@
 // Signing needs the aws-lc-rs provider (SoftwareSigner).
 #![cfg(feature = "aws-lc")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use kyso::report::{Indication, Outcome};
@@ -19,28 +19,9 @@ use kyso::xml::sign::{sign_enveloped, Placement, XmlSignError, XmlSignature};
 use kyso::{Certificate, Content, Hierarchy, Policy, Time, TrustStore, Verifier, When};
 use kyso_testpki::{fresh_crl, pem, Entity, VietnamTestPki};
 
-/// A temporary folder removed on drop.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let p = std::env::temp_dir().join(format!("kyso-xml-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-    fn put(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, data).unwrap();
-        p
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "common/dir.rs"]
+mod dir;
+use dir::Dir;
 
 fn c(der: &[u8]) -> Certificate {
     Certificate::from_der(der).unwrap()
@@ -267,7 +248,7 @@ fn xmlsec1_verify(dir: &Dir, pki: &VietnamTestPki, doc: &Path, signature_id: &st
 fn xmlsec1_verifies_what_kyso_signs() {
     let pki = VietnamTestPki::build();
     let (_, both) = seller_then_tax_authority(&pki);
-    let dir = Dir::new("xmlsec-verify");
+    let dir = Dir::new("xml-xmlsec-verify");
     let doc = dir.put("hdon.xml", &both);
     for id in ["NBan", "CQT"] {
         let (ok, out) = xmlsec1_verify(&dir, &pki, &doc, id);
@@ -297,7 +278,7 @@ fn xmlsec1_template() -> String {
 #[test]
 fn kyso_verifies_what_xmlsec1_signs() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("xmlsec-sign");
+    let dir = Dir::new("xml-xmlsec-sign");
     let tmpl = dir.put("tmpl.xml", xmlsec1_template());
     // The key, then the certificates that go into X509Data (each file its own, as xmlsec1 reads them).
     let key = dir.put("company-key.pem", pem("PRIVATE KEY", pki.company.key.pkcs8()));
@@ -347,7 +328,7 @@ fn java_peer(dir: &Dir) -> impl Fn(&[&std::ffi::OsStr]) -> (bool, String) + '_ {
 fn the_jdk_verifies_what_kyso_signs() {
     let pki = VietnamTestPki::build();
     let (_, both) = seller_then_tax_authority(&pki);
-    let dir = Dir::new("jdk-verify");
+    let dir = Dir::new("xml-jdk-verify");
     let java = java_peer(&dir);
     let doc = dir.put("hdon.xml", &both);
     for id in ["NBan", "CQT"] {
@@ -370,7 +351,7 @@ fn the_jdk_verifies_what_kyso_signs() {
 #[test]
 fn kyso_verifies_what_the_jdk_signs_and_names_santuarios_reading() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("jdk-sign");
+    let dir = Dir::new("xml-jdk-sign");
     let java = java_peer(&dir);
     let input = dir.put("hdon.xml", INVOICE);
     let key = dir.put("company.p8", pki.company.key.pkcs8());
@@ -990,7 +971,7 @@ fn xades_baseline_b_signed_by_kyso_and_verified_by_all_three() {
     let (seller, _) = seller_then_tax_authority(&pki);
     assert_eq!(report_of(&pki, &seller).signatures[0].level, None);
 
-    let dir = Dir::new("xades-peers");
+    let dir = Dir::new("xml-xades-peers");
     let doc = dir.put("hdon-xades.xml", &signed);
     let pub_root = dir.put("pub-root.pem", pem("CERTIFICATE", &pki.pub_root.cert));
     let (ok, log) = run(Command::new("xmlsec1")
@@ -1020,7 +1001,7 @@ fn xades_baseline_b_signed_by_kyso_and_verified_by_all_three() {
 #[test]
 fn signxml_and_kyso_verify_each_other() {
     let pki = VietnamTestPki::build();
-    let dir = Dir::new("signxml");
+    let dir = Dir::new("xml-signxml");
     let peer = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/signxml_peer.py");
     // The government root: the public one carries a critical certificatePolicies (anyPolicy, as
     // the 2025 national roots do), which pyca/cryptography, under signxml, refuses outright.
