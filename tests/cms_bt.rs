@@ -173,7 +173,7 @@ fn http_tsa(tsa: Arc<OpensslTsa>) -> u16 {
             let q = tsa.dir.join("http.tsq");
             let r = tsa.dir.join("http.tsr");
             std::fs::write(&q, &query).unwrap();
-            let ok = Command::new("openssl")
+            let ok = std::process::Command::new("openssl")
                 .args(["ts", "-reply", "-config"])
                 .arg(tsa.dir.join("tsa.cnf"))
                 .arg("-queryfile")

@@ -37,7 +37,7 @@ enum Command {
     },
     /// Sign a file as CAdES (CMS), attached or detached; or an XML document (e-invoice, tax
     /// message) with an enveloped XML signature or XAdES (`--format xml --into DSCKS/NBan`).
-    Sign(sign::SignArgs),
+    Sign(Box<sign::SignArgs>),
     /// Verify a CMS / CAdES signature or a signed XML document (XML-DSig, XAdES, edXML), or a
     /// batch of them: every signer, its chain, revocation;
     /// the report in Vietnamese or English. Exit status: 0 valid, 1 invalid, 2 indeterminate
@@ -130,7 +130,7 @@ fn main() -> ExitCode {
              e.g. cargo run -p kyso-cli --features demo -- demo"
                 .into(),
         ),
-        Command::Sign(a) => sign::sign(a),
+        Command::Sign(a) => sign::sign(*a),
         Command::Verify(a) => verify::verify(a),
         Command::Cert {
             command: CertCommand::Show { files, json },

@@ -12,7 +12,8 @@ use kyso_testpki::{issue, ku, name, CertSpec, TestKey, VietnamTestPki};
 
 /// `openssl ts -reply` as the TSA, one process per request.
 pub struct OpensslTsa {
-    dir: PathBuf,
+    /// Its folder (configuration, key, certificate, serial).
+    pub dir: PathBuf,
 }
 
 impl OpensslTsa {
