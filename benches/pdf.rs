@@ -18,7 +18,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kyso::report::Indication;
@@ -27,14 +26,9 @@ use kyso::sign::{SignOptions, SoftwareSigner};
 use kyso::{Certificate, Content, Hierarchy, Policy, Time, TrustStore, Verifier, When};
 use kyso_testpki::VietnamTestPki;
 
-fn per_doc(iterations: u32, mut f: impl FnMut()) -> f64 {
-    f();
-    let t = Instant::now();
-    for _ in 0..iterations {
-        f();
-    }
-    t.elapsed().as_nanos() as f64 / f64::from(iterations)
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::per_doc;
 
 /// pyHanko's mean time per document over `n`, in nanoseconds, and its summaries.
 fn pyhanko(file: &Path, n: u32, root: &Path, others: &[PathBuf]) -> (f64, String) {

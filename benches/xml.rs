@@ -81,14 +81,9 @@ fn xmlsec(peer: &Path, file: &Path, iterations: u32, chain: Option<(&Path, i64)>
         .unwrap()
 }
 
-fn per_doc(iterations: u32, mut f: impl FnMut()) -> f64 {
-    f();
-    let t = Instant::now();
-    for _ in 0..iterations {
-        f();
-    }
-    t.elapsed().as_nanos() as f64 / f64::from(iterations)
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::per_doc;
 
 fn benches(c: &mut Criterion) {
     let peer = peer();

@@ -778,10 +778,14 @@ impl Verifier {
             let part = match (s.kind, sub_filter, parsed) {
                 // An algorithm the CMS reader does not know (Ed448 with SHAKE256) is not a
                 // malformed signature: kyso cannot judge it.
-                (_, _, Err(e)) if e.to_string().contains("unsupported") => fail(
-                    Verdict::Indeterminate,
-                    SignerError::Signature(crate::CryptoError::UnsupportedAlgorithm { oid: e.to_string() }),
-                ),
+                (_, _, Err(e @ CmsError::Malformed(crate::InputError::Malformed { what, .. })))
+                    if what.starts_with("unsupported") =>
+                {
+                    fail(
+                        Verdict::Indeterminate,
+                        SignerError::Signature(crate::CryptoError::UnsupportedAlgorithm { oid: e.to_string() }),
+                    )
+                }
                 (_, _, Err(e)) => fail(
                     Verdict::Invalid,
                     SignerError::Pdf {
