@@ -969,6 +969,7 @@ impl Verifier {
         report.pdf = Some(PdfDocumentInfo {
             revisions: pdf.revisions().iter().map(|r| r.end).collect(),
             empty_fields,
+            encryption: pdf.encryption(),
             warnings: pdf
                 .warnings()
                 .iter()

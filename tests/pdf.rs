@@ -338,7 +338,7 @@ fn pyhanko_corpus_never_panics() {
             }
         }
     }
-    // The encrypted files are refused with that reason (kyso does not decrypt PDFs yet).
+    // The encrypted files (all need a password or a certificate's key) are refused, saying so.
     assert!(encrypted >= 20, "{encrypted}");
     // A broken xref is reconstructed, said so.
     let data = pyhanko("pdf/minimal-startxref-hopeless3.pdf").unwrap();

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::object::Object;
-use super::{filters, Pdf, PdfError};
+use super::{Pdf, PdfError};
 use crate::revocation::{Crl, OcspResponse, RevocationEvidence};
 use crate::Certificate;
 
@@ -35,12 +35,8 @@ pub fn read(pdf: &Pdf<'_>) -> Result<Dss, PdfError> {
         };
         let mut v = Vec::new();
         for item in items.iter().take(10_000) {
-            if let Object::Stream(d, range) = pdf.resolve(last, item)? {
-                if let Some(raw) = pdf.data().get(range) {
-                    if let Ok(bytes) = filters::decode(&d, raw) {
-                        v.push(bytes);
-                    }
-                }
+            if let Ok(Some((_, bytes))) = pdf.stream(last, item) {
+                v.push(bytes);
             }
         }
         Ok(v)

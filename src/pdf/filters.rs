@@ -35,6 +35,8 @@ pub(crate) fn decode(dict: &Dict, raw: &[u8]) -> Result<Vec<u8>, PdfError> {
         data = match *f {
             b"FlateDecode" | b"Fl" => predict(inflate(&data)?, p)?,
             b"ASCIIHexDecode" | b"AHx" => ascii_hex(&data)?,
+            // Decryption (`Pdf::stream`) has been done before these filters run.
+            b"Crypt" => data,
             other => {
                 return Err(PdfError::Filter(format!(
                     "the filter /{} is not one kyso decodes",

@@ -15,6 +15,7 @@
 )]
 
 pub mod appearance;
+pub mod crypt;
 pub mod diff;
 pub mod dss;
 pub mod filters;
@@ -74,8 +75,8 @@ pub enum PdfError {
     Missing(ObjRef),
     /// An object stream that cannot be used.
     BadObjectStream(u32),
-    /// An encrypted file (`/Encrypt`): kyso does not decrypt PDFs yet.
-    Encrypted,
+    /// An encrypted file kyso cannot open (it opens those whose user password is empty).
+    Encrypted(crypt::EncryptionError),
     /// No document catalog.
     NoCatalog,
 }
@@ -95,7 +96,7 @@ impl std::fmt::Display for PdfError {
             PdfError::Filter(why) => write!(f, "a stream cannot be decoded: {why}"),
             PdfError::Missing(r) => write!(f, "the object {r} is not in the file"),
             PdfError::BadObjectStream(n) => write!(f, "the object stream {n} 0 R cannot be read"),
-            PdfError::Encrypted => write!(f, "the PDF is encrypted, which kyso does not decrypt yet"),
+            PdfError::Encrypted(why) => write!(f, "the PDF cannot be decrypted: {why}"),
             PdfError::NoCatalog => write!(f, "the PDF has no document catalog (/Root)"),
         }
     }
@@ -185,6 +186,8 @@ pub struct Pdf<'a> {
     /// Objects already read, by where they lie: (offset in the file, or of their object
     /// stream; their index in it, or `usize::MAX`).
     cache: RefCell<HashMap<(usize, usize), Object>>,
+    /// How to decrypt an encrypted file's strings and streams.
+    crypt: Option<crypt::Crypt>,
 }
 
 impl std::fmt::Debug for Pdf<'_> {
@@ -257,7 +260,7 @@ impl<'a> Pdf<'a> {
                 (Index::Scanned(objects), revisions)
             }
         };
-        let pdf = Pdf {
+        let mut pdf = Pdf {
             data,
             index,
             revisions,
@@ -265,11 +268,105 @@ impl<'a> Pdf<'a> {
             streams: RefCell::new(HashMap::new()),
             scanned: RefCell::new(None),
             cache: RefCell::new(HashMap::new()),
+            crypt: None,
         };
-        if pdf.revisions.last().is_some_and(|r| r.trailer.get("Encrypt").is_some()) {
-            return Err(PdfError::Encrypted);
-        }
+        pdf.crypt = pdf.open_encryption()?;
         Ok(pdf)
+    }
+
+    /// The decryption of an encrypted file (`/Encrypt` in its trailer), opened with the
+    /// empty user password; `None` when the file is not encrypted.
+    fn open_encryption(&self) -> Result<Option<crypt::Crypt>, PdfError> {
+        let last = self.revisions.len().saturating_sub(1);
+        let Some(trailer) = self.revisions.last().map(|r| &r.trailer) else {
+            return Ok(None);
+        };
+        let Some(entry) = trailer.get("Encrypt") else {
+            return Ok(None);
+        };
+        let unsupported = |what: &str| PdfError::Encrypted(crypt::EncryptionError::Unsupported(what.into()));
+        if !self.reconstructed() && self.revisions.iter().any(|r| r.trailer.get("Encrypt") != Some(entry)) {
+            return Err(unsupported(
+                "encryption added, removed or changed by an incremental update",
+            ));
+        }
+        let dict = match self.resolve(last, entry)? {
+            Object::Dict(d) => d,
+            _ => {
+                return Err(PdfError::Encrypted(crypt::EncryptionError::Malformed(
+                    "/Encrypt is not a dictionary",
+                )))
+            }
+        };
+        let id0 = match trailer.get("ID") {
+            Some(Object::Array(ids)) => match ids.first() {
+                Some(Object::String(s)) => s.bytes.clone(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        crypt::Crypt::open(&dict, entry.as_ref(), &id0)
+            .map(Some)
+            .map_err(PdfError::Encrypted)
+    }
+
+    /// Whether the file is encrypted (and was opened with the empty user password).
+    pub fn encrypted(&self) -> bool {
+        self.crypt.is_some()
+    }
+
+    /// How the file is encrypted (`"AES-256, revision 6"`), when it is.
+    pub fn encryption(&self) -> Option<String> {
+        self.crypt.as_ref().map(crypt::Crypt::describe)
+    }
+
+    pub(crate) fn crypt(&self) -> Option<&crypt::Crypt> {
+        self.crypt.as_ref()
+    }
+
+    /// An object read from the file, its strings decrypted when the file is encrypted.
+    fn decrypted(&self, id: ObjRef, mut object: Object) -> Result<Object, PdfError> {
+        if let Some(c) = &self.crypt {
+            c.object(id, &mut object)?;
+        }
+        Ok(object)
+    }
+
+    /// The data of the stream `o` is or refers to, as revision `rev` sees it: decrypted and
+    /// decoded, with its dictionary (`None` when `o` is not a stream).
+    pub fn stream(&self, rev: usize, o: &Object) -> Result<Option<(Dict, Vec<u8>)>, PdfError> {
+        let mut id = None;
+        let mut cur = o.clone();
+        for _ in 0..32 {
+            match cur {
+                Object::Ref(r) => {
+                    id = Some(r);
+                    cur = self.get(rev, r)?.map_or(Object::Null, |l| l.object);
+                }
+                Object::Stream(dict, range) => {
+                    let raw = self.data.get(range).ok_or(PdfError::Syntax {
+                        offset: 0,
+                        what: "a stream outside the file",
+                    })?;
+                    let data = self.stream_data(id, dict.clone(), raw)?;
+                    return Ok(Some((dict, data)));
+                }
+                _ => return Ok(None),
+            }
+        }
+        Err(PdfError::TooDeep)
+    }
+
+    /// `raw`, the data of stream `id` with dictionary `dict`, decrypted and decoded.
+    fn stream_data(&self, id: Option<ObjRef>, mut dict: Dict, raw: &[u8]) -> Result<Vec<u8>, PdfError> {
+        match (&self.crypt, id) {
+            (Some(c), Some(id)) => {
+                let plain = c.stream(id, &mut dict, raw)?;
+                filters::decode(&dict, &plain)
+            }
+            // A direct stream cannot exist in a valid file; its data is read as it is.
+            _ => filters::decode(&dict, raw),
+        }
     }
 
     /// The file's bytes.
@@ -335,6 +432,7 @@ impl<'a> Pdf<'a> {
                 }
                 match object::indirect_at(self.data, offset) {
                     Ok((id, object)) if id.num == r.num => {
+                        let object = self.decrypted(id, object)?;
                         self.remember((offset, usize::MAX), &object);
                         Ok(Some(Located {
                             object,
@@ -349,7 +447,8 @@ impl<'a> Pdf<'a> {
                         match found {
                             Some((o, _)) => {
                                 self.warn(PdfWarning::WrongOffset(r));
-                                let (_, object) = object::indirect_at(self.data, *o)?;
+                                let (id, object) = object::indirect_at(self.data, *o)?;
+                                let object = self.decrypted(id, object)?;
                                 Ok(Some(Located {
                                     object,
                                     offset: Some(*o),
@@ -408,8 +507,8 @@ impl<'a> Pdf<'a> {
         if let Some(s) = self.streams.borrow().get(&offset) {
             return Ok(s.clone());
         }
-        let (_, object) = object::indirect_at(self.data, offset).map_err(|_| bad.clone())?;
-        let Object::Stream(dict, range) = object else {
+        let (id, object) = object::indirect_at(self.data, offset).map_err(|_| bad.clone())?;
+        let Object::Stream(dict, range) = self.decrypted(id, object)? else {
             return Err(bad);
         };
         if dict.name("Type") != Some(b"ObjStm") {
@@ -424,7 +523,7 @@ impl<'a> Pdf<'a> {
             return Err(PdfError::TooLarge { what: "objects" });
         }
         let raw = self.data.get(range).ok_or(bad.clone())?;
-        let decoded = filters::decode(&dict, raw)?;
+        let decoded = self.stream_data(Some(id), dict.clone(), raw)?;
         let mut lx = object::Lexer::new(&decoded, 0);
         let mut table = Vec::with_capacity(n.min(4096));
         for _ in 0..n {

@@ -35,12 +35,19 @@ pub enum PdfSignError {
     NoPage(usize),
     /// What was asked is not something kyso does.
     Unsupported(&'static str),
+    /// The file is encrypted and its permissions (`/P`) allow neither adding form fields nor
+    /// filling them in, signature fields included.
+    NotPermitted,
 }
 
 impl std::fmt::Display for PdfSignError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PdfSignError::Document(e) => write!(f, "the PDF: {e}"),
+            PdfSignError::NotPermitted => write!(
+                f,
+                "the PDF is encrypted and its permissions do not allow signing (neither form filling nor annotations)"
+            ),
             PdfSignError::Reconstructed => write!(
                 f,
                 "the PDF's cross-reference data is broken; repair it (qpdf in.pdf out.pdf) before signing"
@@ -106,6 +113,9 @@ struct Update<'a> {
     last: usize,
     next: u32,
     objects: Vec<(u32, Vec<u8>)>,
+    /// Objects written as they are in an encrypted file: the signature dictionary (its
+    /// strings are encrypted before its placeholders are laid out).
+    raw: Vec<u32>,
     root: ObjRef,
     catalog: Dict,
 }
@@ -115,6 +125,11 @@ impl<'a> Update<'a> {
         let pdf = Pdf::parse(input).map_err(|e| pdf_error(PdfSignError::Document(e)))?;
         if pdf.reconstructed() {
             return Err(pdf_error(PdfSignError::Reconstructed));
+        }
+        // ISO 32000-2 Table 22: bit 6 (annotations and form fields), bit 9 (filling in
+        // existing fields, signature fields included).
+        if pdf.crypt().is_some_and(|c| c.permissions & (1 << 5 | 1 << 8) == 0) {
+            return Err(pdf_error(PdfSignError::NotPermitted));
         }
         let last = pdf.revisions().len().saturating_sub(1);
         let trailer = pdf.revisions().get(last).map(|r| r.trailer.clone()).unwrap_or_default();
@@ -129,6 +144,7 @@ impl<'a> Update<'a> {
             last,
             next: size.max(1),
             objects: Vec::new(),
+            raw: Vec::new(),
             root,
             catalog,
         })
@@ -309,8 +325,21 @@ impl<'a> Update<'a> {
         Ok(name)
     }
 
+    /// A dictionary to be written as object `num` inside its raw text (the signature
+    /// dictionary): its strings encrypted when the file is, and the object kept as written.
+    fn sealed_raw(&mut self, num: u32, mut dict: Dict) -> Result<Dict, SignError> {
+        self.raw.push(num);
+        if let Some(c) = self.pdf.crypt() {
+            let mut o = Object::Dict(dict);
+            c.seal_strings(ObjRef { num, gen: 0 }, &mut o)
+                .map_err(|e| self.doc(e))?;
+            dict = o.as_dict().cloned().unwrap_or_default();
+        }
+        Ok(dict)
+    }
+
     /// The file with the update appended, and where each object it wrote starts.
-    fn finish(mut self) -> Vec<u8> {
+    fn finish(mut self) -> Result<Vec<u8>, SignError> {
         // The catalog always goes in the update (AcroForm, Perms or DSS changed).
         let catalog = self.catalog.to_pdf().into_bytes();
         self.put(self.root.num, catalog);
@@ -325,6 +354,15 @@ impl<'a> Update<'a> {
         }
         let mut offsets: Vec<(u32, usize)> = Vec::new();
         self.objects.sort_by_key(|(n, _)| *n);
+        if let Some(c) = self.pdf.crypt() {
+            for (num, body) in &mut self.objects {
+                if !self.raw.contains(num) {
+                    *body = c
+                        .seal_object(ObjRef { num: *num, gen: 0 }, body)
+                        .map_err(|e| pdf_error(PdfSignError::Document(e)))?;
+                }
+            }
+        }
         for (num, body) in &self.objects {
             offsets.push((*num, out.len()));
             out.extend_from_slice(format!("{num} 0 obj\n").as_bytes());
@@ -335,7 +373,7 @@ impl<'a> Update<'a> {
         let xref_num = if stream { Some(self.alloc()) } else { None };
         t.set("Size", Object::Int(i64::from(self.next)));
         t.set("Root", Object::Ref(self.root));
-        for key in ["Info", "ID"] {
+        for key in ["Info", "ID", "Encrypt"] {
             if let Some(v) = trailer.get(key) {
                 t.set(key, v.clone());
             }
@@ -376,7 +414,7 @@ impl<'a> Update<'a> {
             }
         }
         out.extend_from_slice(format!("\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
-        out
+        Ok(out)
     }
 }
 
@@ -562,6 +600,7 @@ pub fn sign_pdf(
         SubFilter::CadesDetached => "ETSI.CAdES.detached",
         SubFilter::Pkcs7Detached => "adbe.pkcs7.detached",
     };
+    let extra = up.sealed_raw(sig, extra)?;
     up.put(sig, sig_dict("Sig", sub_filter, reserve, &extra));
     let visible = what.visible.clone().map(|mut v| {
         if v.lines.is_empty() {
@@ -571,7 +610,7 @@ pub fn sign_pdf(
     });
     let page = visible.as_ref().map_or(what.page.unwrap_or(1), |v| v.placement.page);
     up.add_field(what.field.as_deref(), sig, page, visible.as_ref())?;
-    let mut out = up.finish();
+    let mut out = up.finish()?;
     let (signed, hex_at) = lay_out(&mut out, sig)?;
     let mut cms_options = options.clone();
     cms_options.detached = true;
@@ -646,7 +685,7 @@ pub fn add_dss(
     let n = up.alloc();
     up.put(n, dss.to_pdf().into_bytes());
     up.catalog.set("DSS", Object::Ref(ObjRef { num: n, gen: 0 }));
-    Ok(up.finish())
+    up.finish()
 }
 
 /// Append a document time-stamp (`/SubFilter /ETSI.RFC3161`): a time-stamp token from `tsa`
@@ -659,12 +698,10 @@ pub fn timestamp_pdf(
 ) -> Result<Vec<u8>, SignError> {
     let mut up = Update::new(input)?;
     let sig = up.alloc();
-    up.put(
-        sig,
-        sig_dict("DocTimeStamp", "ETSI.RFC3161", 12 * 1024, &Dict::default()),
-    );
+    let extra = up.sealed_raw(sig, Dict::default())?;
+    up.put(sig, sig_dict("DocTimeStamp", "ETSI.RFC3161", 12 * 1024, &extra));
     up.add_field(None, sig, 1, None)?;
-    let mut out = up.finish();
+    let mut out = up.finish()?;
     let (signed, hex_at) = lay_out(&mut out, sig)?;
     let imprint = provider.digest(HashAlgorithm::Sha256, &signed);
     let nonce = provider.digest(HashAlgorithm::Sha256, &[&imprint[..], &now.0.to_be_bytes()].concat());

@@ -249,6 +249,18 @@ pub fn render(r: &ValidationReport, lang: Lang) -> String {
             b.row(lang.pick("Signed content", "Nội dung được ký"), c.clone());
         }
     }
+    if let Some(e) = r.pdf.as_ref().and_then(|p| p.encryption.as_ref()) {
+        b.row(
+            lang.pick("Encryption", "Mã hoá"),
+            format!(
+                "{e}, {}",
+                lang.pick(
+                    "opened with the empty user password",
+                    "mở bằng mật khẩu người dùng rỗng"
+                )
+            ),
+        );
+    }
     b.row(
         lang.pick("Validated at", "Thời điểm kiểm tra"),
         format_time(r.validation_time, lang),

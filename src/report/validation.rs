@@ -561,6 +561,10 @@ pub struct PdfDocumentInfo {
     pub revisions: Vec<usize>,
     /// Signature fields without a signature.
     pub empty_fields: Vec<String>,
+    /// The file's encryption (`"AES-256, revision 6"`), when it is encrypted: kyso opened it
+    /// with the empty user password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
     /// What the reader read past (an xref reconstructed, an object not where the xref
     /// says).
     pub warnings: Vec<Message>,
@@ -1444,9 +1448,15 @@ pub fn judge_pdf_changes(
                 s.indication = Indication::Indeterminate;
                 s.sub_indication = Some(SubIndication::SigConstraintsFailure);
                 let what = list(Modification::Undefined);
+                // The later revisions could not be read: the warning says why.
+                let unread = s.warnings.iter().find(|w| w.code == "pdf_changes_unknown");
+                let (en, vi) = match unread {
+                    Some(w) if what.is_empty() => (w.message.en.clone(), w.message.vi.clone()),
+                    _ => (what.clone(), what),
+                };
                 s.reason = Some(Message::new(
-                    format!("the document was changed after this signature, and kyso cannot tell whether the change is permitted: {what}"),
-                    format!("tài liệu đã bị thay đổi sau chữ ký này và kyso không xác định được thay đổi đó có được phép hay không: {what}"),
+                    format!("the document was changed after this signature, and kyso cannot tell whether the change is permitted: {en}"),
+                    format!("tài liệu đã bị thay đổi sau chữ ký này và kyso không xác định được thay đổi đó có được phép hay không: {vi}"),
                 ));
             }
         }
