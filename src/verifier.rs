@@ -928,6 +928,7 @@ impl Verifier {
                 location: s.location.clone(),
                 changes,
                 modification,
+                vri: dss.has_vri(s),
             });
             if x.signing_time.is_none() {
                 if let Some(m) = s.claimed_time.as_deref().and_then(crate::pdf::parse_date) {

@@ -210,6 +210,10 @@ fn pyhanko_signature_validation() {
         .changes
         .iter()
         .any(|c| c.what == "DSS"));
+    // Its DSS has a VRI entry for the signature (keyed by the SHA-1 of the padded
+    // /Contents), none for the document time-stamp.
+    let vri: Vec<bool> = r.signatures.iter().map(|s| s.pdf.as_ref().unwrap().vri).collect();
+    assert_eq!(vri, [true, false]);
     // Signatures whose math holds though no chain is trusted (pyHanko: "valid, untrusted").
     for rel in [
         "pdf/sig-no-signed-attrs.pdf",

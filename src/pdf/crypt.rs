@@ -272,7 +272,11 @@ impl Crypt {
 
     /// The cipher of its streams (or strings) and the revision: `"AES-256, revision 6"`.
     pub(crate) fn describe(&self) -> String {
-        let m = if self.streams == Method::Identity { self.strings } else { self.streams };
+        let m = if self.streams == Method::Identity {
+            self.strings
+        } else {
+            self.streams
+        };
         let cipher = match m {
             Method::Identity => "none".to_string(),
             Method::Rc4 => format!("RC4 {}-bit", self.key.len() * 8),

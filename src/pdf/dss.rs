@@ -18,6 +18,35 @@ pub struct Dss {
     pub evidence: RevocationEvidence,
     /// Whether the document has a DSS at all.
     pub present: bool,
+    /// The keys of its `/VRI` dictionary: the upper-case hex SHA-1 of each signature's
+    /// `/Contents` that has validation data of its own (what it holds is in
+    /// `certificates` and `evidence` too).
+    pub vri: Vec<String>,
+}
+
+impl Dss {
+    /// Whether the DSS has a VRI entry for `sig`: keyed by the SHA-1 of its whole
+    /// `/Contents` string, zero padding included (pyHanko, Adobe), or of the DER value
+    /// without it (iText, for document time-stamps).
+    pub fn has_vri(&self, sig: &super::signature::PdfSignature) -> bool {
+        if self.vri.is_empty() {
+            return false;
+        }
+        let p = crate::crypto::default_provider();
+        let key = |b: &[u8]| hex::encode_upper(p.digest(crate::crypto::HashAlgorithm::Sha1, b));
+        if self.vri.contains(&key(&sig.contents)) {
+            return true;
+        }
+        // The string as written: the gap between the two ranges, less its < and >.
+        let Ok([a, b]) = &sig.byte_range else { return false };
+        let written = b.start.saturating_sub(a.end).saturating_sub(2) / 2;
+        if written <= sig.contents.len() {
+            return false;
+        }
+        let mut whole = sig.contents.clone();
+        whole.resize(written, 0);
+        self.vri.contains(&key(&whole))
+    }
 }
 
 /// The newest revision's DSS.
@@ -29,14 +58,39 @@ pub fn read(pdf: &Pdf<'_>) -> Result<Dss, PdfError> {
         return Ok(out);
     };
     out.present = true;
+    // The VRI dictionaries' own arrays (/Cert, /CRL, /OCSP) with the DSS's (/Certs, /CRLs,
+    // /OCSPs): evidence either way.
+    let mut vris = Vec::new();
+    if let Some(vri) = pdf.dict_at(last, &dss, "VRI")? {
+        for (key, entry) in vri.0.iter().take(10_000) {
+            if key.as_slice() == b"Type" {
+                continue;
+            }
+            out.vri.push(String::from_utf8_lossy(key).to_ascii_uppercase());
+            if let Object::Dict(d) = pdf.resolve(last, entry)? {
+                vris.push(d);
+            }
+        }
+    }
     let streams = |key: &str| -> Result<Vec<Vec<u8>>, PdfError> {
-        let Some(Object::Array(items)) = dss.get(key).map(|a| pdf.resolve(last, a)).transpose()? else {
-            return Ok(Vec::new());
+        let vri_key = match key {
+            "Certs" => "Cert",
+            "CRLs" => "CRL",
+            _ => "OCSP",
         };
-        let mut v = Vec::new();
+        let mut items = Vec::new();
+        for d in std::iter::once(&dss).chain(vris.iter()) {
+            let k = if std::ptr::eq(d, &dss) { key } else { vri_key };
+            if let Some(Object::Array(a)) = d.get(k).map(|a| pdf.resolve(last, a)).transpose()? {
+                items.extend(a);
+            }
+        }
+        let mut v: Vec<Vec<u8>> = Vec::new();
         for item in items.iter().take(10_000) {
             if let Ok(Some((_, bytes))) = pdf.stream(last, item) {
-                v.push(bytes);
+                if !v.contains(&bytes) {
+                    v.push(bytes);
+                }
             }
         }
         Ok(v)

@@ -570,6 +570,12 @@ fn signature(out: &mut String, r: &ValidationReport, s: &SignatureReport, lang: 
             (Coverage::Unclear, Lang::Vi) => "KHÔNG RÕ: phần được ký không phải một phiên bản của tệp".into(),
         };
         b.row(lang.pick("Covers", "Phạm vi ký"), coverage);
+        if p.vri {
+            b.row(
+                lang.pick("Validation data", "Dữ liệu kiểm tra"),
+                lang.pick("a VRI entry of its own in the DSS", "có mục VRI riêng trong DSS"),
+            );
+        }
         if let Some(mdp) = p.docmdp {
             b.row(
                 lang.pick("Certification", "Chữ ký chứng nhận"),

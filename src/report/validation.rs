@@ -552,6 +552,8 @@ pub struct PdfSignatureInfo {
     pub changes: Vec<crate::pdf::diff::Change>,
     /// The worst class of those changes (`none` when the signature covers the whole file).
     pub modification: crate::pdf::diff::Modification,
+    /// The DSS has a VRI entry for this signature (validation data of its own).
+    pub vri: bool,
 }
 
 /// What a PDF document is, beside its signatures.
