@@ -898,7 +898,7 @@ impl Verifier {
         let analysis = crate::pdf::diff::Analysis::new(&pdf, sigs.first().and_then(|c| c.docmdp));
         for (x, s) in report.signatures.iter_mut().zip(&sigs) {
             let (changes, modification) = match s.revision {
-                Some(r) => match analysis.after(r) {
+                Some(r) => match analysis.after_locked(r, s.lock.as_ref()) {
                     Ok(c) => c,
                     Err(e) => {
                         x.warnings.push(crate::report::ReportWarning {
@@ -929,6 +929,7 @@ impl Verifier {
                 changes,
                 modification,
                 vri: dss.has_vri(s),
+                lock: s.lock.clone(),
             });
             if x.signing_time.is_none() {
                 if let Some(m) = s.claimed_time.as_deref().and_then(crate::pdf::parse_date) {

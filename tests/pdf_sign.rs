@@ -514,3 +514,100 @@ fn a_visible_signature_with_a_seal_renders_in_vietnamese() {
     assert_eq!(dark(300, 300, 540, 370), 0, "a part of the page that should be blank");
     assert!(w >= 595);
 }
+
+/// pyHanko's library: `sign` puts a FieldMDP /Lock on the field Sig1 and signs it, `fill`
+/// sets TextField1's value in a new revision.
+const PYHANKO_FIELDMDP: &str = r#"
+import sys
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils import generic
+from pyhanko.sign import signers, fields
+
+if sys.argv[1] == "sign":
+    inp, out, key, cert, chain, action, names = sys.argv[2:9]
+    signer = signers.SimpleSigner.load(key, cert, ca_chain_files=[chain])
+    spec = fields.FieldMDPSpec(fields.FieldMDPAction[action], fields=names.split(","))
+    with open(inp, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        for ref in w.root["/AcroForm"]["/Fields"]:
+            fd = ref.get_object()
+            if fd.get("/T") == "Sig1":
+                fd["/Lock"] = spec.as_pdf_object()
+                w.update_container(fd)
+        with open(out, "wb") as o:
+            signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name="Sig1"), signer=signer, output=o)
+else:
+    inp, out, value = sys.argv[2:5]
+    with open(inp, "rb") as f:
+        w = IncrementalPdfFileWriter(f)
+        for ref in w.root["/AcroForm"]["/Fields"]:
+            fd = ref.get_object()
+            if fd.get("/T") == "TextField1":
+                fd["/V"] = generic.pdf_string(value)
+                w.update_container(fd)
+        with open(out, "wb") as o:
+            w.write(o)
+"#;
+
+/// pyHanko's form (a text field, an empty signature field): pyHanko signs with a FieldMDP
+/// lock, then fills the text field in a later revision. A lock on that field makes the change
+/// not allowed; a lock on every field but it leaves it form filling. pyHanko agrees.
+#[test]
+fn fieldmdp_locks_judged() {
+    let Some(form) = kyso_testpki::shared::vectors("pdf/pyhanko/pdf/minimal-with-simple-form.pdf") else {
+        return;
+    };
+    let pki = VietnamTestPki::build();
+    let dir = Dir::new("pdf-fieldmdp");
+    let script = dir.put("fieldmdp.py", PYHANKO_FIELDMDP);
+    let key = dir.put("k.pem", kyso_testpki::pem("PRIVATE KEY", pki.company.key.pkcs8()));
+    let cert = dir.put("c.pem", kyso_testpki::pem("CERTIFICATE", &pki.company.cert));
+    let chain = dir.put("chain.pem", kyso_testpki::pem("CERTIFICATE", &pki.pub_sub.cert));
+    let py = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new("python3")
+            .arg(&script)
+            .args(args)
+            .output()
+            .expect("pyHanko is required");
+        assert!(
+            out.status.success(),
+            "pyHanko: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for (action, locked) in [("INCLUDE", true), ("EXCLUDE", false)] {
+        let signed = dir.0.join(format!("{action}-signed.pdf"));
+        let filled = dir.0.join(format!("{action}-filled.pdf"));
+        py(&[
+            "sign".as_ref(),
+            form.as_os_str(),
+            signed.as_os_str(),
+            key.as_os_str(),
+            cert.as_os_str(),
+            chain.as_os_str(),
+            action.as_ref(),
+            "TextField1".as_ref(),
+        ]);
+        py(&[
+            "fill".as_ref(),
+            signed.as_os_str(),
+            filled.as_os_str(),
+            "changed".as_ref(),
+        ]);
+        let r = verifier(&pki).report(&std::fs::read(&filled).unwrap(), Content::Attached, When::default());
+        let info = r.signatures[0].pdf.as_ref().unwrap();
+        assert!(info.lock.is_some(), "{action}: {}", text(&r));
+        let field = info.changes.iter().find(|c| c.field.as_deref() == Some("TextField1"));
+        assert!(field.is_some(), "{action}: {}", text(&r));
+        let (ok, says) = pyhanko_validate(&dir, &filled, &pki.pub_root.cert, &[]);
+        if locked {
+            assert_eq!(info.modification, Modification::NotAllowed, "{}", text(&r));
+            assert_eq!(r.indication, Indication::TotalFailed, "{}", text(&r));
+            assert!(!ok && says.contains("ILLEGAL_MODIFICATIONS"), "pyHanko: {says}");
+        } else {
+            assert_eq!(info.modification, Modification::FormFilling, "{}", text(&r));
+            assert_eq!(r.indication, Indication::TotalPassed, "{}", text(&r));
+            assert!(ok && says.contains("EXTENDED_WITH_FORM_FILLING"), "pyHanko: {says}");
+        }
+    }
+}

@@ -51,6 +51,9 @@ pub struct Change {
     /// Which keys of a dictionary changed, when that decided the class.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<String>,
+    /// A form field's fully qualified name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// The most objects followed when placing changed objects.
@@ -92,10 +95,28 @@ impl<'p, 'a> Analysis<'p, 'a> {
 
     /// As [`changes_after`].
     pub fn after(&self, signed: usize) -> Result<(Vec<Change>, Modification), PdfError> {
+        self.after_locked(signed, None)
+    }
+
+    /// As [`changes_after`], for a signature that locks the form fields `lock` (FieldMDP):
+    /// a change to one of them is not allowed.
+    pub fn after_locked(
+        &self,
+        signed: usize,
+        lock: Option<&super::signature::FieldLock>,
+    ) -> Result<(Vec<Change>, Modification), PdfError> {
         let mut out = Vec::new();
         let last = self.pdf.revisions().len().saturating_sub(1);
         for k in signed + 1..=last {
             out.extend(self.revision(k)?);
+        }
+        if let Some(lock) = lock {
+            for c in &mut out {
+                if c.what == "form field" && c.field.as_deref().is_some_and(|f| lock.locks(f)) {
+                    c.what = "locked form field".into();
+                    c.class = Modification::NotAllowed;
+                }
+            }
         }
         let worst = out.iter().map(|c| c.class).max().unwrap_or(Modification::None);
         Ok((out, worst))
@@ -139,6 +160,8 @@ pub(crate) struct Roles {
     /// Signature fields (and their widgets), with the signature dictionary each names.
     sig_fields: HashMap<u32, Option<u32>>,
     other_fields: HashSet<u32>,
+    /// The fully qualified name of each field (and widget) object.
+    field_names: HashMap<u32, String>,
     signatures: HashSet<u32>,
     /// Objects reached from the appearance streams of signature widgets.
     appearances: HashSet<u32>,
@@ -280,14 +303,14 @@ fn roles(pdf: &Pdf<'_>, k: usize) -> Result<Roles, PdfError> {
     }
     // Form fields.
     if let Some(form) = pdf.dict_at(k, &catalog, "AcroForm")? {
-        let mut stack: Vec<(Object, Option<Vec<u8>>)> =
+        let mut stack: Vec<(Object, Option<Vec<u8>>, String)> =
             match form.get("Fields").map(|f| pdf.resolve(k, f)).transpose()? {
-                Some(Object::Array(f)) => f.into_iter().map(|x| (x, None)).collect(),
+                Some(Object::Array(f)) => f.into_iter().map(|x| (x, None, String::new())).collect(),
                 _ => Vec::new(),
             };
         roles.fields_array = form.get("Fields").and_then(Object::as_ref).map(|r| r.num);
         let mut seen = HashSet::new();
-        while let Some((node, ft)) = stack.pop() {
+        while let Some((node, ft, parent)) = stack.pop() {
             let Some(r) = node.as_ref() else { continue };
             if !seen.insert(r.num) || seen.len() > MAX_WALK {
                 continue;
@@ -295,6 +318,12 @@ fn roles(pdf: &Pdf<'_>, k: usize) -> Result<Roles, PdfError> {
             let Some(d) = pdf.get(k, r)?.and_then(|l| l.object.as_dict().cloned()) else {
                 continue;
             };
+            let name = match d.get("T") {
+                Some(Object::String(t)) if parent.is_empty() => super::signature::text_string(&t.bytes),
+                Some(Object::String(t)) => format!("{parent}.{}", super::signature::text_string(&t.bytes)),
+                _ => parent,
+            };
+            roles.field_names.insert(r.num, name.clone());
             let ft = d.name("FT").map(<[u8]>::to_vec).or(ft);
             if ft.as_deref() == Some(b"Sig") {
                 let v = d.get("V").and_then(Object::as_ref).map(|r| r.num);
@@ -315,7 +344,7 @@ fn roles(pdf: &Pdf<'_>, k: usize) -> Result<Roles, PdfError> {
                 if let Some(kr) = d.get("Kids").and_then(Object::as_ref) {
                     roles.other_fields.insert(kr.num);
                 }
-                stack.extend(kids.into_iter().map(|x| (x, ft.clone())));
+                stack.extend(kids.into_iter().map(|x| (x, ft.clone(), name.clone())));
             }
         }
     }
@@ -426,6 +455,7 @@ fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfEr
                 how,
                 class,
                 keys,
+                field: None,
             })
         };
         let (old_d, new_d) = (
@@ -617,6 +647,15 @@ fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfEr
             change("object", Modification::NotAllowed, Vec::new());
         } else {
             change("object", Modification::Undefined, Vec::new());
+        }
+    }
+    for c in &mut out {
+        if c.what == "form field" {
+            c.field = roles
+                .field_names
+                .get(&c.object)
+                .or_else(|| before.roles.field_names.get(&c.object))
+                .cloned();
         }
     }
     Ok(out)

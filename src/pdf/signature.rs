@@ -110,6 +110,55 @@ pub struct PdfSignature {
     pub coverage: Coverage,
     /// A certification signature's DocMDP permission (`/P` 1, 2 or 3).
     pub docmdp: Option<u8>,
+    /// The form fields it locks (its FieldMDP transform, or its field's `/Lock`).
+    pub lock: Option<FieldLock>,
+}
+
+/// The form fields a signature locks (FieldMDP, ISO 32000-2 §12.8.2.4; a field's `/Lock`,
+/// §12.7.5.5): changing their values after it is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "action", content = "fields", rename_all = "snake_case")]
+pub enum FieldLock {
+    /// Every field.
+    All,
+    /// The fields named (fully qualified), and their descendants.
+    Include(Vec<String>),
+    /// Every field but those named.
+    Exclude(Vec<String>),
+}
+
+impl FieldLock {
+    fn from_dict(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<FieldLock>, PdfError> {
+        let fields = || -> Result<Vec<String>, PdfError> {
+            Ok(match d.get("Fields").map(|f| pdf.resolve(rev, f)).transpose()? {
+                Some(Object::Array(a)) => a
+                    .iter()
+                    .take(MAX_FIELDS)
+                    .filter_map(|f| match pdf.resolve(rev, f).ok()? {
+                        Object::String(s) => Some(text_string(&s.bytes)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+        };
+        Ok(match d.name("Action") {
+            Some(b"All") => Some(FieldLock::All),
+            Some(b"Include") => Some(FieldLock::Include(fields()?)),
+            Some(b"Exclude") => Some(FieldLock::Exclude(fields()?)),
+            _ => None,
+        })
+    }
+
+    /// Whether the field named `name` (fully qualified) is locked.
+    pub fn locks(&self, name: &str) -> bool {
+        let within = |f: &String| name == f || name.strip_prefix(f.as_str()).is_some_and(|r| r.starts_with('.'));
+        match self {
+            FieldLock::All => true,
+            FieldLock::Include(fs) => fs.iter().any(within),
+            FieldLock::Exclude(fs) => !fs.iter().any(within),
+        }
+    }
 }
 
 /// The fields the walk visits at most (a form with more is cut, said as an error).
@@ -251,7 +300,14 @@ fn walk(
             };
             match located {
                 Some(l) if l.object.as_dict().is_some() => {
-                    found.push(read_signature(pdf, name, object, &l)?);
+                    let mut sig = read_signature(pdf, name, object, &l)?;
+                    if sig.lock.is_none() {
+                        // The field's /Lock, when the signer did not copy it into the signature.
+                        if let Some(lock) = pdf.dict_at(rev, &d, "Lock")? {
+                            sig.lock = FieldLock::from_dict(pdf, rev, &lock)?;
+                        }
+                    }
+                    found.push(sig);
                 }
                 _ => empty.push(name),
             }
@@ -358,6 +414,7 @@ fn read_signature(
         Err(_) => (None, Coverage::Unclear),
     };
     let docmdp = docmdp_of(pdf, rev, &d)?;
+    let lock = fieldmdp_of(pdf, rev, &d)?;
     Ok(PdfSignature {
         field,
         object,
@@ -374,6 +431,7 @@ fn read_signature(
         revision,
         coverage,
         docmdp,
+        lock,
     })
 }
 
@@ -386,6 +444,25 @@ fn trimmed_end(pdf: &Pdf<'_>, end: usize) -> usize {
         e -= 1;
     }
     e
+}
+
+/// The FieldMDP transform of a signature's `/Reference` (the fields it locks).
+fn fieldmdp_of(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<FieldLock>, PdfError> {
+    let Some(Object::Array(refs)) = d.get("Reference").map(|r| pdf.resolve(rev, r)).transpose()? else {
+        return Ok(None);
+    };
+    for r in &refs {
+        let Some(r) = pdf.resolve(rev, r)?.as_dict().cloned() else {
+            continue;
+        };
+        if r.name("TransformMethod") != Some(b"FieldMDP") {
+            continue;
+        }
+        if let Some(tp) = pdf.dict_at(rev, &r, "TransformParams")? {
+            return FieldLock::from_dict(pdf, rev, &tp);
+        }
+    }
+    Ok(None)
 }
 
 fn docmdp_of(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<u8>, PdfError> {

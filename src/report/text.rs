@@ -570,6 +570,17 @@ fn signature(out: &mut String, r: &ValidationReport, s: &SignatureReport, lang: 
             (Coverage::Unclear, Lang::Vi) => "KHÔNG RÕ: phần được ký không phải một phiên bản của tệp".into(),
         };
         b.row(lang.pick("Covers", "Phạm vi ký"), coverage);
+        if let Some(lock) = &p.lock {
+            use crate::pdf::signature::FieldLock;
+            let locked = match (lock, lang) {
+                (FieldLock::All, Lang::En) => "every form field".to_string(),
+                (FieldLock::All, Lang::Vi) => "mọi trường biểu mẫu".to_string(),
+                (FieldLock::Include(f), _) => f.join(", "),
+                (FieldLock::Exclude(f), Lang::En) => format!("every form field but {}", f.join(", ")),
+                (FieldLock::Exclude(f), Lang::Vi) => format!("mọi trường biểu mẫu trừ {}", f.join(", ")),
+            };
+            b.row(lang.pick("Locks (FieldMDP)", "Khoá trường (FieldMDP)"), locked);
+        }
         if p.vri {
             b.row(
                 lang.pick("Validation data", "Dữ liệu kiểm tra"),

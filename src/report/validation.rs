@@ -554,6 +554,9 @@ pub struct PdfSignatureInfo {
     pub modification: crate::pdf::diff::Modification,
     /// The DSS has a VRI entry for this signature (validation data of its own).
     pub vri: bool,
+    /// The form fields it locks (FieldMDP): a later change to one is not allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<crate::pdf::signature::FieldLock>,
 }
 
 /// What a PDF document is, beside its signatures.
