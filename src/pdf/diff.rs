@@ -79,6 +79,9 @@ pub struct Analysis<'p, 'a> {
     revisions: RefCell<HashMap<usize, Result<Vec<Change>, PdfError>>>,
     roles: RefCell<HashMap<usize, Rc<Roles>>>,
     graphs: RefCell<HashMap<usize, Rc<Graph>>>,
+    edges: RefCell<HashMap<(usize, usize), Edges>>,
+    /// The structure-tree references of each object, by where it lies.
+    structure: StructureCache,
 }
 
 impl<'p, 'a> Analysis<'p, 'a> {
@@ -90,6 +93,8 @@ impl<'p, 'a> Analysis<'p, 'a> {
             revisions: RefCell::new(HashMap::new()),
             roles: RefCell::new(HashMap::new()),
             graphs: RefCell::new(HashMap::new()),
+            edges: RefCell::new(HashMap::new()),
+            structure: RefCell::new(HashMap::new()),
         }
     }
 
@@ -135,7 +140,7 @@ impl<'p, 'a> Analysis<'p, 'a> {
         if let Some(r) = self.roles.borrow().get(&k) {
             return Ok(r.clone());
         }
-        let r = Rc::new(roles(self.pdf, k)?);
+        let r = Rc::new(roles(self.pdf, k, &self.structure)?);
         self.roles.borrow_mut().insert(k, r.clone());
         Ok(r)
     }
@@ -144,7 +149,7 @@ impl<'p, 'a> Analysis<'p, 'a> {
         if let Some(g) = self.graphs.borrow().get(&k) {
             return Ok(g.clone());
         }
-        let g = Rc::new(graph(self.pdf, k)?);
+        let g = Rc::new(graph(self.pdf, k, &self.edges)?);
         self.graphs.borrow_mut().insert(k, g.clone());
         Ok(g)
     }
@@ -177,7 +182,54 @@ pub(crate) struct Roles {
     annotations: HashSet<u32>,
     metadata: HashSet<u32>,
     /// The logical structure (tags): StructTreeRoot, its elements and parent tree.
-    structure: HashSet<u32>,
+    structure: NumSet,
+}
+
+/// A set of object numbers: bits for numbers below 2^21 (at most 256 KiB), a hash set for
+/// the rest; the structure tree of a tagged document holds thousands, walked per revision.
+#[derive(Debug, Default)]
+struct NumSet {
+    bits: Vec<u64>,
+    rest: HashSet<u32>,
+    len: usize,
+}
+
+impl NumSet {
+    const DENSE: u32 = 1 << 21;
+
+    fn insert(&mut self, n: u32) -> bool {
+        let new = if n < Self::DENSE {
+            let (w, b) = ((n / 64) as usize, n % 64);
+            if self.bits.len() <= w {
+                self.bits.resize(w + 1, 0);
+            }
+            match self.bits.get_mut(w) {
+                Some(word) if *word & (1 << b) == 0 => {
+                    *word |= 1 << b;
+                    true
+                }
+                _ => false,
+            }
+        } else {
+            self.rest.insert(n)
+        };
+        self.len += usize::from(new);
+        new
+    }
+
+    fn contains(&self, n: &u32) -> bool {
+        if *n < Self::DENSE {
+            self.bits
+                .get((*n / 64) as usize)
+                .is_some_and(|w| w & (1 << (*n % 64)) != 0)
+        } else {
+            self.rest.contains(n)
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
 }
 
 fn refs_in(o: &Object, out: &mut Vec<ObjRef>) {
@@ -209,7 +261,57 @@ fn reach(pdf: &Pdf<'_>, rev: usize, start: &Object, into: &mut HashSet<u32>) -> 
     Ok(())
 }
 
-fn roles(pdf: &Pdf<'_>, k: usize) -> Result<Roles, PdfError> {
+/// The structure-tree references of each object read, by where it lies.
+type StructureCache = RefCell<HashMap<(usize, usize), Rc<Vec<ObjRef>>>>;
+
+/// What the structure-tree walk follows from object `r`: a structure element's kids, a
+/// number-tree node's entries and kids, an array's items. Read once for every revision that
+/// sees `r` where it is.
+fn structure_children(
+    pdf: &Pdf<'_>,
+    k: usize,
+    r: ObjRef,
+    cache: &StructureCache,
+) -> Result<Rc<Vec<ObjRef>>, PdfError> {
+    let at = pdf.location(k, r.num);
+    if let Some(c) = at.and_then(|at| cache.borrow().get(&at).cloned()) {
+        return Ok(c);
+    }
+    let located = pdf.get(k, r)?;
+    let mut out = Vec::new();
+    let keep = match (&located, at) {
+        (Some(l), Some(at)) => at.1 != usize::MAX || l.offset == Some(at.0),
+        _ => false,
+    };
+    match located.map(|l| l.object) {
+        Some(Object::Dict(e)) if e.get("S").is_some() || matches!(e.name("Type"), Some(b"StructElem")) => {
+            if let Some(v) = e.get("K") {
+                refs_in(v, &mut out);
+            }
+        }
+        // Number-tree nodes of the parent tree, and the arrays it maps to.
+        Some(Object::Dict(e)) if e.get("Nums").is_some() || e.get("Kids").is_some() => {
+            for key in ["Nums", "Kids"] {
+                if let Some(v) = e.get(key) {
+                    refs_in(v, &mut out);
+                }
+            }
+        }
+        Some(Object::Array(a)) => a.iter().for_each(|x| refs_in(x, &mut out)),
+        _ => {}
+    }
+    let out = Rc::new(out);
+    if let (true, Some(at)) = (keep, at) {
+        cache.borrow_mut().insert(at, out.clone());
+    }
+    Ok(out)
+}
+
+fn roles(
+    pdf: &Pdf<'_>,
+    k: usize,
+    structure: &StructureCache,
+) -> Result<Roles, PdfError> {
     let mut roles = Roles::default();
     let trailer = pdf.revisions().get(k).map(|r| r.trailer.clone()).unwrap_or_default();
     roles.catalog = trailer.get("Root").and_then(Object::as_ref).map(|r| r.num);
@@ -248,26 +350,7 @@ fn roles(pdf: &Pdf<'_>, k: usize) -> Result<Roles, PdfError> {
                 if !roles.structure.insert(r.num) {
                     continue;
                 }
-                let Some(o) = pdf.get(k, r)?.map(|l| l.object) else {
-                    continue;
-                };
-                match &o {
-                    Object::Dict(e) if e.get("S").is_some() || matches!(e.name("Type"), Some(b"StructElem")) => {
-                        if let Some(v) = e.get("K") {
-                            refs_in(v, &mut todo);
-                        }
-                    }
-                    // Number-tree nodes of the parent tree, and the arrays it maps to.
-                    Object::Dict(e) if e.get("Nums").is_some() || e.get("Kids").is_some() => {
-                        for key in ["Nums", "Kids"] {
-                            if let Some(v) = e.get(key) {
-                                refs_in(v, &mut todo);
-                            }
-                        }
-                    }
-                    Object::Array(a) => a.iter().for_each(|x| refs_in(x, &mut todo)),
-                    _ => {}
-                }
+                todo.extend(structure_children(pdf, k, r, structure)?.iter().copied());
             }
         }
     }
@@ -402,11 +485,12 @@ fn refs_of(pdf: &Pdf<'_>, rev: usize, o: Option<&Object>) -> Result<Vec<u32>, Pd
 fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfError> {
     let (pdf, docmdp) = (a.pdf, a.docmdp);
     let roles = a.roles(k)?;
+    // The object graphs (the costly part) are built only when a change needs them.
     let before = Before {
         roles: a.roles(k - 1)?,
-        referrers: a.graph(k - 1)?,
+        analysis: a,
+        k: k - 1,
     };
-    let after = a.graph(k)?;
     let own: Vec<u32> = pdf.revisions().get(k).map(|r| r.objects.clone()).unwrap_or_default();
     let mut out = Vec::new();
     let form_filling = if docmdp == Some(1) {
@@ -494,7 +578,7 @@ fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfEr
                 ("changed", Some(w), v) if Some(w) != *v => Modification::NotAllowed,
                 // Its old appearance replaced while something else still shows it.
                 ("changed", _, _)
-                    if keys.iter().any(|x| x == "AP") && !old_appearance_private(&old_d, num, &before) =>
+                    if keys.iter().any(|x| x == "AP") && !old_appearance_private(&old_d, num, &before)? =>
                 {
                     Modification::NotAllowed
                 }
@@ -515,7 +599,7 @@ fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfEr
                     num,
                     &|f, key| before.roles.sig_fields.contains_key(&f) && key == b"AP",
                     &roles.appearances,
-                );
+                )?;
             change(
                 "appearance",
                 if private { signing } else { Modification::NotAllowed },
@@ -528,7 +612,7 @@ fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfEr
                 num,
                 &|f, key| before.roles.other_fields.contains(&f) && key == b"AP",
                 &roles.field_appearances,
-            );
+            )?;
             change(
                 "field appearance",
                 if private || how == "added" {
@@ -544,7 +628,7 @@ fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfEr
                 num,
                 &|f, key| Some(f) == roles.catalog && key == b"Extensions",
                 &roles.extensions,
-            );
+            )?;
             change(
                 "extensions",
                 if private || how == "added" {
@@ -637,13 +721,13 @@ fn revision_changes(a: &Analysis<'_, '_>, k: usize) -> Result<Vec<Change>, PdfEr
         } else if how == "added" && roles.annots_arrays.contains(&num) {
             // A page's new /Annots array: what it adds is judged with the page.
             change("annotations array", lta, Vec::new());
-        } else if how == "added" && !after.contains_key(&num) {
+        } else if how == "added" && !a.graph(k)?.contains_key(&num) {
             // New and used by nothing: it cannot change what the document shows.
             change("unused object", lta, Vec::new());
         } else if how == "added" {
             // New, and nothing in the revision's structure explains it.
             change("object", Modification::Undefined, Vec::new());
-        } else if before.in_use(num) {
+        } else if before.in_use(num)? {
             change("object", Modification::NotAllowed, Vec::new());
         } else {
             change("object", Modification::Undefined, Vec::new());
@@ -686,12 +770,15 @@ fn added_annotations(
 
 /// For each object a revision's trailer reaches: which objects refer to it (0: the trailer),
 /// under which of their keys (empty: from an array).
-type Graph = HashMap<u32, Vec<(u32, Vec<u8>)>>;
+type Graph = HashMap<u32, Vec<(u32, Rc<[u8]>)>>;
 
-fn graph(pdf: &Pdf<'_>, rev: usize) -> Result<Graph, PdfError> {
-    let mut referrers: Graph = HashMap::new();
-    let mut todo: Vec<(u32, Vec<u8>, ObjRef)> = Vec::new();
-    let keyed = |from: u32, o: &Object, todo: &mut Vec<(u32, Vec<u8>, ObjRef)>| match o {
+/// The references an object makes, each with the key of the dictionary entry it is under
+/// (empty for an array or a reference inside a non-dictionary).
+type Edges = Rc<Vec<(Rc<[u8]>, ObjRef)>>;
+
+fn edges_of(from: u32, o: &Object) -> Vec<(Rc<[u8]>, ObjRef)> {
+    let mut out = Vec::new();
+    match o {
         Object::Dict(d) | Object::Stream(d, _) => {
             for (key, v) in &d.0 {
                 if from == 0 && (key.as_slice() == b"Prev" || key.as_slice() == b"XRefStm") {
@@ -699,17 +786,33 @@ fn graph(pdf: &Pdf<'_>, rev: usize) -> Result<Graph, PdfError> {
                 }
                 let mut refs = Vec::new();
                 refs_in(v, &mut refs);
-                todo.extend(refs.into_iter().map(|r| (from, key.clone(), r)));
+                if !refs.is_empty() {
+                    let key: Rc<[u8]> = Rc::from(key.as_slice());
+                    out.extend(refs.into_iter().map(|r| (key.clone(), r)));
+                }
             }
         }
         other => {
             let mut refs = Vec::new();
             refs_in(other, &mut refs);
-            todo.extend(refs.into_iter().map(|r| (from, Vec::new(), r)));
+            let none: Rc<[u8]> = Rc::from(&[][..]);
+            out.extend(refs.into_iter().map(|r| (none.clone(), r)));
         }
-    };
+    }
+    out
+}
+
+/// Every object revision `rev`'s trailer reaches, with its referrers; the references of an
+/// object are read once for all revisions that see it where it is (`edges`).
+fn graph(pdf: &Pdf<'_>, rev: usize, edges: &RefCell<HashMap<(usize, usize), Edges>>) -> Result<Graph, PdfError> {
+    let mut referrers: Graph = HashMap::new();
+    let mut todo: Vec<(u32, Rc<[u8]>, ObjRef)> = Vec::new();
     if let Some(t) = pdf.revisions().get(rev) {
-        keyed(0, &Object::Dict(t.trailer.clone()), &mut todo);
+        todo.extend(
+            edges_of(0, &Object::Dict(t.trailer.clone()))
+                .into_iter()
+                .map(|(k, r)| (0, k, r)),
+        );
     }
     while let Some((from, key, r)) = todo.pop() {
         if referrers.len() > MAX_WALK {
@@ -723,9 +826,22 @@ fn graph(pdf: &Pdf<'_>, rev: usize) -> Result<Graph, PdfError> {
             list.push((from, key));
         }
         if first {
-            if let Some(l) = pdf.get(rev, r)? {
-                keyed(r.num, &l.object, &mut todo);
-            }
+            let Some(at) = pdf.location(rev, r.num) else { continue };
+            let cached = edges.borrow().get(&at).cloned();
+            let out = match cached {
+                Some(e) => e,
+                None => {
+                    let l = pdf.get(rev, r)?;
+                    // An object found elsewhere than its entry says is not kept by location.
+                    let keep = at.1 != usize::MAX || l.as_ref().is_some_and(|l| l.offset == Some(at.0));
+                    let e: Edges = Rc::new(l.map(|l| edges_of(r.num, &l.object)).unwrap_or_default());
+                    if keep {
+                        edges.borrow_mut().insert(at, e.clone());
+                    }
+                    e
+                }
+            };
+            todo.extend(out.iter().map(|(k, to)| (r.num, k.clone(), *to)));
         }
     }
     Ok(referrers)
@@ -733,46 +849,53 @@ fn graph(pdf: &Pdf<'_>, rev: usize) -> Result<Graph, PdfError> {
 
 /// Whether the appearance a field had before (its `/AP`, when an indirect object) was used by
 /// nothing else, so that replacing it changes nothing but the field.
-fn old_appearance_private(old: &Dict, field: u32, before: &Before) -> bool {
+fn old_appearance_private(old: &Dict, field: u32, before: &Before<'_, '_, '_>) -> Result<bool, PdfError> {
     match old.get("AP") {
         Some(Object::Ref(r)) => before.private(r.num, &|f, key| f == field && key == b"AP", &HashSet::new()),
-        _ => true,
+        _ => Ok(true),
     }
 }
 
 /// The structure of the revision before `k`, to tell what was already in use.
-struct Before {
+struct Before<'x, 'p, 'a> {
     roles: Rc<Roles>,
-    /// Every object the revision's trailer reaches, with the objects that refer to it (0:
-    /// the trailer itself) and under which key.
-    referrers: Rc<Graph>,
+    analysis: &'x Analysis<'p, 'a>,
+    /// The revision before the one analysed.
+    k: usize,
 }
 
-impl Before {
-    fn in_use(&self, num: u32) -> bool {
-        self.referrers.contains_key(&num)
+impl Before<'_, '_, '_> {
+    /// Every object the revision's trailer reaches, with the objects that refer to it (0:
+    /// the trailer itself) and under which key.
+    fn referrers(&self) -> Result<Rc<Graph>, PdfError> {
+        self.analysis.graph(self.k)
+    }
+
+    fn in_use(&self, num: u32) -> Result<bool, PdfError> {
+        Ok(self.referrers()?.contains_key(&num))
     }
 
     /// Whether every path from the trailer to `num` runs through a reference `root` takes,
     /// passing only through objects of `inner` after it: what shows `num` is only what
     /// `root` names.
-    fn private(&self, num: u32, root: &dyn Fn(u32, &[u8]) -> bool, inner: &HashSet<u32>) -> bool {
+    fn private(&self, num: u32, root: &dyn Fn(u32, &[u8]) -> bool, inner: &HashSet<u32>) -> Result<bool, PdfError> {
+        let referrers = self.referrers()?;
         let mut seen = HashSet::new();
         let mut todo = vec![num];
         while let Some(n) = todo.pop() {
             if !seen.insert(n) || seen.len() > MAX_WALK {
                 continue;
             }
-            for (f, key) in self.referrers.get(&n).map(Vec::as_slice).unwrap_or(&[]) {
+            for (f, key) in referrers.get(&n).map(Vec::as_slice).unwrap_or(&[]) {
                 if root(*f, key) {
                     continue;
                 }
                 if *f == 0 || !inner.contains(f) {
-                    return false;
+                    return Ok(false);
                 }
                 todo.push(*f);
             }
         }
-        true
+        Ok(true)
     }
 }

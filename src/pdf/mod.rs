@@ -165,9 +165,51 @@ pub struct Located {
 }
 
 enum Index {
-    Chain(XrefChain),
+    /// The cross-reference sections, and for each object the sections that list it (their
+    /// indexes, newest first, with the entry) so a look-up is a short scan.
+    Chain(XrefChain, Listings),
     /// Reconstructed: every `N G obj` by offset.
     Scanned(Vec<(usize, ObjRef)>),
+}
+
+/// For each object number, the sections that list it: by number in a vector for numbers up
+/// to a few times the count of entries (what files use), in a map beyond (so a hostile
+/// number does not size the vector).
+#[derive(Default)]
+struct Listings {
+    dense: Vec<Vec<(usize, Entry)>>,
+    sparse: HashMap<u32, Vec<(usize, Entry)>>,
+    bound: usize,
+}
+
+impl Listings {
+    fn for_entries(count: usize) -> Listings {
+        Listings {
+            bound: count.saturating_mul(4).saturating_add(1024).min(MAX_OBJECTS),
+            ..Listings::default()
+        }
+    }
+
+    fn push(&mut self, num: u32, section: usize, e: Entry) {
+        let i = num as usize;
+        if i < self.bound {
+            if self.dense.len() <= i {
+                self.dense.resize_with(i + 1, Vec::new);
+            }
+            if let Some(v) = self.dense.get_mut(i) {
+                v.push((section, e));
+            }
+        } else {
+            self.sparse.entry(num).or_default().push((section, e));
+        }
+    }
+
+    fn get(&self, num: u32) -> Option<&Vec<(usize, Entry)>> {
+        match self.dense.get(num as usize) {
+            Some(v) => Some(v),
+            None => self.sparse.get(&num),
+        }
+    }
 }
 
 type ObjStm = Rc<(Vec<u8>, Vec<(u32, usize)>)>;
@@ -228,7 +270,13 @@ impl<'a> Pdf<'a> {
                     });
                     taken = *count;
                 }
-                (Index::Chain(chain), revisions)
+                let mut merged = Listings::for_entries(chain.sections.iter().map(|s| s.entries.len()).sum());
+                for (i, section) in chain.sections.iter().enumerate() {
+                    for (num, e) in &section.entries {
+                        merged.push(*num, i, *e);
+                    }
+                }
+                (Index::Chain(chain, merged), revisions)
             }
             Err(e) => {
                 warnings.push(PdfWarning::Reconstructed { why: e.to_string() });
@@ -399,14 +447,11 @@ impl<'a> Pdf<'a> {
     /// The entry for object `num` as revision `rev` (0 = oldest) sees it.
     fn entry(&self, rev: usize, num: u32) -> Option<Entry> {
         match &self.index {
-            Index::Chain(chain) => {
+            Index::Chain(chain, merged) => {
                 let n = chain.sections.len();
                 let count = chain.revisions.get(rev).map_or(n, |(_, c)| *c);
-                chain
-                    .sections
-                    .get(n - count.min(n)..)?
-                    .iter()
-                    .find_map(|s| s.entries.get(&num).copied())
+                let first = n - count.min(n);
+                merged.get(num)?.iter().find(|(i, _)| *i >= first).map(|(_, e)| *e)
             }
             Index::Scanned(objects) => {
                 let end = self.revisions.get(rev).map_or(self.data.len(), |r| r.end);
@@ -416,6 +461,20 @@ impl<'a> Pdf<'a> {
                     .find(|(o, r)| *o < end && r.num == num)
                     .map(|(o, r)| Entry::InFile { offset: *o, gen: r.gen })
             }
+        }
+    }
+
+    /// Where object `num` lies as revision `rev` sees it: (its offset in the file, or its
+    /// object stream's; its index in that stream, or `usize::MAX`). Two revisions that see
+    /// the same location see the same object.
+    pub(crate) fn location(&self, rev: usize, num: u32) -> Option<(usize, usize)> {
+        match self.entry(rev, num)? {
+            Entry::Free => None,
+            Entry::InFile { offset, .. } => Some((offset, usize::MAX)),
+            Entry::InStream { stream, index } => match self.entry(rev, stream)? {
+                Entry::InFile { offset, .. } => Some((offset, index)),
+                _ => None,
+            },
         }
     }
 
