@@ -12,7 +12,7 @@ mod verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use kyso::report::CertificateSummary;
 use kyso::TrustStore;
 
@@ -35,11 +35,13 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<verify::LangArg>,
     },
-    /// Sign a file as CAdES (CMS), attached or detached; or an XML document (e-invoice, tax
-    /// message) with an enveloped XML signature or XAdES (`--format xml --into DSCKS/NBan`).
+    /// Sign a file as CAdES (CMS), attached or detached; an XML document (e-invoice, tax
+    /// message) with an enveloped XML signature or XAdES (`--format xml --into DSCKS/NBan`);
+    /// or a PDF by incremental update, PAdES B-B to B-LTA, visible or not (`--format pdf`).
     Sign(Box<sign::SignArgs>),
-    /// Verify a CMS / CAdES signature or a signed XML document (XML-DSig, XAdES, edXML), or a
-    /// batch of them: every signer, its chain, revocation;
+    /// Verify a CMS / CAdES signature, a signed XML document (XML-DSig, XAdES, edXML) or a
+    /// signed PDF (every signature and the changes after it), or a batch of them: every
+    /// signer, its chain, revocation;
     /// the report in Vietnamese or English. Exit status: 0 valid, 1 invalid, 2 indeterminate
     /// or usage error, 130 a batch stopped by Ctrl-C.
     Verify(verify::VerifyArgs),
@@ -67,6 +69,18 @@ enum Command {
     Trust {
         #[command(subcommand)]
         command: TrustCommand,
+    },
+    /// Print a shell completion script: `kyso completions bash > /etc/bash_completion.d/kyso`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output, or with --dir write kyso.1 and one
+    /// page per command (kyso-verify.1, …) there: `kyso man | man -l -`.
+    Man {
+        /// A folder to write every page to.
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -147,6 +161,11 @@ fn main() -> ExitCode {
         Command::Trust {
             command: TrustCommand::List { json },
         } => trust_list(json),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "kyso", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { dir } => man(dir.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -155,6 +174,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `kyso man`: the page of the whole command to standard output, or every page into `dir`.
+fn man(dir: Option<&std::path::Path>) -> Result<ExitCode, String> {
+    let cmd = Cli::command();
+    match dir {
+        None => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut out).map_err(|e| e.to_string())?;
+            std::io::Write::write_all(&mut std::io::stdout(), &out).map_err(|e| e.to_string())?;
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            clap_mangen::generate_to(cmd, dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, String> {

@@ -1240,3 +1240,34 @@ fn ctrl_c_stops_a_batch_with_the_summary_of_what_was_done() {
     assert!(err.contains("not verified (stopped): 1"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Shell completions and the manual pages, generated from the clap definitions: bash accepts
+/// the script (`bash -n`), and every command has its page.
+#[test]
+fn completions_and_man_pages() {
+    let (code, bash, _) = kyso(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    assert!(bash.contains("_kyso()") && bash.contains("verify"), "{bash}");
+    let dir = std::env::temp_dir().join(format!("kyso-man-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("kyso.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let st = Command::new("bash").arg("-n").arg(&script).status().unwrap();
+    assert!(st.success(), "bash -n rejects the completion script");
+    for shell in ["zsh", "fish"] {
+        let (code, out, _) = kyso(&["completions", shell]);
+        assert_eq!(code, 0);
+        assert!(out.contains("kyso") && out.contains("sign"), "{shell}: {out}");
+    }
+    let (code, page, _) = kyso(&["man"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH kyso 1") && page.contains(".SH NAME"), "{page}");
+    let pages = dir.join("man");
+    let (code, _, err) = kyso(&["man", "--dir", pages.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for name in ["kyso.1", "kyso-verify.1", "kyso-sign.1", "kyso-token-list.1"] {
+        let text = std::fs::read_to_string(pages.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(text.contains(".SH NAME"), "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

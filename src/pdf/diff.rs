@@ -267,12 +267,7 @@ type StructureCache = RefCell<HashMap<(usize, usize), Rc<Vec<ObjRef>>>>;
 /// What the structure-tree walk follows from object `r`: a structure element's kids, a
 /// number-tree node's entries and kids, an array's items. Read once for every revision that
 /// sees `r` where it is.
-fn structure_children(
-    pdf: &Pdf<'_>,
-    k: usize,
-    r: ObjRef,
-    cache: &StructureCache,
-) -> Result<Rc<Vec<ObjRef>>, PdfError> {
+fn structure_children(pdf: &Pdf<'_>, k: usize, r: ObjRef, cache: &StructureCache) -> Result<Rc<Vec<ObjRef>>, PdfError> {
     let at = pdf.location(k, r.num);
     if let Some(c) = at.and_then(|at| cache.borrow().get(&at).cloned()) {
         return Ok(c);
@@ -307,11 +302,7 @@ fn structure_children(
     Ok(out)
 }
 
-fn roles(
-    pdf: &Pdf<'_>,
-    k: usize,
-    structure: &StructureCache,
-) -> Result<Roles, PdfError> {
+fn roles(pdf: &Pdf<'_>, k: usize, structure: &StructureCache) -> Result<Roles, PdfError> {
     let mut roles = Roles::default();
     let trailer = pdf.revisions().get(k).map(|r| r.trailer.clone()).unwrap_or_default();
     roles.catalog = trailer.get("Root").and_then(Object::as_ref).map(|r| r.num);

@@ -11,6 +11,9 @@ import json
 import os
 import sys
 
+# The release this package belongs to: the crate's and libkyso's version (tests/versions.rs).
+__version__ = "0.1.0"
+
 __all__ = [
     "TrustStore", "Report", "verify_cms", "verify_chain", "sign_cms_pkcs12", "sign_cms_pkcs11",
     "version", "Verifier", "KysoError", "NullPointer", "InvalidArgument", "BadInput", "BadSignature",
