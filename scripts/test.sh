@@ -17,6 +17,8 @@ command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip python3-ven
 # XML signature peers: libxmlsec1's command line, and the JDK's own javax.xml.crypto.dsig.
 command -v xmlsec1 >/dev/null 2>&1 || need_apt+=(xmlsec1)
 command -v javac >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
+# The Java binding's JNA (bindings/java/build.sh builds offline against it).
+[ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
 # PDF peers: poppler's pdfsig and pdftoppm, qpdf.
 command -v pdfsig >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
@@ -30,9 +32,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 fi
-for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3 xmlsec1 javac java pdfsig pdftoppm qpdf; do
+for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3 xmlsec1 javac java jar pdfsig pdftoppm qpdf; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
 done
+[ -f /usr/share/java/jna.jar ] || { echo "missing: JNA (/usr/share/java/jna.jar, Debian's libjna-java)" >&2; exit 1; }
 # pytest drives the Python binding's suite (run from ffi/tests/c.rs).
 if ! python3 -c 'import pytest' >/dev/null 2>&1; then
   echo "== installing pytest"

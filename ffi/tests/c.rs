@@ -1,6 +1,7 @@
 //! The C API from C: `c/test_kyso.c` compiled with gcc against `include/kyso.h` and
 //! libkyso, run plainly, under valgrind (no errors, no definite leaks) and with
-//! AddressSanitizer; then the Python binding's pytest suite on the same fixtures. The fixtures
+//! AddressSanitizer; then the Python binding's pytest suite and the Java binding's checks on
+//! the same fixtures. The fixtures
 //! (test PKI, PKCS#12 from `openssl pkcs12`, CMS signatures, a SoftHSM2 token) are made here.
 
 use std::path::{Path, PathBuf};
@@ -80,6 +81,7 @@ fn fixtures(vnpt: &Path) -> (PathBuf, PathBuf) {
     put("valid.p7s", &signature(&pki.company, &pki.pub_sub, true));
     put("attached.p7s", &signature(&pki.company, &pki.pub_sub, false));
     put("rogue.p7s", &signature(&pki.rogue_leaf, &pki.rogue_root, true));
+    put("gov.p7s", &signature(&pki.officer, &pki.gov_sub, false));
     std::fs::copy(vnpt, dir.join("vnpt-ca.p7b")).unwrap_or_else(|e| panic!("{}: {e}", vnpt.display()));
     put("company.pem", pem("CERTIFICATE", &pki.company.cert).as_bytes());
     put("company.key", pem("PRIVATE KEY", pki.company.key.pkcs8()).as_bytes());
@@ -211,7 +213,45 @@ fn c_programs_plain_valgrind_asan_and_python() {
         String::from_utf8_lossy(&py.stdout),
         String::from_utf8_lossy(&py.stderr)
     );
+
+    // The Java binding (bindings/java, JNA) on the same library and fixtures.
+    let classpath = java_binding(&dir);
+    let out = run(Command::new("java")
+        .arg("-cp")
+        .arg(&classpath)
+        .arg(format!("-Djna.library.path={}", lib.display()))
+        .arg("vn.kyso.tests.KysoTest")
+        .arg(&dir)
+        .arg(module)
+        .env("SOFTHSM2_CONF", &conf));
+    assert!(out.contains("all Java checks passed"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// bindings/java/kyso.jar built by its build.sh (offline, Debian's JNA), and its test programs
+/// compiled against it into `dir/java`: the class path to run them with.
+fn java_binding(dir: &Path) -> String {
+    let java = ffi_dir().join("../bindings/java");
+    // Once per run: the two tests that use it run in parallel.
+    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        run(&mut Command::new(java.join("build.sh")));
+    });
+    let jna = "/usr/share/java/jna.jar";
+    let jar = java.join("kyso.jar");
+    let classes = dir.join("java");
+    std::fs::create_dir_all(&classes).unwrap();
+    let tests: Vec<PathBuf> = std::fs::read_dir(java.join("test/vn/kyso/tests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    run(Command::new("javac")
+        .args(["--release", "17", "-encoding", "UTF-8", "-Xlint:all", "-Werror", "-cp"])
+        .arg(format!("{}:{jna}", jar.display()))
+        .arg("-d")
+        .arg(&classes)
+        .args(&tests));
+    format!("{}:{}:{jna}", classes.display(), jar.display())
 }
 
 /// The kyso CLI, built in this workspace's target directory.
@@ -332,6 +372,7 @@ fn one_table_through_rust_cli_c_and_python_gives_one_report() {
     put("decision-changed.pdf", &changed);
     let c_prog = dir.join("report_json");
     gcc(&lib, "report_json.c", &c_prog, &[], false);
+    let classpath = java_binding(&dir);
 
     const LEGACY: u32 = 4;
     const STRICT: u32 = 16;
@@ -565,6 +606,20 @@ print(json.dumps(r.to_dict()))
             .env("PYTHONPATH", ffi_dir().join("../bindings/python"));
         let py_json: serde_json::Value = serde_json::from_str(&run(&mut cmd)).unwrap();
         assert_eq!(normalised(py_json), rust, "{case}: Python's report differs from Rust's");
+        // Java.
+        let mut cmd = Command::new("java");
+        cmd.arg("-cp")
+            .arg(&classpath)
+            .arg(format!("-Djna.library.path={}", lib.display()))
+            .arg("vn.kyso.tests.ReportJson")
+            .arg(path("custom.pem"))
+            .arg(path(sig))
+            .arg(content.map_or_else(|| "-".into(), path))
+            .arg(at.to_string())
+            .arg(flags.to_string())
+            .arg(if with_crl { path("sub.crl") } else { "-".into() });
+        let java_json: serde_json::Value = serde_json::from_str(&run(&mut cmd)).unwrap();
+        assert_eq!(normalised(java_json), rust, "{case}: Java's report differs from Rust's");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
