@@ -24,4 +24,12 @@ fn main() {
         std::env::var("CARGO_PKG_VERSION").unwrap_or_default()
     );
     let _ = std::fs::write(profile_dir.join("kyso.pc"), pc);
+    // Programs linked against target/<profile>/libkyso.so ask the loader for its soname.
+    #[cfg(unix)]
+    {
+        let link = profile_dir.join("libkyso.so.0");
+        if std::fs::symlink_metadata(&link).is_err() {
+            let _ = std::os::unix::fs::symlink("libkyso.so", link);
+        }
+    }
 }

@@ -14,6 +14,8 @@ command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip python3-venv)
+# A new virtualenv receives the wheel pip builds (Debian's python3 needs python3-venv for it).
+command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/null 2>&1 && need_apt+=(python3-venv)
 # XML signature peers: libxmlsec1's command line, and the JDK's own javax.xml.crypto.dsig.
 command -v xmlsec1 >/dev/null 2>&1 || need_apt+=(xmlsec1)
 command -v javac >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
@@ -98,11 +100,24 @@ echo "== the default kyso binary: no demo, so no test key in it"
 cargo test -q -p kyso-cli --test cli without_the_demo_feature
 echo "== tests: pure-Rust provider alone (no aws-lc-rs in the library)"
 cargo test -p kyso --no-default-features --features rustcrypto
-echo "== Python package installs with pip"
-pyt="$(mktemp -d)"
-PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --no-deps --target "$pyt" ./bindings/python
-KYSO_LIBRARY="${CARGO_TARGET_DIR:-$PWD/target}/debug/libkyso.so" PYTHONPATH="$pyt" python3 -c 'import kyso; assert kyso.TrustStore.vietnam(); print("kyso", kyso.version(), "from pip")'
-rm -rf "$pyt"
+echo "== Python: pip builds a wheel carrying libkyso (maturin) into a new virtualenv"
+venv="$(mktemp -d)"
+python3 -m venv "$venv"
+# The debug profile reuses what the tests built; a user's pip install builds release.
+PIP_ROOT_USER_ACTION=ignore MATURIN_PEP517_ARGS="--profile dev" "$venv/bin/pip" install --quiet ./bindings/python
+# From another folder, with no KYSO_LIBRARY: the library is the wheel's own.
+(cd / && env -u KYSO_LIBRARY VIRTUAL_ENV_DIR="$venv" "$venv/bin/python" -c '
+import kyso, os
+assert kyso.TrustStore.vietnam()
+assert kyso.version() == kyso.__version__
+assert os.path.dirname(kyso.__file__).startswith(os.environ["VIRTUAL_ENV_DIR"])
+print("kyso", kyso.version(), "from its wheel")')
+decree="$(ls "$shared"/vectors/pdf/vn/vn-real-01*.pdf 2>/dev/null | head -1 || true)"
+if [ -n "$decree" ]; then
+  (cd / && env -u KYSO_LIBRARY "$venv/bin/python" -m kyso verify "$decree" --lang en | grep -q 'VALID (TOTAL_PASSED)')
+  echo "   python -m kyso verify: a real decree is VALID"
+fi
+rm -rf "$venv"
 echo "== demo"
 cargo run -q -p kyso-cli --features demo -- demo >/dev/null
 echo "all checks passed"

@@ -1,8 +1,12 @@
 """kyso: verify and make digital signatures across Vietnam's two PKI hierarchies.
 
-A ctypes binding over libkyso (the C API in ffi/include/kyso.h). The library is found through
-the KYSO_LIBRARY environment variable, else as ``libkyso.so`` / ``libkyso.dylib`` /
-``kyso.dll`` by the system's loader.
+A ctypes binding over libkyso (the C API in ffi/include/kyso.h). The wheel that
+``pip install ./bindings/python`` builds (maturin) carries the library, in ``kyso/_native``;
+the KYSO_LIBRARY environment variable points elsewhere (a development build), and without
+either the system's loader looks for ``libkyso.so`` / ``libkyso.dylib`` / ``kyso.dll``.
+ctypes releases the GIL during every call into the library, so threads verify in parallel.
+Inputs are ``bytes`` (or any buffer), a ``pathlib.Path`` (or other path object) to read, or a
+binary file object.
 """
 
 import ctypes
@@ -74,6 +78,10 @@ _BY_CODE = {c.code: c for c in KysoError.__subclasses__()}
 def _load():
     path = os.environ.get("KYSO_LIBRARY")
     if not path:
+        bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_native", "lib_native.so")
+        if os.path.exists(bundled):
+            path = bundled
+    if not path:
         path = ctypes.util.find_library("kyso") or {
             "darwin": "libkyso.dylib", "win32": "kyso.dll"}.get(sys.platform, "libkyso.so")
     return ctypes.CDLL(path)
@@ -140,8 +148,19 @@ def _check(code):
 
 
 def _bytes(data, what):
+    """``data`` as bytes: bytes or a buffer as it is, a path object read, a binary file read."""
     if isinstance(data, str):
-        raise TypeError(f"{what} must be bytes, not str")
+        raise TypeError(f"{what} must be bytes, a path object or a binary file, not str "
+                        f"(for a file name use pathlib.Path({data!r}))")
+    if isinstance(data, os.PathLike):
+        with open(data, "rb") as f:
+            return f.read()
+    read = getattr(data, "read", None)
+    if callable(read):
+        got = read()
+        if isinstance(got, str):
+            raise TypeError(f"{what}: the file is open in text mode; open it with 'rb'")
+        return bytes(got)
     return bytes(data)
 
 
@@ -176,6 +195,12 @@ class TrustStore:
         data = _bytes(data, "data")
         _check(_lib.kyso_trust_store_add_intermediates(self._handle, data, len(data), hierarchy))
         return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def close(self):
         """Free the store now (also done when it is garbage-collected)."""
@@ -221,6 +246,12 @@ class Verifier:
         _check(_lib.kyso_verifier_verify_chain(self._handle, certificate, len(certificate), p,
                                                len(p) if p else 0, _at(at), ctypes.byref(out)))
         return Report(out)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def close(self):
         """Free the verifier now (also done when it is garbage-collected)."""

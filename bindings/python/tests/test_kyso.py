@@ -96,3 +96,49 @@ def test_sign_pkcs11_then_verify(store):
         kyso.sign_cms_pkcs11(doc, "000000", module=MODULE, token="c-api")
     with pytest.raises(kyso.NoToken):
         kyso.sign_cms_pkcs11(doc, "246810", module=MODULE, token="nope")
+
+
+def test_inputs_as_bytes_paths_and_files(store):
+    doc = FIX / "doc.txt"
+    for sig in (read("valid.p7s"), bytearray(read("valid.p7s")), memoryview(read("valid.p7s")),
+                FIX / "valid.p7s"):
+        assert kyso.verify_cms(store, sig, content=doc).valid
+    with open(FIX / "valid.p7s", "rb") as sig, open(doc, "rb") as content:
+        with kyso.Verifier(store) as v:
+            assert v.verify(sig, content).valid
+    with open(doc, "r") as text, pytest.raises(TypeError):
+        kyso.verify_cms(store, FIX / "valid.p7s", content=text)
+    # A str is refused: is it a file name or data? The message says which to pass.
+    with pytest.raises(TypeError, match="pathlib.Path"):
+        kyso.verify_cms(store, str(FIX / "valid.p7s"))
+
+
+def test_python_m_kyso_verify_as_the_command():
+    import subprocess
+    import sys
+    anchor = FIX / "root.der"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kyso", *a], capture_output=True, text=True,
+                                    env=dict(os.environ, LANG="C"))
+    ok = run("verify", str(FIX / "valid.p7s"), "--content", str(FIX / "doc.txt"), "--anchor", str(anchor),
+             "--anchor", str(FIX / "sub.der"))
+    assert ok.returncode == 0 and "VALID (TOTAL_PASSED)" in ok.stdout, ok.stdout + ok.stderr
+    tampered = FIX / "tampered-by-python.txt"
+    tampered.write_bytes(read("doc.txt") + b"!")
+    bad = run("verify", str(FIX / "valid.p7s"), "--content", str(tampered), "--anchor", str(anchor), "--json")
+    assert bad.returncode == 1 and '"TOTAL_FAILED"' in bad.stdout, bad.stdout + bad.stderr
+    untrusted = run("verify", str(FIX / "rogue.p7s"), "--content", str(FIX / "doc.txt"), "--anchor", str(anchor),
+                    "--lang", "vi")
+    assert untrusted.returncode == 2 and "CHƯA XÁC ĐỊNH" in untrusted.stdout.upper(), untrusted.stdout
+    assert run("version").stdout.strip() == kyso.version()
+    missing = run("verify", str(FIX / "no-such-file.p7s"))
+    assert missing.returncode == 2 and "kyso:" in missing.stderr
+
+
+def test_stubs_name_every_public_function():
+    # py.typed and the stub ship with the package, and the stub covers __all__.
+    here = pathlib.Path(kyso.__file__).parent
+    assert (here / "py.typed").exists()
+    stub = (here / "__init__.pyi").read_text()
+    for name in kyso.__all__:
+        assert f"def {name}(" in stub or f"class {name}(" in stub or f"class {name}:" in stub \
+            or f"{name}: int" in stub, name
