@@ -446,8 +446,9 @@ fn trimmed_end(pdf: &Pdf<'_>, end: usize) -> usize {
     e
 }
 
-/// The FieldMDP transform of a signature's `/Reference` (the fields it locks).
-fn fieldmdp_of(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<FieldLock>, PdfError> {
+/// The signature's `/Reference` entry whose `/TransformMethod` is `method`: `None` when it
+/// has none, else its `/TransformParams` (`None` inside when absent).
+fn transform(pdf: &Pdf<'_>, rev: usize, d: &Dict, method: &[u8]) -> Result<Option<Option<Dict>>, PdfError> {
     let Some(Object::Array(refs)) = d.get("Reference").map(|r| pdf.resolve(rev, r)).transpose()? else {
         return Ok(None);
     };
@@ -455,34 +456,27 @@ fn fieldmdp_of(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<FieldLock>,
         let Some(r) = pdf.resolve(rev, r)?.as_dict().cloned() else {
             continue;
         };
-        if r.name("TransformMethod") != Some(b"FieldMDP") {
-            continue;
-        }
-        if let Some(tp) = pdf.dict_at(rev, &r, "TransformParams")? {
-            return FieldLock::from_dict(pdf, rev, &tp);
+        if r.name("TransformMethod") == Some(method) {
+            return Ok(Some(pdf.dict_at(rev, &r, "TransformParams")?));
         }
     }
     Ok(None)
 }
 
-fn docmdp_of(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<u8>, PdfError> {
-    let Some(Object::Array(refs)) = d.get("Reference").map(|r| pdf.resolve(rev, r)).transpose()? else {
-        return Ok(None);
-    };
-    for r in &refs {
-        let Some(r) = pdf.resolve(rev, r)?.as_dict().cloned() else {
-            continue;
-        };
-        if r.name("TransformMethod") != Some(b"DocMDP") {
-            continue;
-        }
-        let p = match pdf.dict_at(rev, &r, "TransformParams")? {
-            Some(tp) => tp.int("P").unwrap_or(2),
-            None => 2,
-        };
-        return Ok(Some(u8::try_from(p.clamp(1, 3)).unwrap_or(2)));
+/// The FieldMDP transform of a signature's `/Reference` (the fields it locks).
+fn fieldmdp_of(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<FieldLock>, PdfError> {
+    match transform(pdf, rev, d, b"FieldMDP")? {
+        Some(Some(tp)) => FieldLock::from_dict(pdf, rev, &tp),
+        _ => Ok(None),
     }
-    Ok(None)
+}
+
+/// The DocMDP permission of a certification signature (`/P`, 2 when absent).
+fn docmdp_of(pdf: &Pdf<'_>, rev: usize, d: &Dict) -> Result<Option<u8>, PdfError> {
+    Ok(transform(pdf, rev, d, b"DocMDP")?.map(|tp| {
+        let p = tp.and_then(|tp| tp.int("P")).unwrap_or(2);
+        u8::try_from(p.clamp(1, 3)).unwrap_or(2)
+    }))
 }
 
 fn check_byte_range(

@@ -2,20 +2,15 @@ package vn.kyso;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The anchors (and known intermediates) signatures are verified against. Many threads may
  * verify with one store at once; {@link #add} waits for them. Close it when done (it is
  * {@link AutoCloseable}).
  */
-public final class TrustStore implements AutoCloseable {
-    private Pointer handle;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-
+public final class TrustStore extends NativeHandle {
     private TrustStore(Pointer handle) {
-        this.handle = handle;
+        super(handle, LibKyso.INSTANCE::kyso_trust_store_free, "TrustStore");
     }
 
     /** A store with no anchor. */
@@ -37,56 +32,15 @@ public final class TrustStore implements AutoCloseable {
 
     /** Trust every certificate in {@code pemOrDer} (DER, PEM, base64 or .p7b) as an anchor. */
     public TrustStore add(byte[] pemOrDer, Hierarchy hierarchy) {
-        lock.writeLock().lock();
-        try {
-            KysoException.check(LibKyso.INSTANCE.kyso_trust_store_add(live(), pemOrDer,
-                    new LibKyso.SizeT(pemOrDer.length), hierarchy.code));
-        } finally {
-            lock.writeLock().unlock();
-        }
+        KysoException.check(write(ts -> LibKyso.INSTANCE.kyso_trust_store_add(ts, pemOrDer,
+                new LibKyso.SizeT(pemOrDer.length), hierarchy.code)));
         return this;
     }
 
     /** Know every certificate in {@code pemOrDer} as an intermediate (not trusted by itself). */
     public TrustStore addIntermediates(byte[] pemOrDer, Hierarchy hierarchy) {
-        lock.writeLock().lock();
-        try {
-            KysoException.check(LibKyso.INSTANCE.kyso_trust_store_add_intermediates(live(), pemOrDer,
-                    new LibKyso.SizeT(pemOrDer.length), hierarchy.code));
-        } finally {
-            lock.writeLock().unlock();
-        }
+        KysoException.check(write(ts -> LibKyso.INSTANCE.kyso_trust_store_add_intermediates(ts, pemOrDer,
+                new LibKyso.SizeT(pemOrDer.length), hierarchy.code)));
         return this;
-    }
-
-    /** Run {@code use} with the native store, shared with other readers. */
-    <T> T read(java.util.function.Function<Pointer, T> use) {
-        lock.readLock().lock();
-        try {
-            return use.apply(live());
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    private Pointer live() {
-        if (handle == null) {
-            throw new IllegalStateException("the TrustStore is closed");
-        }
-        return handle;
-    }
-
-    /** Free the native store (again: nothing). */
-    @Override
-    public void close() {
-        lock.writeLock().lock();
-        try {
-            if (handle != null) {
-                LibKyso.INSTANCE.kyso_trust_store_free(handle);
-                handle = null;
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
     }
 }
