@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Build bindings/java/kyso.jar offline, from the sources here and Debian's JNA (libjna-java,
-# /usr/share/java/jna.jar; JNA_JAR overrides). `--bundle PATH/libkyso.so` puts the library in
-# the jar (linux-x86-64/), where JNA finds it without jna.library.path. The jar's manifest
-# carries the workspace version, which tests check against kyso_version().
+# /usr/share/java/jna.jar; JNA_JAR overrides). `--bundle PATH/libkyso.so [OUT.jar]` puts the
+# library in the jar (linux-x86-64/), where JNA finds it without jna.library.path, and writes
+# OUT.jar instead when given. The jar's manifest carries the workspace version, which tests
+# check against kyso_version().
 set -euo pipefail
-cd "$(dirname "$0")"
+here="$(cd "$(dirname "$0")" && pwd)"
+bundle=""
+out="$here/kyso.jar"
+if [ "${1:-}" = "--bundle" ]; then
+  bundle="$(realpath "${2:?--bundle needs the path of libkyso.so}")"
+  if [ -n "${3:-}" ]; then out="$(realpath -m "$3")"; fi
+fi
+cd "$here"
 jna="${JNA_JAR:-/usr/share/java/jna.jar}"
 [ -f "$jna" ] || { echo "JNA is required: $jna (Debian: apt-get install libjna-java)" >&2; exit 1; }
-bundle=""
-if [ "${1:-}" = "--bundle" ]; then
-  bundle="${2:?--bundle needs the path of libkyso.so}"
-fi
 version="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' ../../Cargo.toml)"
 [ -n "$version" ] || { echo "no workspace version in Cargo.toml" >&2; exit 1; }
 work="$(mktemp -d)"
@@ -26,5 +30,5 @@ Implementation-Title: kyso
 Implementation-Version: $version
 Automatic-Module-Name: vn.kyso
 MF
-jar --create --file kyso.jar --manifest "$work/manifest" -C "$work/classes" .
-echo "bindings/java/kyso.jar (kyso $version${bundle:+, libkyso bundled})"
+jar --create --file "$out" --manifest "$work/manifest" -C "$work/classes" .
+echo "$out (kyso $version${bundle:+, libkyso bundled})"

@@ -225,6 +225,18 @@ fn c_programs_plain_valgrind_asan_and_python() {
         .arg(module)
         .env("SOFTHSM2_CONF", &conf));
     assert!(out.contains("all Java checks passed"), "{out}");
+    // A jar that carries libkyso: found inside it, with no library path.
+    let bundled = dir.join("kyso-bundled.jar");
+    run(Command::new(ffi_dir().join("../bindings/java/build.sh"))
+        .arg("--bundle")
+        .arg(lib.join("libkyso.so"))
+        .arg(&bundled));
+    let out = run(Command::new("java")
+        .arg("-cp")
+        .arg(format!("{}:/usr/share/java/jna.jar", bundled.display()))
+        .arg("vn.kyso.Kyso")
+        .env_remove("LD_LIBRARY_PATH"));
+    assert!(out.trim() == env!("CARGO_PKG_VERSION"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -32,6 +32,11 @@ public final class Kyso {
     private Kyso() {
     }
 
+    /** {@code java -cp kyso.jar:jna.jar vn.kyso.Kyso}: print libkyso's version. */
+    public static void main(String[] args) {
+        System.out.println(version());
+    }
+
     /** libkyso's version (the same as the crate's, the jar's and the Python package's). */
     public static String version() {
         return LibKyso.INSTANCE.kyso_version();
