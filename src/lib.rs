@@ -8,6 +8,7 @@
 // root; format and PKI modules for what their types name. Readers, encoders and caches are
 // private.
 pub(crate) mod asn1;
+pub mod auth;
 #[cfg(feature = "fs")]
 pub mod batch;
 mod cert;
