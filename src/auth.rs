@@ -363,18 +363,17 @@ impl<'s> Authenticator<'s> {
             // Intact elsewhere, but not over this challenge: another challenge's response.
             return Err(AuthError::OtherChallenge);
         }
-        let certs = crate::cms::SignedData::from_bytes(response)
-            .map_err(|e| AuthError::Malformed(e.to_string()))?
-            .certificates;
-        let leaf_sha = s.path.first().map(|p| p.sha256.clone()).unwrap_or_default();
-        let leaf = certs
-            .iter()
-            .find(|c| c.sha256_hex() == leaf_sha)
-            .cloned()
-            .ok_or(AuthError::Malformed(
-                "the CMS does not carry its signer's certificate".into(),
-            ))?;
-        let chain = certs.into_iter().filter(|c| c.sha256_hex() != leaf_sha).collect();
+        let sd = crate::cms::SignedData::from_bytes(response).map_err(|e| AuthError::Malformed(e.to_string()))?;
+        let signer = sd
+            .signers
+            .first()
+            .ok_or(AuthError::Malformed("a CMS without a signer".into()))?;
+        let (mine, others): (Vec<Certificate>, Vec<Certificate>) =
+            sd.certificates.into_iter().partition(|c| signer.names(c));
+        let leaf = mine.into_iter().next().ok_or(AuthError::Malformed(
+            "the CMS does not carry its signer's certificate".into(),
+        ))?;
+        let chain = others;
         Ok((Form::Cms, leaf, chain))
     }
 }

@@ -1,6 +1,7 @@
 //! `kyso`: inspect certificates, list the embedded Vietnamese trust bundle, run the demo.
 #![forbid(unsafe_code)]
 
+mod auth;
 mod chain;
 #[cfg(feature = "demo")]
 mod demo;
@@ -69,6 +70,12 @@ enum Command {
     Trust {
         #[command(subcommand)]
         command: TrustCommand,
+    },
+    /// Certificate-based login: issue a challenge, sign it (key file, PKCS#12, PKCS#11),
+    /// verify a response (raw signature, CMS or JWS) and say who it is.
+    Auth {
+        #[command(subcommand)]
+        command: auth::AuthCommand,
     },
     /// Print a shell completion script: `kyso completions bash > /etc/bash_completion.d/kyso`.
     Completions {
@@ -161,6 +168,7 @@ fn main() -> ExitCode {
         Command::Trust {
             command: TrustCommand::List { json },
         } => trust_list(json),
+        Command::Auth { command } => auth::run(command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kyso", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)

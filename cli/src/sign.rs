@@ -14,8 +14,10 @@ use kyso::{Certificate, Time};
 use crate::options::{read_certs, trust_store};
 use crate::token::TokenArgs;
 
+/// How a signer is given: a PKCS#12 file, a key and certificate, or a PKCS#11 token; shared by
+/// `kyso sign` and `kyso auth sign`.
 #[derive(Args)]
-pub struct SignArgs {
+pub struct KeyArgs {
     /// PKCS#12 file (.p12, .pfx) with the key and certificate.
     #[arg(long, conflicts_with_all = ["key", "cert", "pkcs11"], required_unless_present_any = ["key", "pkcs11"])]
     p12: Option<PathBuf>,
@@ -39,13 +41,33 @@ pub struct SignArgs {
     token: TokenArgs,
     /// Intermediate certificates to include.
     #[arg(long = "chain", value_name = "FILE")]
-    chain: Vec<PathBuf>,
-    /// Write a detached signature (the content stays out of it).
-    #[arg(long)]
-    detached: bool,
+    pub chain: Vec<PathBuf>,
     /// Sign with RSA-PSS instead of PKCS#1 v1.5.
     #[arg(long)]
     pss: bool,
+}
+
+impl KeyArgs {
+    /// The signer, and the certificates its PKCS#12 file carried besides its own.
+    pub fn signer(&self) -> Result<(Box<dyn Signer>, Vec<Certificate>), String> {
+        if self.pkcs11 {
+            return Ok((
+                Box::new(self.token.signer(self.key_id.as_deref(), self.pss)?),
+                Vec::new(),
+            ));
+        }
+        let (s, chain) = software_signer(self)?;
+        Ok((Box::new(s), chain))
+    }
+}
+
+#[derive(Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Write a detached signature (the content stays out of it).
+    #[arg(long)]
+    detached: bool,
     /// Files of anchors for the pre-signing check (default: both Vietnamese hierarchies).
     #[arg(long = "anchor", value_name = "FILE")]
     anchors: Vec<PathBuf>,
@@ -121,7 +143,7 @@ pub struct SignArgs {
     output: PathBuf,
 }
 
-fn software_signer(a: &SignArgs) -> Result<(SoftwareSigner, Vec<Certificate>), String> {
+fn software_signer(a: &KeyArgs) -> Result<(SoftwareSigner, Vec<Certificate>), String> {
     let (mut signer, chain) = match (&a.p12, &a.key, &a.cert) {
         (Some(p12), _, _) => {
             let bytes = std::fs::read(p12).map_err(|e| format!("{}: {e}", p12.display()))?;
@@ -150,18 +172,13 @@ fn software_signer(a: &SignArgs) -> Result<(SoftwareSigner, Vec<Certificate>), S
 }
 
 pub fn sign(a: SignArgs) -> Result<ExitCode, String> {
-    let (signer, p12_chain): (Box<dyn Signer>, Vec<Certificate>) = if a.pkcs11 {
-        (Box::new(a.token.signer(a.key_id.as_deref(), a.pss)?), Vec::new())
-    } else {
-        let (s, chain) = software_signer(&a)?;
-        (Box::new(s), chain)
-    };
+    let (signer, p12_chain) = a.keys.signer()?;
     let signer = signer.as_ref();
     let now = Time::now();
     let mut o = SignOptions::new(now);
     o.detached = a.detached;
     o.chain = p12_chain;
-    for p in &a.chain {
+    for p in &a.keys.chain {
         o.chain.extend(read_certs(p)?);
     }
     o.check_against = Some((

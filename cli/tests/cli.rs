@@ -1271,3 +1271,79 @@ fn completions_and_man_pages() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `kyso auth`: a challenge, signed with key files in each form, accepted with the identity
+/// and hierarchy named (exit 0); for another audience refused (exit 1); a response that
+/// cannot be read is an error (exit 2).
+#[test]
+fn auth_challenge_sign_verify() {
+    let pki = kyso_testpki::VietnamTestPki::build();
+    let dir = std::env::temp_dir().join(format!("kyso-cli-auth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let put = |name: &str, data: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, data).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let key = put(
+        "k.pem",
+        kyso_testpki::pem("PRIVATE KEY", pki.officer.key.pkcs8()).as_bytes(),
+    );
+    let cert = put("c.pem", kyso_testpki::pem("CERTIFICATE", &pki.officer.cert).as_bytes());
+    let sub = put(
+        "sub.pem",
+        kyso_testpki::pem("CERTIFICATE", &pki.gov_sub.cert).as_bytes(),
+    );
+    let root = put(
+        "gov-root.pem",
+        kyso_testpki::pem("CERTIFICATE", &pki.gov_root.cert).as_bytes(),
+    );
+    let audience = "https://motcua.example.gov.vn";
+    let (code, challenge, err) = kyso(&["auth", "challenge", "--audience", audience, "--ttl", "120"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(challenge.contains("kyso.auth-challenge/1"), "{challenge}");
+    let ch = put("challenge.json", challenge.as_bytes());
+    for form in ["raw", "cms", "jws"] {
+        let resp = dir.join(format!("response.{form}"));
+        let resp = resp.to_str().unwrap();
+        let (code, _, err) = kyso(&[
+            "auth", "sign", &ch, "--form", form, "--key", &key, "--cert", &cert, "--chain", &sub, "-o", resp,
+        ]);
+        assert_eq!(code, 0, "{form}: {err}");
+        let (code, out, err) = kyso(&[
+            "auth",
+            "verify",
+            &ch,
+            resp,
+            "--audience",
+            audience,
+            "--anchor",
+            &root,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{form}: {out}{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["accepted"], true);
+        assert_eq!(v["form"], form);
+        assert!(v["identity"]["ids"].as_array().is_some_and(|a| !a.is_empty()), "{out}");
+        let (code, out, _) = kyso(&[
+            "auth",
+            "verify",
+            &ch,
+            resp,
+            "--audience",
+            "https://other.example.vn",
+            "--json",
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("\"wrong_audience\""), "{out}");
+        let (code, out, err) = kyso(&["auth", "verify", &ch, resp, "--audience", audience, "--lang", "vi"]);
+        // Both Vietnamese hierarchies by default: the test root is not one of them.
+        assert_eq!(code, 1, "{form}: {out}{err}");
+        assert!(out.starts_with("TỪ CHỐI"), "{out}");
+    }
+    let junk = put("junk", b"not a response");
+    let (code, _, err) = kyso(&["auth", "verify", &ch, &junk, "--audience", audience]);
+    assert_eq!(code, 2, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
