@@ -24,6 +24,8 @@ command -v javac >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
 # PDF peers: poppler's pdfsig and pdftoppm, qpdf.
 command -v pdfsig >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
+# A TLS client of the client-certificate tests (openssl s_client is the other).
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # A font with Vietnamese glyphs for visible PDF signatures.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -34,7 +36,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   fi
 fi
-for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3 xmlsec1 javac java jar pdfsig pdftoppm qpdf; do
+for tool in openssl cargo rustfmt cargo-clippy softhsm2-util pkcs11-tool gcc valgrind python3 xmlsec1 javac java jar pdfsig pdftoppm qpdf curl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool" >&2; exit 1; }
 done
 [ -f /usr/share/java/jna.jar ] || { echo "missing: JNA (/usr/share/java/jna.jar, Debian's libjna-java)" >&2; exit 1; }

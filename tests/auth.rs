@@ -6,7 +6,7 @@
 #![cfg(feature = "aws-lc")]
 
 use kyso::auth::{AuthError, Authenticator, Challenge, Form, MemoryNonceStore};
-use kyso::report::Indication;
+use kyso::report::{Indication, SubIndication};
 use kyso::revocation::{Crl, RevocationEvidence};
 use kyso::sign::SoftwareSigner;
 use kyso::{Certificate, Hierarchy, Policy, Time, TrustStore, Verifier};
@@ -109,13 +109,39 @@ fn each_refusal_is_its_own_error() {
         // Untrusted root, revoked certificate.
         let rogue = respond(&ch, form, &pki.rogue_leaf, &pki.rogue_root);
         match auth.verify(&ch, &rogue, now) {
-            Err(AuthError::Refused { indication, .. }) => assert_eq!(indication, Indication::Indeterminate),
+            Err(AuthError::Refused {
+                indication,
+                sub_indication,
+                ..
+            }) => {
+                assert_eq!(indication, Indication::Indeterminate);
+                assert_eq!(sub_indication, Some(SubIndication::NoCertificateChainFound));
+            }
             other => panic!("{form:?}: the rogue root: {other:?}"),
         }
         let revoked = respond(&ch, form, &pki.revoked_signer(), &pki.pub_sub);
         match auth.verify(&ch, &revoked, now) {
-            Err(AuthError::Refused { indication, reason }) => {
-                assert_eq!(indication, Indication::TotalFailed, "{reason}")
+            Err(e @ AuthError::Refused { .. }) => {
+                let AuthError::Refused {
+                    indication,
+                    sub_indication,
+                    ref reason,
+                } = e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(indication, Indication::TotalFailed, "{reason}");
+                assert_eq!(sub_indication, Some(SubIndication::Revoked));
+                // The JSON a service logs names the refusal and its sub-indication.
+                let j = e.to_json();
+                assert_eq!(
+                    (
+                        j["accepted"].as_bool(),
+                        j["error"].as_str(),
+                        j["sub_indication"].as_str()
+                    ),
+                    (Some(false), Some("certificate_refused"), Some("REVOKED"))
+                );
             }
             other => panic!("{form:?}: revoked: {other:?}"),
         }

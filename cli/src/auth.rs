@@ -125,21 +125,6 @@ pub fn run(command: AuthCommand) -> Result<ExitCode, String> {
     }
 }
 
-/// The kind of a refusal, as the JSON names it.
-fn kind(e: &AuthError) -> &'static str {
-    match e {
-        AuthError::Malformed(_) => "malformed",
-        AuthError::WrongAudience { .. } => "wrong_audience",
-        AuthError::Expired { .. } => "expired",
-        AuthError::Replayed => "replayed",
-        AuthError::OtherChallenge => "other_challenge",
-        AuthError::BadSignature(_) => "bad_signature",
-        AuthError::KeyUsage => "key_usage",
-        AuthError::Refused { .. } => "certificate_refused",
-        _ => "refused",
-    }
-}
-
 fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     let challenge = challenge_of(&a.challenge)?;
     let response = read(&a.response)?;
@@ -150,16 +135,10 @@ fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
     match auth.verify(&challenge, &response, Time::now()) {
         Ok(who) => {
             if a.json {
-                let v = serde_json::json!({
-                    "schema": "kyso.auth/1",
-                    "accepted": true,
-                    "form": who.form,
-                    "identity": who.identity,
-                    "hierarchy": who.hierarchy,
-                    "issuing_ca": who.issuing_ca,
-                    "certificate_sha256": who.certificate_sha256,
-                });
-                println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&who.to_json()).map_err(|e| e.to_string())?
+                );
             } else {
                 let name = who.identity.common_name.clone().unwrap_or_default();
                 let ids: Vec<String> = who
@@ -184,13 +163,10 @@ fn verify(a: VerifyArgs) -> Result<ExitCode, String> {
         Err(AuthError::Malformed(why)) => Err(format!("the response cannot be read: {why}")),
         Err(e) => {
             if a.json {
-                let v = serde_json::json!({
-                    "schema": "kyso.auth/1",
-                    "accepted": false,
-                    "error": kind(&e),
-                    "reason": e.to_string(),
-                });
-                println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&e.to_json()).map_err(|e| e.to_string())?
+                );
             } else {
                 let head = match lang {
                     Lang::Vi => "TỪ CHỐI",

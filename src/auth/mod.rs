@@ -21,10 +21,13 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{HashAlgorithm, SignatureAlgorithm};
-use crate::report::{Indication, ValidationReport};
+use crate::report::{Indication, SubIndication, ValidationReport};
 use crate::sign::{SignError, Signer};
 use crate::vn::identity::Identity;
 use crate::{Certificate, Content, Time, Verifier, When};
+
+#[cfg(feature = "tls")]
+pub mod tls;
 
 /// The schema name a challenge carries.
 pub const CHALLENGE_SCHEMA: &str = "kyso.auth-challenge/1";
@@ -98,7 +101,8 @@ impl Challenge {
     }
 }
 
-/// The form of a response.
+/// How the user proved holding the certificate's key: the form of a response to a challenge,
+/// or a TLS handshake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Form {
@@ -108,6 +112,9 @@ pub enum Form {
     Cms,
     /// A compact JWS over the challenge, the certificate in `x5c`.
     Jws,
+    /// A TLS client certificate: the handshake's CertificateVerify proved the key (no
+    /// challenge; see [`tls`]).
+    Tls,
 }
 
 /// The `raw` form's JSON.
@@ -155,6 +162,8 @@ pub enum AuthError {
     Refused {
         /// TOTAL_FAILED or INDETERMINATE.
         indication: Indication,
+        /// Which failure (REVOKED, EXPIRED, NO_CERTIFICATE_CHAIN_FOUND…).
+        sub_indication: Option<SubIndication>,
         /// Why, in English.
         reason: String,
     },
@@ -172,7 +181,7 @@ impl std::fmt::Display for AuthError {
             AuthError::OtherChallenge => write!(f, "the response signs another challenge"),
             AuthError::BadSignature(w) => write!(f, "the signature does not verify: {w}"),
             AuthError::KeyUsage => write!(f, "the certificate does not allow digital signatures"),
-            AuthError::Refused { indication, reason } => {
+            AuthError::Refused { indication, reason, .. } => {
                 write!(f, "the certificate is refused ({indication:?}): {reason}")
             }
         }
@@ -180,6 +189,46 @@ impl std::fmt::Display for AuthError {
 }
 
 impl std::error::Error for AuthError {}
+
+/// The schema name of a login result's JSON ([`Authenticated::to_json`],
+/// [`AuthError::to_json`]), as `kyso auth verify --json`, the C API and Python give it.
+pub const RESULT_SCHEMA: &str = "kyso.auth/1";
+
+impl AuthError {
+    /// The refusal's stable name (`wrong_audience`, `expired`, `replayed`, `other_challenge`,
+    /// `bad_signature`, `key_usage`, `certificate_refused`, `malformed`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AuthError::Malformed(_) => "malformed",
+            AuthError::WrongAudience { .. } => "wrong_audience",
+            AuthError::Expired { .. } => "expired",
+            AuthError::Replayed => "replayed",
+            AuthError::OtherChallenge => "other_challenge",
+            AuthError::BadSignature(_) => "bad_signature",
+            AuthError::KeyUsage => "key_usage",
+            AuthError::Refused { .. } => "certificate_refused",
+        }
+    }
+
+    /// The refusal as [`RESULT_SCHEMA`] JSON: `accepted` false, `error` its [`kind`](Self::kind),
+    /// `reason` in English, and for a refused certificate its sub-indication.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "schema": RESULT_SCHEMA,
+            "accepted": false,
+            "error": self.kind(),
+            "reason": self.to_string(),
+        });
+        if let AuthError::Refused {
+            sub_indication: Some(s),
+            ..
+        } = self
+        {
+            v["sub_indication"] = serde_json::Value::from(s.id());
+        }
+        v
+    }
+}
 
 /// Nonces already used, kept until their challenge expires. Implement it over a database
 /// for a service of several processes; [`MemoryNonceStore`] keeps them in memory.
@@ -233,6 +282,23 @@ pub struct Authenticated {
     pub report: ValidationReport,
 }
 
+impl Authenticated {
+    /// Who logged in, as [`RESULT_SCHEMA`] JSON: `accepted` true, the form, the identity
+    /// (name, CCCD / MST / CMND / passport, organisation), the hierarchy, the issuing CA and
+    /// the certificate's fingerprint.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "schema": RESULT_SCHEMA,
+            "accepted": true,
+            "form": self.form,
+            "identity": self.identity,
+            "hierarchy": self.hierarchy,
+            "issuing_ca": self.issuing_ca,
+            "certificate_sha256": self.certificate_sha256,
+        })
+    }
+}
+
 /// Checks responses to challenges: a [`Verifier`] (trust in both hierarchies, the Circular's
 /// revocation rule), the audience expected, and the nonces used.
 pub struct Authenticator<'s> {
@@ -271,49 +337,11 @@ impl<'s> Authenticator<'s> {
         }
         let message = challenge.to_json().into_bytes();
         let (form, leaf, chain) = self.check_signature(&message, response, now)?;
-        if leaf
-            .key_usage()
-            .is_some_and(|ku| !ku.has(crate::ext::KeyUsage::DIGITAL_SIGNATURE))
-        {
-            return Err(AuthError::KeyUsage);
-        }
-        let when = When {
-            at: Some(now),
-            now: Some(now),
-        };
-        let report = self.verifier.verify_chain(&leaf, &chain, when);
-        if report.indication != Indication::TotalPassed {
-            let reason = report
-                .reason
-                .as_ref()
-                .map(|m| m.en.clone())
-                .or_else(|| {
-                    report
-                        .signatures
-                        .first()
-                        .and_then(|s| s.reason.as_ref())
-                        .map(|m| m.en.clone())
-                })
-                .unwrap_or_default();
-            return Err(AuthError::Refused {
-                indication: report.indication,
-                reason,
-            });
-        }
+        let who = admit(&self.verifier, form, &leaf, &chain, now)?;
         if !self.nonces.use_once(&challenge.nonce, expires, now) {
             return Err(AuthError::Replayed);
         }
-        let first = report.signatures.first();
-        Ok(Authenticated {
-            form,
-            identity: Identity::of(&leaf),
-            hierarchy: first.and_then(|s| s.hierarchy.clone()),
-            issuing_ca: first
-                .and_then(|s| s.issuing_ca.as_ref())
-                .map(|p| p.common_name.clone().unwrap_or_else(|| p.subject.clone())),
-            certificate_sha256: leaf.sha256_hex(),
-            report,
-        })
+        Ok(who)
     }
 
     /// The response's form, its signer's certificate and the intermediates it carries, once
@@ -376,6 +404,53 @@ impl<'s> Authenticator<'s> {
         let chain = others;
         Ok((Form::Cms, leaf, chain))
     }
+}
+
+/// Whether `leaf` (whose key the user proved holding, in `form`) may log in at `now`: its key
+/// usage allows digital signatures, and its path (with `chain`) to either hierarchy passes,
+/// revocation included. Who it is, or why not.
+pub(crate) fn admit(
+    verifier: &Verifier,
+    form: Form,
+    leaf: &Certificate,
+    chain: &[Certificate],
+    now: Time,
+) -> Result<Authenticated, AuthError> {
+    if leaf
+        .key_usage()
+        .is_some_and(|ku| !ku.has(crate::ext::KeyUsage::DIGITAL_SIGNATURE))
+    {
+        return Err(AuthError::KeyUsage);
+    }
+    let when = When {
+        at: Some(now),
+        now: Some(now),
+    };
+    let report = verifier.verify_chain(leaf, chain, when);
+    let first = report.signatures.first();
+    if report.indication != Indication::TotalPassed {
+        let reason = report
+            .reason
+            .as_ref()
+            .or_else(|| first.and_then(|s| s.reason.as_ref()))
+            .map(|m| m.en.clone())
+            .unwrap_or_default();
+        return Err(AuthError::Refused {
+            indication: report.indication,
+            sub_indication: report.sub_indication.or_else(|| first.and_then(|s| s.sub_indication)),
+            reason,
+        });
+    }
+    Ok(Authenticated {
+        form,
+        identity: Identity::of(leaf),
+        hierarchy: first.and_then(|s| s.hierarchy.clone()),
+        issuing_ca: first
+            .and_then(|s| s.issuing_ca.as_ref())
+            .map(|p| p.common_name.clone().unwrap_or_else(|| p.subject.clone())),
+        certificate_sha256: leaf.sha256_hex(),
+        report,
+    })
 }
 
 fn certificate_b64(text: &str, engine: &base64::engine::GeneralPurpose) -> Result<Certificate, AuthError> {
@@ -528,6 +603,9 @@ pub fn respond(
             }
             Ok(format!("{input}.{}", B64URL.encode(sig)).into_bytes())
         }
+        Form::Tls => Err(SignError::Pdf(crate::pdf::sign::PdfSignError::Unsupported(
+            "a TLS client certificate is proved by the handshake, not by a response",
+        ))),
         Form::Cms => {
             let mut o = crate::sign::SignOptions::new(Time::now());
             o.detached = true;
