@@ -199,3 +199,31 @@ fn a_challenge_verifies_once_under_concurrency() {
     });
     assert_eq!(ok, 1);
 }
+
+#[test]
+fn a_truncated_or_garbled_response_is_unreadable_not_another_challenge() {
+    let pki = VietnamTestPki::build();
+    let nonces = MemoryNonceStore::new();
+    let auth = Authenticator::new(verifier(&pki), PORTAL, &nonces);
+    let now = Time::now();
+    let ch = Challenge::issue(PORTAL, 120, None, now).unwrap();
+    for form in FORMS {
+        let r = respond(&ch, form, &pki.company, &pki.pub_sub);
+        for cut in [1, r.len() / 3, r.len() / 2, r.len() - 1] {
+            match auth.verify(&ch, &r[..cut], now) {
+                Err(AuthError::Malformed(_) | AuthError::BadSignature(_)) => {}
+                other => panic!("{form:?} cut at {cut}/{}: {other:?}", r.len()),
+            }
+        }
+    }
+    for junk in [&b""[..], b"{}", b"eyJ.x.y", b"\x30\x80\x00\x00", b"not a response"] {
+        assert!(
+            matches!(auth.verify(&ch, junk, now), Err(AuthError::Malformed(_))),
+            "{junk:?}"
+        );
+    }
+    // The untouched response still logs in: nothing above used the challenge.
+    assert!(auth
+        .verify(&ch, &respond(&ch, Form::Cms, &pki.company, &pki.pub_sub), now)
+        .is_ok());
+}

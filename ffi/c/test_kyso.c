@@ -288,6 +288,107 @@ static void *verify_many(void *arg) {
     return NULL;
 }
 
+/* The kyso.auth/1 JSON of a login result, malloc'ed. */
+static char *auth_json(const kyso_auth_result *r) {
+    size_t needed = 0, written = 0;
+    CHECK(kyso_auth_result_json(r, NULL, 0, &needed) == KYSO_ERR_BUFFER_TOO_SMALL);
+    char *buf = malloc(needed);
+    CHECK(kyso_auth_result_json(r, buf, needed, &written) == KYSO_OK && written == needed);
+    return buf;
+}
+
+/* Login by certificate: a challenge, a response in each form (PKCS#12 and the SoftHSM2
+ * token), checked once; a replay, another audience, another challenge, an unreadable one. */
+static void test_auth(kyso_trust_store *ts, const char *module) {
+    const char *aud = "https://dichvucong.example.vn";
+    kyso_verifier *v = NULL;
+    CHECK(kyso_verifier_new(ts, 0, &v) == KYSO_OK);
+    kyso_authenticator *a = NULL;
+    CHECK(kyso_authenticator_new(v, aud, &a) == KYSO_OK);
+    kyso_verifier_free(v); /* the authenticator keeps its own */
+    size_t p12_len;
+    uint8_t *p12 = slurp("company.p12", &p12_len);
+    const uint32_t forms[] = {KYSO_AUTH_FORM_RAW, KYSO_AUTH_FORM_CMS, KYSO_AUTH_FORM_JWS};
+    for (int i = 0; i < 4; i++) {
+        uint8_t *ch = NULL, *resp = NULL;
+        size_t ch_len = 0, resp_len = 0;
+        CHECK(kyso_auth_challenge(aud, 300, "\u0110\u0103ng nh\u1eadp", 0, &ch, &ch_len) == KYSO_OK);
+        CHECK(ch_len > 0 && memcmp(ch, "{\"schema\":\"kyso.auth-challenge/1\"", 33) == 0);
+        if (i < 3) {
+            CHECK(kyso_auth_respond_pkcs12(ch, ch_len, p12, p12_len, "b\xc3\xad m\xe1\xba\xadt", forms[i], &resp, &resp_len) == KYSO_OK);
+        } else {
+            const uint8_t id[] = {0xa1};
+            CHECK(kyso_auth_respond_pkcs11(module, "c-api", "246810", id, sizeof id, ch, ch_len, KYSO_AUTH_FORM_JWS, &resp, &resp_len) == KYSO_OK);
+        }
+        kyso_auth_result *r = NULL;
+        CHECK(kyso_auth_verify(a, ch, ch_len, resp, resp_len, 0, &r) == KYSO_OK);
+        CHECK(kyso_auth_result_refusal(r) == KYSO_AUTH_ACCEPTED);
+        char *json = auth_json(r);
+        CHECK(strstr(json, "\"accepted\": true") != NULL);
+        CHECK(strstr(json, "0109999999") != NULL);
+        CHECK(strstr(json, "\"hierarchy\": \"public\"") != NULL);
+        free(json);
+        kyso_auth_result_free(r);
+        /* Used once: the same response again is a replay. */
+        CHECK(kyso_auth_verify(a, ch, ch_len, resp, resp_len, 0, &r) == KYSO_OK);
+        CHECK(kyso_auth_result_refusal(r) == KYSO_AUTH_REPLAYED);
+        json = auth_json(r);
+        CHECK(strstr(json, "\"error\": \"replayed\"") != NULL);
+        free(json);
+        kyso_auth_result_free(r);
+        /* A response to this challenge offered for another one. */
+        uint8_t *other = NULL;
+        size_t other_len = 0;
+        CHECK(kyso_auth_challenge(aud, 300, NULL, 0, &other, &other_len) == KYSO_OK);
+        CHECK(kyso_auth_verify(a, other, other_len, resp, resp_len, 0, &r) == KYSO_OK);
+        CHECK(kyso_auth_result_refusal(r) == (forms[i < 3 ? i : 2] == KYSO_AUTH_FORM_RAW ? KYSO_AUTH_BAD_SIGNATURE : KYSO_AUTH_OTHER_CHALLENGE));
+        kyso_auth_result_free(r);
+        kyso_bytes_free(other, other_len);
+        kyso_bytes_free(resp, resp_len);
+        kyso_bytes_free(ch, ch_len);
+    }
+    /* Another relying party's challenge; an expired one; unreadable input; bad arguments. */
+    uint8_t *ch = NULL, *resp = NULL;
+    size_t ch_len = 0, resp_len = 0;
+    CHECK(kyso_auth_challenge("https://other.example.vn", 300, NULL, 0, &ch, &ch_len) == KYSO_OK);
+    CHECK(kyso_auth_respond_pkcs12(ch, ch_len, p12, p12_len, "b\xc3\xad m\xe1\xba\xadt", KYSO_AUTH_FORM_RAW, &resp, &resp_len) == KYSO_OK);
+    kyso_auth_result *r = NULL;
+    CHECK(kyso_auth_verify(a, ch, ch_len, resp, resp_len, 0, &r) == KYSO_OK);
+    CHECK(kyso_auth_result_refusal(r) == KYSO_AUTH_WRONG_AUDIENCE);
+    kyso_auth_result_free(r);
+    kyso_bytes_free(resp, resp_len);
+    kyso_bytes_free(ch, ch_len);
+    CHECK(kyso_auth_challenge(aud, 60, NULL, 1767225600 /* 2026-01-01 */, &ch, &ch_len) == KYSO_OK);
+    CHECK(kyso_auth_respond_pkcs12(ch, ch_len, p12, p12_len, "b\xc3\xad m\xe1\xba\xadt", KYSO_AUTH_FORM_CMS, &resp, &resp_len) == KYSO_OK);
+    CHECK(kyso_auth_verify(a, ch, ch_len, resp, resp_len, 0, &r) == KYSO_OK);
+    CHECK(kyso_auth_result_refusal(r) == KYSO_AUTH_EXPIRED);
+    kyso_auth_result_free(r);
+    kyso_auth_result *untouched = (kyso_auth_result *)0x1;
+    uint8_t *live = NULL;
+    size_t live_len = 0;
+    CHECK(kyso_auth_challenge(aud, 60, NULL, 0, &live, &live_len) == KYSO_OK);
+    CHECK(kyso_auth_verify(a, live, live_len, (const uint8_t *)"not a response", 14, 0, &untouched) == KYSO_ERR_BAD_INPUT);
+    kyso_bytes_free(live, live_len);
+    CHECK(kyso_auth_verify(a, (const uint8_t *)"{}", 2, resp, resp_len, 0, &untouched) == KYSO_ERR_BAD_INPUT);
+    CHECK(kyso_auth_verify(NULL, ch, ch_len, resp, resp_len, 0, &untouched) == KYSO_ERR_NULL_POINTER);
+    CHECK(untouched == (kyso_auth_result *)0x1);
+    uint8_t *none = (uint8_t *)0x1;
+    size_t none_len = 0;
+    CHECK(kyso_auth_respond_pkcs12(ch, ch_len, p12, p12_len, "b\xc3\xad m\xe1\xba\xadt", 9, &none, &none_len) == KYSO_ERR_INVALID_ARGUMENT);
+    CHECK(kyso_auth_respond_pkcs12(ch, ch_len, p12, p12_len, "wrong", KYSO_AUTH_FORM_RAW, &none, &none_len) == KYSO_ERR_WRONG_PASSWORD);
+    CHECK(kyso_auth_respond_pkcs11(module, "c-api", "000000", NULL, 0, ch, ch_len, KYSO_AUTH_FORM_RAW, &none, &none_len) == KYSO_ERR_WRONG_PIN);
+    CHECK(kyso_auth_challenge(aud, 0, NULL, 0, &none, &none_len) == KYSO_ERR_INVALID_ARGUMENT);
+    CHECK(kyso_auth_challenge(NULL, 60, NULL, 0, &none, &none_len) == KYSO_ERR_NULL_POINTER);
+    CHECK(none == (uint8_t *)0x1);
+    CHECK(kyso_auth_result_refusal(NULL) == KYSO_AUTH_CERTIFICATE_REFUSED);
+    kyso_bytes_free(resp, resp_len);
+    kyso_bytes_free(ch, ch_len);
+    kyso_auth_result_free(NULL);
+    kyso_authenticator_free(NULL);
+    kyso_authenticator_free(a);
+    free(p12);
+}
+
 static void test_threads(kyso_trust_store *ts) {
     size_t sig_len, doc_len;
     uint8_t *sig = slurp("valid.p7s", &sig_len);
@@ -319,6 +420,7 @@ int main(int argc, char **argv) {
     test_threads(ts);
     test_sign_pkcs12(ts);
     test_sign_pkcs11(ts, argv[2]);
+    test_auth(ts, argv[2]);
     kyso_trust_store_free(ts);
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);

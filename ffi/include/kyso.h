@@ -140,6 +140,40 @@
 // Evidence kind: an OCSP response (DER), for kyso_verifier_add_evidence.
 #define KYSO_EVIDENCE_OCSP 2
 
+// Login result: the response is accepted (kyso_auth_result_refusal).
+#define KYSO_AUTH_ACCEPTED 0
+
+// Login refused: the challenge names another relying party.
+#define KYSO_AUTH_WRONG_AUDIENCE 1
+
+// Login refused: the challenge has expired (or is not valid yet).
+#define KYSO_AUTH_EXPIRED 2
+
+// Login refused: the challenge was already used (a replay).
+#define KYSO_AUTH_REPLAYED 3
+
+// Login refused: the response signs another challenge.
+#define KYSO_AUTH_OTHER_CHALLENGE 4
+
+// Login refused: the signature does not verify with the certificate's key.
+#define KYSO_AUTH_BAD_SIGNATURE 5
+
+// Login refused: the certificate does not allow digital signatures.
+#define KYSO_AUTH_KEY_USAGE 6
+
+// Login refused: the certificate's path or revocation status does not pass.
+#define KYSO_AUTH_CERTIFICATE_REFUSED 7
+
+// Response form: a JSON object with the signature over SHA-256 of the challenge and the
+// certificate.
+#define KYSO_AUTH_FORM_RAW 1
+
+// Response form: a detached CMS / CAdES signature over the challenge (DER).
+#define KYSO_AUTH_FORM_CMS 2
+
+// Response form: a compact JWS, the certificate in `x5c`.
+#define KYSO_AUTH_FORM_JWS 3
+
 // Sign flag: the signature leaves the content out (detached).
 #define KYSO_SIGN_DETACHED 1
 
@@ -148,6 +182,14 @@
 
 // Sign flag: sign even when the certificate fails the pre-signing check.
 #define KYSO_SIGN_FORCE 4
+
+// The outcome of a login: accepted (who it is) or refused (why). Opaque.
+typedef struct kyso_auth_result kyso_auth_result;
+
+// Checks login responses for one relying party: a verifier (trust, policy, evidence), the
+// audience expected, and the nonces already used (in memory, until their challenge expires).
+// Opaque; one authenticator may be used from several threads at once.
+typedef struct kyso_authenticator kyso_authenticator;
 
 // The result of a verification: its kyso.report/1 report. Opaque.
 typedef struct kyso_report kyso_report;
@@ -438,6 +480,107 @@ uint32_t kyso_sign_cms_pkcs11(const char *module_path,
 // # Safety
 // `p` must be NULL or a buffer from kyso with its length, not used afterwards.
 void kyso_bytes_free(uint8_t *p, size_t len);
+
+// A new login challenge for `audience` (the relying party's origin), valid `ttl_seconds`
+// (1 to 3600) from `now_unix` (0: now), with an optional `purpose` shown to the user (NULL for
+// none). `*out` receives its JSON (UTF-8, not NUL-terminated; the bytes a response signs):
+// free it with kyso_bytes_free(*out, *out_len).
+//
+// # Safety
+// Strings NULL or NUL-terminated; `out` and `out_len` writable.
+uint32_t kyso_auth_challenge(const char *audience,
+                             int64_t ttl_seconds,
+                             const char *purpose,
+                             int64_t now_unix,
+                             uint8_t **out,
+                             size_t *out_len);
+
+// A new authenticator for `audience` over `v` (which may be freed afterwards). Free it with
+// kyso_authenticator_free.
+//
+// # Safety
+// `v` NULL or a live verifier; `audience` NULL or NUL-terminated; `out` NULL or writable.
+uint32_t kyso_authenticator_new(const struct kyso_verifier *v,
+                                const char *audience,
+                                struct kyso_authenticator **out);
+
+// Free an authenticator (NULL is ignored).
+//
+// # Safety
+// `a` NULL or an authenticator from kyso_authenticator_new, not used afterwards.
+void kyso_authenticator_free(struct kyso_authenticator *a);
+
+// Check `response` (raw, CMS or JWS, detected) to `challenge` (its JSON) at `at_unix`
+// (0: now). KYSO_OK means the check ran: `*out` then says accepted or refused
+// (kyso_auth_result_refusal) and who or why (kyso_auth_result_json); the challenge's nonce is
+// used up only when accepted. A challenge or response that cannot be read gives
+// KYSO_ERR_BAD_INPUT and no result.
+//
+// # Safety
+// `a` NULL or a live authenticator; buffers NULL or valid for their lengths; `out` writable.
+uint32_t kyso_auth_verify(const struct kyso_authenticator *a,
+                          const uint8_t *challenge,
+                          size_t challenge_len,
+                          const uint8_t *response,
+                          size_t response_len,
+                          int64_t at_unix,
+                          struct kyso_auth_result **out);
+
+// KYSO_AUTH_ACCEPTED, or why the login was refused (KYSO_AUTH_*);
+// KYSO_AUTH_CERTIFICATE_REFUSED for a NULL result.
+//
+// # Safety
+// `r` NULL or a live result.
+uint32_t kyso_auth_result_refusal(const struct kyso_auth_result *r);
+
+// Copy the result's kyso.auth/1 JSON (the document `kyso auth verify --json` prints: who it
+// is — name, CCCD / MST / CMND / passport, organisation —, hierarchy and CA; or the refusal
+// and its reason) into `buf`, as kyso_report_json does.
+//
+// # Safety
+// `r` NULL or a live result; `buf` NULL or `len` writable bytes; `written` writable.
+uint32_t kyso_auth_result_json(const struct kyso_auth_result *r,
+                               char *buf,
+                               size_t len,
+                               size_t *written);
+
+// Free a login result (NULL is ignored).
+//
+// # Safety
+// `r` NULL or a result from kyso_auth_verify, not used afterwards.
+void kyso_auth_result_free(struct kyso_auth_result *r);
+
+// Sign a login `challenge` (its JSON) with the key and certificate of a PKCS#12 file, in
+// `form` (KYSO_AUTH_FORM_*); the file's other certificates go along. `password` may be NULL
+// (empty). `*out` receives the response (raw and JWS: text, not NUL-terminated; CMS: DER):
+// free it with kyso_bytes_free.
+//
+// # Safety
+// Pointers NULL or valid for their lengths; strings NUL-terminated; `out`, `out_len` writable.
+uint32_t kyso_auth_respond_pkcs12(const uint8_t *challenge,
+                                  size_t challenge_len,
+                                  const uint8_t *p12,
+                                  size_t p12_len,
+                                  const char *password,
+                                  uint32_t form,
+                                  uint8_t **out,
+                                  size_t *out_len);
+
+// Sign a login `challenge` on a PKCS#11 token, in `form`: the module, token, key and PIN as
+// for kyso_sign_cms_pkcs11 (kyso never tries a PIN on a token at its final try).
+//
+// # Safety
+// Pointers NULL or valid for their lengths; strings NUL-terminated; `out`, `out_len` writable.
+uint32_t kyso_auth_respond_pkcs11(const char *module_path,
+                                  const char *token_label,
+                                  const char *pin,
+                                  const uint8_t *key_id,
+                                  size_t key_id_len,
+                                  const uint8_t *challenge,
+                                  size_t challenge_len,
+                                  uint32_t form,
+                                  uint8_t **out,
+                                  size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -10,6 +10,7 @@ use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use kyso::auth::{AuthError, Authenticator, Challenge, Form, MemoryNonceStore};
 use kyso::crypto;
 use kyso::report::{Indication, Lang, ValidationReport};
 use kyso::revocation::RevocationMode;
@@ -99,6 +100,31 @@ pub const KYSO_VERIFY_STRICT: u32 = 16;
 pub const KYSO_EVIDENCE_CRL: u32 = 1;
 /// Evidence kind: an OCSP response (DER), for kyso_verifier_add_evidence.
 pub const KYSO_EVIDENCE_OCSP: u32 = 2;
+
+/// Login result: the response is accepted (kyso_auth_result_refusal).
+pub const KYSO_AUTH_ACCEPTED: u32 = 0;
+/// Login refused: the challenge names another relying party.
+pub const KYSO_AUTH_WRONG_AUDIENCE: u32 = 1;
+/// Login refused: the challenge has expired (or is not valid yet).
+pub const KYSO_AUTH_EXPIRED: u32 = 2;
+/// Login refused: the challenge was already used (a replay).
+pub const KYSO_AUTH_REPLAYED: u32 = 3;
+/// Login refused: the response signs another challenge.
+pub const KYSO_AUTH_OTHER_CHALLENGE: u32 = 4;
+/// Login refused: the signature does not verify with the certificate's key.
+pub const KYSO_AUTH_BAD_SIGNATURE: u32 = 5;
+/// Login refused: the certificate does not allow digital signatures.
+pub const KYSO_AUTH_KEY_USAGE: u32 = 6;
+/// Login refused: the certificate's path or revocation status does not pass.
+pub const KYSO_AUTH_CERTIFICATE_REFUSED: u32 = 7;
+
+/// Response form: a JSON object with the signature over SHA-256 of the challenge and the
+/// certificate.
+pub const KYSO_AUTH_FORM_RAW: u32 = 1;
+/// Response form: a detached CMS / CAdES signature over the challenge (DER).
+pub const KYSO_AUTH_FORM_CMS: u32 = 2;
+/// Response form: a compact JWS, the certificate in `x5c`.
+pub const KYSO_AUTH_FORM_JWS: u32 = 3;
 
 /// Sign flag: the signature leaves the content out (detached).
 pub const KYSO_SIGN_DETACHED: u32 = 1;
@@ -1114,25 +1140,34 @@ pub unsafe extern "C" fn kyso_sign_cms_pkcs11(
             (Ok(_), Ok(_), Ok(None), _, _) => return fail(KYSO_ERR_NULL_POINTER, "pin is NULL"),
             (Err(c), ..) | (_, Err(c), ..) | (_, _, Err(c), ..) | (.., Err(c), _) | (.., Err(c)) => return c,
         };
-        let path = match module_path {
-            Some(p) => std::path::PathBuf::from(p),
-            None => match kyso::token::discover().into_iter().next() {
-                Some(p) => p,
-                None => return fail(KYSO_ERR_PKCS11_MODULE, "no PKCS#11 module found"),
-            },
-        };
-        let module = match Module::open(&path) {
-            Ok(m) => m,
-            Err(e) => return token_error(e),
-        };
-        let pin = Pin::new(pin);
-        let signer = match TokenSigner::open(&module, label, key_id, &pin, false, false) {
+        let signer = match open_token(module_path, label, pin, key_id) {
             Ok(s) => s,
-            Err(e) => return token_error(e),
+            Err(c) => return c,
         };
         let flags = if detached != 0 { KYSO_SIGN_DETACHED } else { 0 };
         sign_with(&signer, Vec::new(), content, flags, None, out, out_len)
     })
+}
+
+/// The signer on a PKCS#11 token: the module at `module_path` (None: the first known module
+/// found), the token `label` (None: the first), the key `key_id` (None: the first with a
+/// certificate), logged in with `pin`.
+fn open_token(
+    module_path: Option<&str>,
+    label: Option<&str>,
+    pin: &str,
+    key_id: Option<&[u8]>,
+) -> Result<TokenSigner, u32> {
+    let path = match module_path {
+        Some(p) => std::path::PathBuf::from(p),
+        None => match kyso::token::discover().into_iter().next() {
+            Some(p) => p,
+            None => return Err(fail(KYSO_ERR_PKCS11_MODULE, "no PKCS#11 module found")),
+        },
+    };
+    let module = Module::open(&path).map_err(token_error)?;
+    let pin = Pin::new(pin);
+    TokenSigner::open(&module, label, key_id, &pin, false, false).map_err(token_error)
 }
 
 /// Free a buffer returned by kyso (NULL is ignored). `len` is the length returned with it.
@@ -1147,4 +1182,368 @@ pub unsafe extern "C" fn kyso_bytes_free(p: *mut u8, len: usize) {
             drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, len)) })
         }));
     }
+}
+
+/// A new login challenge for `audience` (the relying party's origin), valid `ttl_seconds`
+/// (1 to 3600) from `now_unix` (0: now), with an optional `purpose` shown to the user (NULL for
+/// none). `*out` receives its JSON (UTF-8, not NUL-terminated; the bytes a response signs):
+/// free it with kyso_bytes_free(*out, *out_len).
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `out` and `out_len` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_auth_challenge(
+    audience: *const c_char,
+    ttl_seconds: i64,
+    purpose: *const c_char,
+    now_unix: i64,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    guard(|| {
+        if out.is_null() || out_len.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        // SAFETY: per the contract.
+        let (audience, purpose) = match unsafe { (text(audience), text(purpose)) } {
+            (Ok(Some(a)), Ok(p)) => (a, p),
+            (Ok(None), _) => return fail(KYSO_ERR_NULL_POINTER, "audience is NULL"),
+            (Err(c), _) | (_, Err(c)) => return c,
+        };
+        let now = match time_or_now(now_unix) {
+            Ok(t) => t.unwrap_or_else(Time::now),
+            Err(c) => return c,
+        };
+        match Challenge::issue(audience, ttl_seconds, purpose, now) {
+            Ok(c) => {
+                give(c.to_json().into_bytes(), out, out_len);
+                KYSO_OK
+            }
+            Err(e) => fail(KYSO_ERR_INVALID_ARGUMENT, e),
+        }
+    })
+}
+
+/// Checks login responses for one relying party: a verifier (trust, policy, evidence), the
+/// audience expected, and the nonces already used (in memory, until their challenge expires).
+/// Opaque; one authenticator may be used from several threads at once.
+pub struct kyso_authenticator {
+    verifier: Verifier,
+    audience: String,
+    nonces: MemoryNonceStore,
+}
+
+/// A new authenticator for `audience` over `v` (which may be freed afterwards). Free it with
+/// kyso_authenticator_free.
+///
+/// # Safety
+/// `v` NULL or a live verifier; `audience` NULL or NUL-terminated; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_authenticator_new(
+    v: *const kyso_verifier,
+    audience: *const c_char,
+    out: *mut *mut kyso_authenticator,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live verifier or NULL.
+        let Some(v) = (unsafe { v.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "verifier is NULL");
+        };
+        if out.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        // SAFETY: per the contract.
+        let audience = match unsafe { text(audience) } {
+            Ok(Some(a)) => a.to_string(),
+            Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "audience is NULL"),
+            Err(c) => return c,
+        };
+        let a = kyso_authenticator {
+            verifier: v.verifier.clone(),
+            audience,
+            nonces: MemoryNonceStore::new(),
+        };
+        // SAFETY: `out` is non-NULL and writable per the contract.
+        unsafe { *out = Box::into_raw(Box::new(a)) };
+        KYSO_OK
+    })
+}
+
+/// Free an authenticator (NULL is ignored).
+///
+/// # Safety
+/// `a` NULL or an authenticator from kyso_authenticator_new, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_authenticator_free(a: *mut kyso_authenticator) {
+    if !a.is_null() {
+        // SAFETY: it came from Box::into_raw in kyso_authenticator_new.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(a) })));
+    }
+}
+
+/// The outcome of a login: accepted (who it is) or refused (why). Opaque.
+pub struct kyso_auth_result {
+    refusal: u32,
+    json: String,
+}
+
+/// Check `response` (raw, CMS or JWS, detected) to `challenge` (its JSON) at `at_unix`
+/// (0: now). KYSO_OK means the check ran: `*out` then says accepted or refused
+/// (kyso_auth_result_refusal) and who or why (kyso_auth_result_json); the challenge's nonce is
+/// used up only when accepted. A challenge or response that cannot be read gives
+/// KYSO_ERR_BAD_INPUT and no result.
+///
+/// # Safety
+/// `a` NULL or a live authenticator; buffers NULL or valid for their lengths; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_auth_verify(
+    a: *const kyso_authenticator,
+    challenge: *const u8,
+    challenge_len: usize,
+    response: *const u8,
+    response_len: usize,
+    at_unix: i64,
+    out: *mut *mut kyso_auth_result,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live authenticator or NULL.
+        let Some(a) = (unsafe { a.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "authenticator is NULL");
+        };
+        if out.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        // SAFETY: per the contract.
+        let (challenge, response) = match unsafe {
+            (
+                bytes(challenge, challenge_len, false),
+                bytes(response, response_len, false),
+            )
+        } {
+            (Ok(Some(c)), Ok(Some(r))) => (c, r),
+            (Err(c), _) | (_, Err(c)) => return c,
+            _ => return fail(KYSO_ERR_NULL_POINTER, "a required buffer is NULL"),
+        };
+        let now = match time_or_now(at_unix) {
+            Ok(t) => t.unwrap_or_else(Time::now),
+            Err(c) => return c,
+        };
+        let challenge = match std::str::from_utf8(challenge)
+            .map_err(|_| AuthError::Malformed("the challenge is not UTF-8".into()))
+            .and_then(Challenge::from_json)
+        {
+            Ok(c) => c,
+            Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+        };
+        let auth = Authenticator::new(a.verifier.clone(), &a.audience, &a.nonces);
+        let (refusal, json) = match auth.verify(&challenge, response, now) {
+            Ok(who) => (KYSO_AUTH_ACCEPTED, who.to_json()),
+            Err(e @ AuthError::Malformed(_)) => return fail(KYSO_ERR_BAD_INPUT, e),
+            Err(e) => {
+                let code = match &e {
+                    AuthError::WrongAudience { .. } => KYSO_AUTH_WRONG_AUDIENCE,
+                    AuthError::Expired { .. } => KYSO_AUTH_EXPIRED,
+                    AuthError::Replayed => KYSO_AUTH_REPLAYED,
+                    AuthError::OtherChallenge => KYSO_AUTH_OTHER_CHALLENGE,
+                    AuthError::BadSignature(_) => KYSO_AUTH_BAD_SIGNATURE,
+                    AuthError::KeyUsage => KYSO_AUTH_KEY_USAGE,
+                    _ => KYSO_AUTH_CERTIFICATE_REFUSED,
+                };
+                (code, e.to_json())
+            }
+        };
+        let json = match serde_json::to_string_pretty(&json) {
+            Ok(j) => j,
+            Err(e) => return fail(KYSO_ERR_INTERNAL, e),
+        };
+        // SAFETY: `out` is non-NULL and writable per the contract.
+        unsafe { *out = Box::into_raw(Box::new(kyso_auth_result { refusal, json })) };
+        KYSO_OK
+    })
+}
+
+/// KYSO_AUTH_ACCEPTED, or why the login was refused (KYSO_AUTH_*);
+/// KYSO_AUTH_CERTIFICATE_REFUSED for a NULL result.
+///
+/// # Safety
+/// `r` NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_auth_result_refusal(r: *const kyso_auth_result) -> u32 {
+    // SAFETY: the caller gives a live result or NULL.
+    match unsafe { r.as_ref() } {
+        Some(r) => r.refusal,
+        None => KYSO_AUTH_CERTIFICATE_REFUSED,
+    }
+}
+
+/// Copy the result's kyso.auth/1 JSON (the document `kyso auth verify --json` prints: who it
+/// is — name, CCCD / MST / CMND / passport, organisation —, hierarchy and CA; or the refusal
+/// and its reason) into `buf`, as kyso_report_json does.
+///
+/// # Safety
+/// `r` NULL or a live result; `buf` NULL or `len` writable bytes; `written` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_auth_result_json(
+    r: *const kyso_auth_result,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> u32 {
+    guard(|| {
+        // SAFETY: the caller gives a live result or NULL.
+        let Some(r) = (unsafe { r.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "result is NULL");
+        };
+        if written.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "written is NULL");
+        }
+        // SAFETY: `written` checked; `buf` and `len` as the contract.
+        unsafe { out_text(&r.json, buf, len, written) }
+    })
+}
+
+/// Free a login result (NULL is ignored).
+///
+/// # Safety
+/// `r` NULL or a result from kyso_auth_verify, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_auth_result_free(r: *mut kyso_auth_result) {
+    if !r.is_null() {
+        // SAFETY: it came from Box::into_raw in kyso_auth_verify.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(r) })));
+    }
+}
+
+fn auth_form(form: u32) -> Result<Form, u32> {
+    match form {
+        KYSO_AUTH_FORM_RAW => Ok(Form::Raw),
+        KYSO_AUTH_FORM_CMS => Ok(Form::Cms),
+        KYSO_AUTH_FORM_JWS => Ok(Form::Jws),
+        other => Err(fail(
+            KYSO_ERR_INVALID_ARGUMENT,
+            format!("unknown response form {other}"),
+        )),
+    }
+}
+
+/// The client side: `challenge` (its JSON) signed in `form` by `signer`, its `chain` carried.
+fn respond_with(
+    challenge: &[u8],
+    form: Form,
+    signer: &dyn Signer,
+    chain: &[Certificate],
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    let challenge = match std::str::from_utf8(challenge)
+        .map_err(|_| AuthError::Malformed("the challenge is not UTF-8".into()))
+        .and_then(Challenge::from_json)
+    {
+        Ok(c) => c,
+        Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+    };
+    match kyso::auth::respond(&challenge, form, signer, chain, crypto::default_provider()) {
+        Ok(r) => {
+            give(r, out, out_len);
+            KYSO_OK
+        }
+        Err(e) => sign_error(e),
+    }
+}
+
+/// Sign a login `challenge` (its JSON) with the key and certificate of a PKCS#12 file, in
+/// `form` (KYSO_AUTH_FORM_*); the file's other certificates go along. `password` may be NULL
+/// (empty). `*out` receives the response (raw and JWS: text, not NUL-terminated; CMS: DER):
+/// free it with kyso_bytes_free.
+///
+/// # Safety
+/// Pointers NULL or valid for their lengths; strings NUL-terminated; `out`, `out_len` writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kyso_auth_respond_pkcs12(
+    challenge: *const u8,
+    challenge_len: usize,
+    p12: *const u8,
+    p12_len: usize,
+    password: *const c_char,
+    form: u32,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    guard(|| {
+        if out.is_null() || out_len.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        let form = match auth_form(form) {
+            Ok(f) => f,
+            Err(c) => return c,
+        };
+        // SAFETY: per the contract.
+        let parsed = unsafe {
+            (
+                bytes(challenge, challenge_len, false),
+                bytes(p12, p12_len, false),
+                text(password),
+            )
+        };
+        let (challenge, p12, password) = match parsed {
+            (Ok(Some(c)), Ok(Some(p)), Ok(pw)) => (c, p, pw.unwrap_or("")),
+            (Err(c), _, _) | (_, Err(c), _) | (_, _, Err(c)) => return c,
+            _ => return fail(KYSO_ERR_NULL_POINTER, "a required buffer is NULL"),
+        };
+        match SoftwareSigner::from_pkcs12(p12, password) {
+            Ok((signer, chain)) => respond_with(challenge, form, &signer, &chain, out, out_len),
+            Err(e) => sign_error(e),
+        }
+    })
+}
+
+/// Sign a login `challenge` on a PKCS#11 token, in `form`: the module, token, key and PIN as
+/// for kyso_sign_cms_pkcs11 (kyso never tries a PIN on a token at its final try).
+///
+/// # Safety
+/// Pointers NULL or valid for their lengths; strings NUL-terminated; `out`, `out_len` writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn kyso_auth_respond_pkcs11(
+    module_path: *const c_char,
+    token_label: *const c_char,
+    pin: *const c_char,
+    key_id: *const u8,
+    key_id_len: usize,
+    challenge: *const u8,
+    challenge_len: usize,
+    form: u32,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> u32 {
+    guard(|| {
+        if out.is_null() || out_len.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        let form = match auth_form(form) {
+            Ok(f) => f,
+            Err(c) => return c,
+        };
+        // SAFETY: per the contract.
+        let parsed = unsafe {
+            (
+                text(module_path),
+                text(token_label),
+                text(pin),
+                bytes(key_id, key_id_len, true),
+                bytes(challenge, challenge_len, false),
+            )
+        };
+        let (module_path, label, pin, key_id, challenge) = match parsed {
+            (Ok(m), Ok(l), Ok(Some(p)), Ok(k), Ok(Some(c))) => (m, l, p, k, c),
+            (Ok(_), Ok(_), Ok(None), _, _) => return fail(KYSO_ERR_NULL_POINTER, "pin is NULL"),
+            (Err(c), ..) | (_, Err(c), ..) | (_, _, Err(c), ..) | (.., Err(c), _) | (.., Err(c)) => return c,
+            _ => return fail(KYSO_ERR_NULL_POINTER, "challenge is NULL"),
+        };
+        match open_token(module_path, label, pin, key_id) {
+            Ok(signer) => respond_with(challenge, form, &signer, &[], out, out_len),
+            Err(c) => c,
+        }
+    })
 }

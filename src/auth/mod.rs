@@ -383,13 +383,22 @@ impl<'s> Authenticator<'s> {
                 },
             )
             .map_err(|e| AuthError::Malformed(format!("not a raw, JWS or CMS response: {e}")))?;
+        if r.sub_indication == Some(SubIndication::FormatFailure) {
+            let why = r.reason.as_ref().map(|m| m.en.clone()).unwrap_or_default();
+            return Err(AuthError::Malformed(format!("not a raw, JWS or CMS response: {why}")));
+        }
         let s = r
             .signatures
             .first()
             .ok_or(AuthError::Malformed("a CMS without a signer".into()))?;
         if s.integrity != crate::report::Outcome::Passed {
-            // Intact elsewhere, but not over this challenge: another challenge's response.
-            return Err(AuthError::OtherChallenge);
+            let why = s.reason.as_ref().map(|m| m.en.clone()).unwrap_or_default();
+            return Err(match s.sub_indication {
+                // The signature holds over other bytes: another challenge's response.
+                Some(SubIndication::HashFailure) => AuthError::OtherChallenge,
+                Some(SubIndication::FormatFailure) => AuthError::Malformed(why),
+                _ => AuthError::BadSignature(why),
+            });
         }
         let sd = crate::cms::SignedData::from_bytes(response).map_err(|e| AuthError::Malformed(e.to_string()))?;
         let signer = sd

@@ -25,6 +25,7 @@ __all__ = [
     "Pkcs11ModuleError", "NoToken", "WrongPin", "PinLocked", "PinFinalTry", "NoKey",
     "TokenRemoved", "Pkcs11Error", "IoError", "InternalError", "Unsupported", "TimestampError",
     "GOVERNMENT", "PUBLIC", "CUSTOM", "HARD_FAIL", "NO_REVOCATION", "LEGACY", "ONLINE", "STRICT",
+    "auth_challenge", "Authenticator", "Login", "auth_respond_pkcs12", "auth_respond_pkcs11",
 ]
 
 # Hierarchies, verify flags and verdicts: the numbers of kyso.h.
@@ -32,6 +33,10 @@ GOVERNMENT, PUBLIC, CUSTOM = 1, 2, 3
 HARD_FAIL, NO_REVOCATION, LEGACY, ONLINE, STRICT = 1, 2, 4, 8, 16
 _SIGN_DETACHED, _SIGN_PSS, _SIGN_FORCE = 1, 2, 4
 _VERDICTS = {0: "valid", 1: "invalid", 2: "indeterminate"}
+# Login refusals (KYSO_AUTH_*) and response forms (KYSO_AUTH_FORM_*).
+_REFUSALS = {0: None, 1: "wrong_audience", 2: "expired", 3: "replayed", 4: "other_challenge",
+             5: "bad_signature", 6: "key_usage", 7: "certificate_refused"}
+_FORMS = {"raw": 1, "cms": 2, "jws": 3}
 
 
 class KysoError(Exception):
@@ -122,6 +127,18 @@ _SIGS = {
     "kyso_sign_cms_pkcs11": [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
                              _size, ctypes.c_char_p, _size, ctypes.c_int, ctypes.POINTER(_u8p),
                              ctypes.POINTER(_size)],
+    "kyso_auth_challenge": [ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64,
+                            ctypes.POINTER(_u8p), ctypes.POINTER(_size)],
+    "kyso_authenticator_new": [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_auth_verify": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
+                         ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_auth_result_refusal": [ctypes.c_void_p],
+    "kyso_auth_result_json": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.POINTER(_size)],
+    "kyso_auth_respond_pkcs12": [ctypes.c_char_p, _size, ctypes.c_char_p, _size, ctypes.c_char_p,
+                                 ctypes.c_uint32, ctypes.POINTER(_u8p), ctypes.POINTER(_size)],
+    "kyso_auth_respond_pkcs11": [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                 _size, ctypes.c_char_p, _size, ctypes.c_uint32,
+                                 ctypes.POINTER(_u8p), ctypes.POINTER(_size)],
 }
 for _name, _args in _SIGS.items():
     getattr(_lib, _name).restype = ctypes.c_uint32
@@ -129,6 +146,8 @@ for _name, _args in _SIGS.items():
 for _name, _args in {"kyso_trust_store_free": [ctypes.c_void_p],
                      "kyso_verifier_free": [ctypes.c_void_p],
                      "kyso_report_free": [ctypes.c_void_p],
+                     "kyso_authenticator_free": [ctypes.c_void_p],
+                     "kyso_auth_result_free": [ctypes.c_void_p],
                      "kyso_bytes_free": [_u8p, _size]}.items():
     getattr(_lib, _name).restype = None
     getattr(_lib, _name).argtypes = _args
@@ -261,6 +280,123 @@ class Verifier:
 
     def __del__(self):
         self.close()
+
+
+def _challenge_bytes(challenge):
+    """A challenge's JSON as the bytes a response signs (str is encoded as UTF-8)."""
+    if isinstance(challenge, str):
+        return challenge.encode()
+    return _bytes(challenge, "challenge")
+
+
+def auth_challenge(audience, ttl=300, purpose=None, now=None):
+    """A login challenge for ``audience`` (the relying party's origin), valid ``ttl`` seconds
+    (1 to 3600) from ``now`` (datetime or Unix seconds; default now), with an optional
+    ``purpose`` shown to the user. Returns its JSON (str): send it to the user's signing
+    software as it is; the response signs exactly these bytes."""
+    out, n = _u8p(), _size(0)
+    _check(_lib.kyso_auth_challenge(audience.encode(), int(ttl),
+                                    purpose.encode() if purpose is not None else None, _at(now),
+                                    ctypes.byref(out), ctypes.byref(n)))
+    return _take(out, n).decode()
+
+
+class Login:
+    """The outcome of a login: ``accepted``, ``refusal`` (None, or "wrong_audience",
+    "expired", "replayed", "other_challenge", "bad_signature", "key_usage",
+    "certificate_refused") and the kyso.auth/1 JSON (``to_dict()``, the document of ``kyso
+    auth verify --json``): who it is (name, CCCD / MST / CMND / passport, organisation), the
+    hierarchy and the CA; or why not."""
+
+    def __init__(self, handle):
+        try:
+            self.refusal = _REFUSALS.get(_lib.kyso_auth_result_refusal(handle), "certificate_refused")
+            needed = _size(0)
+            _lib.kyso_auth_result_json(handle, None, 0, ctypes.byref(needed))
+            buf = ctypes.create_string_buffer(needed.value)
+            _check(_lib.kyso_auth_result_json(handle, buf, needed.value, ctypes.byref(needed)))
+            self.json = buf.value.decode()
+        finally:
+            _lib.kyso_auth_result_free(handle)
+
+    @property
+    def accepted(self):
+        """True when the response was accepted."""
+        return self.refusal is None
+
+    def to_dict(self):
+        """The kyso.auth/1 JSON as a dict."""
+        return json.loads(self.json)
+
+    def __repr__(self):
+        return "<kyso.Login accepted>" if self.accepted else f"<kyso.Login refused: {self.refusal}>"
+
+
+class Authenticator:
+    """Checks login responses for one relying party (``audience``) with a ``Verifier`` (trust
+    in both hierarchies, policy, evidence); remembers the nonces used, so a challenge logs in
+    once."""
+
+    def __init__(self, verifier, audience):
+        handle = ctypes.c_void_p()
+        _check(_lib.kyso_authenticator_new(verifier._handle, audience.encode(), ctypes.byref(handle)))
+        self._handle = handle
+
+    def verify(self, challenge, response, at=None):
+        """Check ``response`` (raw JSON, CMS or compact JWS; bytes, str or a path) to
+        ``challenge`` (its JSON, str or bytes). Returns a ``Login``; raises ``BadInput`` when
+        either cannot be read."""
+        ch = _challenge_bytes(challenge)
+        resp = response.encode() if isinstance(response, str) else _bytes(response, "response")
+        out = ctypes.c_void_p()
+        _check(_lib.kyso_auth_verify(self._handle, ch, len(ch), resp, len(resp), _at(at),
+                                     ctypes.byref(out)))
+        return Login(out)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Free the authenticator now (also done when it is garbage-collected)."""
+        if getattr(self, "_handle", None):
+            _lib.kyso_authenticator_free(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        self.close()
+
+
+def _form(form):
+    if form not in _FORMS:
+        raise ValueError(f"form {form!r}: use 'raw', 'cms' or 'jws'")
+    return _FORMS[form]
+
+
+def auth_respond_pkcs12(challenge, p12, password, form="raw"):
+    """The client side: ``challenge`` signed with a PKCS#12 file's key in ``form`` ("raw",
+    "cms" or "jws"). Returns the response (bytes: text for raw and JWS, DER for CMS)."""
+    ch = _challenge_bytes(challenge)
+    p12 = _bytes(p12, "p12")
+    out, n = _u8p(), _size(0)
+    _check(_lib.kyso_auth_respond_pkcs12(ch, len(ch), p12, len(p12),
+                                         None if password is None else password.encode(),
+                                         _form(form), ctypes.byref(out), ctypes.byref(n)))
+    return _take(out, n)
+
+
+def auth_respond_pkcs11(challenge, pin, form="raw", module=None, token=None, key_id=None):
+    """``challenge`` signed on a PKCS#11 token in ``form``; ``module``, ``token`` and
+    ``key_id`` as for ``sign_cms_pkcs11``."""
+    ch = _challenge_bytes(challenge)
+    kid = _bytes(key_id, "key_id") if key_id is not None else None
+    out, n = _u8p(), _size(0)
+    _check(_lib.kyso_auth_respond_pkcs11(
+        module.encode() if module else None, token.encode() if token else None, pin.encode(),
+        kid, len(kid) if kid else 0, ch, len(ch), _form(form), ctypes.byref(out), ctypes.byref(n)))
+    return _take(out, n)
 
 
 class Report:

@@ -142,3 +142,43 @@ def test_stubs_name_every_public_function():
     for name in kyso.__all__:
         assert f"def {name}(" in stub or f"class {name}(" in stub or f"class {name}:" in stub \
             or f"{name}: int" in stub, name
+
+
+def test_login_by_certificate_in_each_form(store):
+    aud = "https://dichvucong.example.vn"
+    with kyso.Verifier(store) as v, kyso.Authenticator(v, aud) as auth:
+        for form in ("raw", "cms", "jws"):
+            ch = kyso.auth_challenge(aud, ttl=120, purpose="Đăng nhập Cổng dịch vụ công")
+            assert '"purpose":"Đăng nhập Cổng dịch vụ công"' in ch
+            resp = kyso.auth_respond_pkcs12(ch, FIX / "company.p12", P12_PASSWORD, form=form)
+            login = auth.verify(ch, resp)
+            assert login.accepted, login.json
+            d = login.to_dict()
+            assert d["schema"] == "kyso.auth/1" and d["form"] == form
+            assert d["hierarchy"] == "public"
+            assert any(i["value"] == "0109999999" for i in d["identity"]["ids"]), d
+            # Once only.
+            again = auth.verify(ch, resp)
+            assert not again.accepted and again.refusal == "replayed"
+        # On the SoftHSM2 token.
+        ch = kyso.auth_challenge(aud)
+        resp = kyso.auth_respond_pkcs11(ch, "246810", form="jws", module=MODULE, token="c-api")
+        assert auth.verify(ch, resp).accepted
+        # Another relying party's challenge; an expired one; unreadable input; bad form.
+        other = kyso.auth_challenge("https://other.example.vn")
+        login = auth.verify(other, kyso.auth_respond_pkcs12(other, FIX / "company.p12", P12_PASSWORD))
+        assert login.refusal == "wrong_audience"
+        old = kyso.auth_challenge(aud, ttl=60, now=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
+        assert auth.verify(old, kyso.auth_respond_pkcs12(old, FIX / "company.p12", P12_PASSWORD)).refusal == "expired"
+        with pytest.raises(kyso.BadInput):
+            auth.verify(ch, b"not a response")
+        with pytest.raises(ValueError):
+            kyso.auth_respond_pkcs12(ch, FIX / "company.p12", P12_PASSWORD, form="xml")
+        with pytest.raises(kyso.WrongPassword):
+            kyso.auth_respond_pkcs12(ch, FIX / "company.p12", "wrong")
+    # An untrusted store: the certificate is refused, and the JSON says why.
+    with kyso.Verifier(kyso.TrustStore()) as v, kyso.Authenticator(v, aud) as auth:
+        ch = kyso.auth_challenge(aud)
+        login = auth.verify(ch, kyso.auth_respond_pkcs12(ch, FIX / "company.p12", P12_PASSWORD))
+        assert login.refusal == "certificate_refused"
+        assert login.to_dict()["sub_indication"] == "NO_CERTIFICATE_CHAIN_FOUND"
