@@ -336,8 +336,8 @@ impl<'s> Authenticator<'s> {
             });
         }
         let message = challenge.to_json().into_bytes();
-        let (form, leaf, chain) = self.check_signature(&message, response, now)?;
-        let who = admit(&self.verifier, form, &leaf, &chain, now)?;
+        let (form, leaf, chain, validated) = self.check_signature(&message, response, now)?;
+        let who = admit(&self.verifier, form, &leaf, &chain, now, validated)?;
         if !self.nonces.use_once(&challenge.nonce, expires, now) {
             return Err(AuthError::Replayed);
         }
@@ -346,12 +346,7 @@ impl<'s> Authenticator<'s> {
 
     /// The response's form, its signer's certificate and the intermediates it carries, once
     /// its signature over `message` verifies.
-    fn check_signature(
-        &self,
-        message: &[u8],
-        response: &[u8],
-        now: Time,
-    ) -> Result<(Form, Certificate, Vec<Certificate>), AuthError> {
+    fn check_signature(&self, message: &[u8], response: &[u8], now: Time) -> Result<Proof, AuthError> {
         let text = std::str::from_utf8(response).map(str::trim).unwrap_or("");
         if text.starts_with('{') {
             let raw: RawResponse =
@@ -366,10 +361,11 @@ impl<'s> Authenticator<'s> {
                 .decode(raw.signature.trim())
                 .map_err(|_| AuthError::Malformed("the signature is not base64".into()))?;
             check(&cert, &raw.alg, message, &sig)?;
-            return Ok((Form::Raw, cert, chain));
+            return Ok((Form::Raw, cert, chain, None));
         }
         if text.split('.').count() == 3 && !text.contains(char::is_whitespace) && text.starts_with("ey") {
-            return jws(text, message);
+            let (form, leaf, chain) = jws(text, message)?;
+            return Ok((form, leaf, chain, None));
         }
         // A detached CMS (DER, PEM or base64) over the challenge.
         let r = self
@@ -411,19 +407,29 @@ impl<'s> Authenticator<'s> {
             "the CMS does not carry its signer's certificate".into(),
         ))?;
         let chain = others;
-        Ok((Form::Cms, leaf, chain))
+        // The CMS verification above already validated the signer's path now: a report that
+        // passed is the login's (no second validation); one that did not is judged by the
+        // path alone, as for the other forms.
+        let validated = (r.indication == Indication::TotalPassed).then_some(r);
+        Ok((Form::Cms, leaf, chain, validated))
     }
 }
 
+/// What a response proves: its form, the signer's certificate, the intermediates it carries,
+/// and the validation already made of the signer's path, if any (a CMS response's).
+type Proof = (Form, Certificate, Vec<Certificate>, Option<ValidationReport>);
+
 /// Whether `leaf` (whose key the user proved holding, in `form`) may log in at `now`: its key
 /// usage allows digital signatures, and its path (with `chain`) to either hierarchy passes,
-/// revocation included. Who it is, or why not.
+/// revocation included (`validated`: a passing validation of it already made now). Who it
+/// is, or why not.
 pub(crate) fn admit(
     verifier: &Verifier,
     form: Form,
     leaf: &Certificate,
     chain: &[Certificate],
     now: Time,
+    validated: Option<ValidationReport>,
 ) -> Result<Authenticated, AuthError> {
     if leaf
         .key_usage()
@@ -435,7 +441,7 @@ pub(crate) fn admit(
         at: Some(now),
         now: Some(now),
     };
-    let report = verifier.verify_chain(leaf, chain, when);
+    let report = validated.unwrap_or_else(|| verifier.verify_chain(leaf, chain, when));
     let first = report.signatures.first();
     if report.indication != Indication::TotalPassed {
         let reason = report

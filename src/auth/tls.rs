@@ -147,7 +147,7 @@ impl ClientVerifier {
             .take(10)
             .filter_map(|c| Certificate::from_der(c).ok())
             .collect();
-        let who = Arc::new(admit(&self.verifier, Form::Tls, &cert, &chain, now)?);
+        let who = Arc::new(admit(&self.verifier, Form::Tls, &cert, &chain, now, None)?);
         if self.cache_seconds > 0 {
             let until = (now.unix() + self.cache_seconds).min(cert.not_after().unix());
             let mut passed = self.passed();
