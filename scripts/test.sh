@@ -29,7 +29,7 @@ command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # A font with Vietnamese glyphs for visible PDF signatures.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "== installing: ${need_apt[*]}"
+  echo "== [${SECONDS}s] installing: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
@@ -42,7 +42,7 @@ done
 [ -f /usr/share/java/jna.jar ] || { echo "missing: JNA (/usr/share/java/jna.jar, Debian's libjna-java)" >&2; exit 1; }
 # pytest drives the Python binding's suite (run from ffi/tests/c.rs).
 if ! python3 -c 'import pytest' >/dev/null 2>&1; then
-  echo "== installing pytest"
+  echo "== [${SECONDS}s] installing pytest"
   python3 -m pip install --quiet pytest 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages pytest \
     || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pytest >/dev/null; } \
@@ -51,7 +51,7 @@ fi
 python3 -c 'import pytest' >/dev/null 2>&1 || { echo "missing tool: pytest" >&2; exit 1; }
 # signxml (over lxml and cryptography) is an XML signature peer of tests/xml_sign.rs.
 if ! python3 -c 'import signxml' >/dev/null 2>&1; then
-  echo "== installing signxml"
+  echo "== [${SECONDS}s] installing signxml"
   python3 -m pip install --quiet signxml 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages signxml \
     || true
@@ -59,7 +59,7 @@ fi
 python3 -c 'import signxml' >/dev/null 2>&1 || { echo "missing tool: signxml (PyPI)" >&2; exit 1; }
 # pyHanko (its library and its command line, a separate package) is the PDF peer of tests/pdf.rs.
 if ! python3 -c 'import pyhanko.cli' >/dev/null 2>&1; then
-  echo "== installing pyHanko"
+  echo "== [${SECONDS}s] installing pyHanko"
   python3 -m pip install --quiet pyhanko pyhanko-cli 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages pyhanko pyhanko-cli \
     || true
@@ -75,34 +75,39 @@ if [ ! -d "$shared/vectors" ] || [ ! -d "$shared/vn-trust" ]; then
     echo "CI=true: the public test data is missing ($shared/vectors, $shared/vn-trust)" >&2
     exit 1
   fi
-  echo "== $shared is missing: the tests that read the public vectors will say they were skipped"
+  echo "== [${SECONDS}s] $shared is missing: the tests that read the public vectors will say they were skipped"
 fi
 
 # Everything cargo needs is downloaded first, so the offline steps below work on a machine
 # that has never built the project (an empty CARGO_HOME).
-echo "== cargo fetch (the workspace, locked)"
+echo "== [${SECONDS}s] cargo fetch (the workspace, locked)"
 cargo fetch --locked
-echo "== cargo deny: licences, bans, sources (offline); advisories when the database is reachable"
-command -v cargo-deny >/dev/null 2>&1 || cargo install --locked --quiet cargo-deny
-cargo deny --offline check licenses bans sources
-if cargo deny fetch db >/dev/null 2>&1; then
-  cargo deny check advisories
-else
-  echo "   advisory database unreachable (offline): advisories NOT checked in this run"
+# cargo-deny is built from source when missing (minutes on 2 cores): in the background at the
+# lowest priority, on the cycles the steps below leave idle; its checks run at the end.
+deny_log="$(mktemp)"
+deny_pid=
+if ! command -v cargo-deny >/dev/null 2>&1; then
+  echo "== [${SECONDS}s] building cargo-deny in the background"
+  nice -n 19 cargo install --locked --quiet cargo-deny >"$deny_log" 2>&1 &
+  deny_pid=$!
+  # A failing step ends the run; the background build with it.
+  trap '[ -n "$deny_pid" ] && kill "$deny_pid" 2>/dev/null || true' EXIT
 fi
-echo "== cargo fmt --check"
+echo "== [${SECONDS}s] cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy (all targets, all features, warnings denied)"
+echo "== [${SECONDS}s] cargo clippy (all targets, all features, warnings denied)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
-echo "== cargo doc (warnings denied)"
+echo "== [${SECONDS}s] cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
-echo "== tests: both crypto providers"
+echo "== [${SECONDS}s] tests: both crypto providers"
 cargo test --workspace --all-features
-echo "== the default kyso binary: no demo, so no test key in it"
+echo "== [${SECONDS}s] the default kyso binary: no demo, so no test key in it"
 cargo test -q -p kyso-cli --test cli without_the_demo_feature
-echo "== tests: pure-Rust provider alone (no aws-lc-rs in the library)"
-cargo test -p kyso --no-default-features --features rustcrypto
-echo "== Python: pip builds a wheel carrying libkyso (maturin) into a new virtualenv"
+echo "== [${SECONDS}s] tests: pure-Rust provider alone (no aws-lc-rs in the library)"
+# The library's and integration tests; the doc examples ran above and do not depend on the
+# provider.
+cargo test -p kyso --no-default-features --features rustcrypto --lib --tests
+echo "== [${SECONDS}s] Python: pip builds a wheel carrying libkyso (maturin) into a new virtualenv"
 venv="$(mktemp -d)"
 python3 -m venv "$venv"
 # The debug profile reuses what the tests built; a user's pip install builds release.
@@ -120,6 +125,20 @@ if [ -n "$decree" ]; then
   echo "   python -m kyso verify: a real decree is VALID"
 fi
 rm -rf "$venv"
-echo "== demo"
+echo "== [${SECONDS}s] demo"
 cargo run -q -p kyso-cli --features demo -- demo >/dev/null
-echo "all checks passed"
+if [ -n "$deny_pid" ] && ! wait "$deny_pid"; then
+  cat "$deny_log" >&2
+  echo "cargo install cargo-deny failed" >&2
+  exit 1
+fi
+deny_pid=
+rm -f "$deny_log"
+echo "== [${SECONDS}s] cargo deny: licences, bans, sources (offline); advisories when the database is reachable"
+cargo deny --offline check licenses bans sources
+if cargo deny fetch db >/dev/null 2>&1; then
+  cargo deny check advisories
+else
+  echo "   advisory database unreachable (offline): advisories NOT checked in this run"
+fi
+echo "all checks passed in ${SECONDS}s"
