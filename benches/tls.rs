@@ -17,8 +17,7 @@ use kyso::auth::tls::rustls;
 use kyso::auth::tls::ClientVerifier;
 use kyso::revocation::{Crl, RevocationEvidence};
 use kyso::{Certificate, Hierarchy, Policy, Time, TrustStore, Verifier};
-use kyso_testpki::der::unix;
-use kyso_testpki::{fresh_crl, issue, ku, name, CertSpec, TestKey, VietnamTestPki};
+use kyso_testpki::{fresh_crl, TestKey, VietnamTestPki};
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::danger::ClientCertVerifier;
 use rustls::server::WebPkiClientVerifier;
@@ -63,36 +62,8 @@ fn benches(c: &mut Criterion) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let now = Time::now();
     // The server's certificate, under a CA of its own.
-    let ca_key = TestKey::load("tsa");
-    let ca_name = name(&[("C", "VN"), ("CN", "Kyso bench TLS server CA")]);
-    let ca = issue(
-        &CertSpec {
-            serial: 0x5000,
-            subject: ca_name.clone(),
-            not_before: unix(2025, 1, 1),
-            not_after: unix(2040, 1, 1),
-            basic_constraints: Some((true, None)),
-            key_usage: Some(ku::KEY_CERT_SIGN),
-            ..CertSpec::default()
-        },
-        &ca_key,
-        None,
-    );
-    let server_key = TestKey::load("ocsp");
-    let server_cert = issue(
-        &CertSpec {
-            serial: 0x5001,
-            subject: name(&[("CN", "127.0.0.1")]),
-            not_before: unix(2025, 1, 1),
-            not_after: unix(2040, 1, 1),
-            key_usage: Some(ku::DIGITAL_SIGNATURE),
-            eku: vec!["1.3.6.1.5.5.7.3.1".into()],
-            extra: vec![("2.5.29.17".into(), false, vec![0x30, 0x06, 0x87, 0x04, 127, 0, 0, 1])],
-            ..CertSpec::default()
-        },
-        &server_key,
-        Some((&ca_name, &ca_key)),
-    );
+    let tls = kyso_testpki::tls_server();
+    let (ca, server_cert, server_key) = (tls.ca, tls.cert, tls.key);
     let key = |k: &TestKey| PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(k.pkcs8().to_vec()));
 
     let mut roots = rustls::RootCertStore::empty();

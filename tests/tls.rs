@@ -198,44 +198,14 @@ fn wait(mut child: std::process::Child) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// The server's own certificate (CN=127.0.0.1, subjectAltName IP 127.0.0.1) under a test CA
-/// of its own, the CA's PEM written to `dir`.
+/// The server's own certificate and key (kyso_testpki::tls_server), its CA's PEM written to
+/// `dir`.
 fn server_identity(dir: &Dir) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>, PathBuf) {
-    let ca_key = TestKey::load("tsa");
-    let ca_name = name(&[("C", "VN"), ("CN", "Kyso test TLS server CA")]);
-    let ca = issue(
-        &CertSpec {
-            serial: 0x5000,
-            subject: ca_name.clone(),
-            not_before: unix(2025, 1, 1),
-            not_after: unix(2040, 1, 1),
-            basic_constraints: Some((true, None)),
-            key_usage: Some(ku::KEY_CERT_SIGN | ku::CRL_SIGN),
-            ..CertSpec::default()
-        },
-        &ca_key,
-        None,
-    );
-    let key = TestKey::load("ocsp");
-    let leaf = issue(
-        &CertSpec {
-            serial: 0x5001,
-            subject: name(&[("C", "VN"), ("CN", "127.0.0.1")]),
-            not_before: unix(2025, 1, 1),
-            not_after: unix(2040, 1, 1),
-            key_usage: Some(ku::DIGITAL_SIGNATURE | ku::KEY_ENCIPHERMENT),
-            eku: vec!["1.3.6.1.5.5.7.3.1".into()],
-            // subjectAltName: iPAddress 127.0.0.1.
-            extra: vec![("2.5.29.17".into(), false, vec![0x30, 0x06, 0x87, 0x04, 127, 0, 0, 1])],
-            ..CertSpec::default()
-        },
-        &key,
-        Some((&ca_name, &ca_key)),
-    );
-    let ca_file = dir.put("server-ca.pem", pem("CERTIFICATE", &ca));
+    let server = kyso_testpki::tls_server();
+    let ca_file = dir.put("server-ca.pem", pem("CERTIFICATE", &server.ca));
     (
-        vec![CertificateDer::from(leaf)],
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8().to_vec())),
+        vec![CertificateDer::from(server.cert)],
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server.key.pkcs8().to_vec())),
         ca_file,
     )
 }

@@ -1328,12 +1328,9 @@ pub unsafe extern "C" fn kyso_auth_verify(
             Ok(t) => t.unwrap_or_else(Time::now),
             Err(c) => return c,
         };
-        let challenge = match std::str::from_utf8(challenge)
-            .map_err(|_| AuthError::Malformed("the challenge is not UTF-8".into()))
-            .and_then(Challenge::from_json)
-        {
+        let challenge = match challenge_of(challenge) {
             Ok(c) => c,
-            Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+            Err(c) => return c,
         };
         let auth = Authenticator::new(a.verifier.clone(), &a.audience, &a.nonces);
         let (refusal, json) = match auth.verify(&challenge, response, now) {
@@ -1414,6 +1411,14 @@ pub unsafe extern "C" fn kyso_auth_result_free(r: *mut kyso_auth_result) {
     }
 }
 
+/// A challenge from its JSON bytes (KYSO_ERR_BAD_INPUT when unreadable).
+fn challenge_of(json: &[u8]) -> Result<Challenge, u32> {
+    std::str::from_utf8(json)
+        .map_err(|_| AuthError::Malformed("the challenge is not UTF-8".into()))
+        .and_then(Challenge::from_json)
+        .map_err(|e| fail(KYSO_ERR_BAD_INPUT, e))
+}
+
 fn auth_form(form: u32) -> Result<Form, u32> {
     match form {
         KYSO_AUTH_FORM_RAW => Ok(Form::Raw),
@@ -1435,12 +1440,9 @@ fn respond_with(
     out: *mut *mut u8,
     out_len: *mut usize,
 ) -> u32 {
-    let challenge = match std::str::from_utf8(challenge)
-        .map_err(|_| AuthError::Malformed("the challenge is not UTF-8".into()))
-        .and_then(Challenge::from_json)
-    {
+    let challenge = match challenge_of(challenge) {
         Ok(c) => c,
-        Err(e) => return fail(KYSO_ERR_BAD_INPUT, e),
+        Err(c) => return c,
     };
     match kyso::auth::respond(&challenge, form, signer, chain, crypto::default_provider()) {
         Ok(r) => {

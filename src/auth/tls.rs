@@ -4,22 +4,29 @@
 //! application.
 //!
 //! ```no_run
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
 //! use kyso::auth::tls::{rustls, ClientVerifier};
+//! use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 //!
-//! let provider = Arc::new(rustls::crypto::ring::default_provider());
-//! let clients = Arc::new(ClientVerifier::new(kyso::Verifier::vietnam(), provider.clone()));
-//! # let (chain, key): (Vec<rustls::pki_types::CertificateDer<'static>>, rustls::pki_types::PrivateKeyDer<'static>) = unimplemented!();
-//! let config = rustls::ServerConfig::builder_with_provider(provider)
-//!     .with_safe_default_protocol_versions()?
-//!     .with_client_cert_verifier(clients.clone())
-//!     .with_single_cert(chain, key)?;
-//! // … after the handshake of `conn` (a rustls::ServerConnection):
-//! # let conn: rustls::ServerConnection = unimplemented!();
-//! let who = clients.identity(conn.peer_certificates().unwrap_or_default())?;
-//! println!("{} ({:?})", who.identity.common_name.as_deref().unwrap_or("?"), who.hierarchy);
-//! # let _ = config; Ok(()) }
+//! /// A server configuration that asks each client for a certificate and checks it with kyso.
+//! fn config(
+//!     chain: Vec<CertificateDer<'static>>,
+//!     key: PrivateKeyDer<'static>,
+//! ) -> Result<(rustls::ServerConfig, Arc<ClientVerifier>), rustls::Error> {
+//!     let provider = Arc::new(rustls::crypto::ring::default_provider());
+//!     let clients = Arc::new(ClientVerifier::new(kyso::Verifier::vietnam(), provider.clone()));
+//!     let config = rustls::ServerConfig::builder_with_provider(provider)
+//!         .with_safe_default_protocol_versions()?
+//!         .with_client_cert_verifier(clients.clone())
+//!         .with_single_cert(chain, key)?;
+//!     Ok((config, clients))
+//! }
+//!
+//! /// Who the client of a finished handshake is.
+//! fn who(clients: &ClientVerifier, conn: &rustls::ServerConnection) -> Result<String, kyso::auth::AuthError> {
+//!     let who = clients.identity(conn.peer_certificates().unwrap_or_default())?;
+//!     Ok(format!("{} ({:?})", who.identity.common_name.as_deref().unwrap_or("?"), who.hierarchy))
+//! }
 //! ```
 //!
 //! The handshake's own signature (CertificateVerify) is checked with the rustls crypto

@@ -759,6 +759,54 @@ pub fn pdf_document(pages: usize) -> Vec<u8> {
     out
 }
 
+/// A TLS server's identity for tests on 127.0.0.1: a CA of its own and, under it, a server
+/// certificate (CN and subjectAltName iPAddress 127.0.0.1, serverAuth).
+pub struct TlsServer {
+    /// The server CA's certificate, for clients to trust (`curl --cacert`).
+    pub ca: Vec<u8>,
+    /// The server's certificate.
+    pub cert: Vec<u8>,
+    /// The server's key.
+    pub key: TestKey,
+}
+
+/// The [`TlsServer`] of the TLS tests and benches (keys `tsa` for the CA, `ocsp` for the
+/// server).
+pub fn tls_server() -> TlsServer {
+    let ca_key = TestKey::load("tsa");
+    let ca_name = name(&[("C", "VN"), ("CN", "Kyso test TLS server CA")]);
+    let ca = issue(
+        &CertSpec {
+            serial: 0x5000,
+            subject: ca_name.clone(),
+            not_before: der::unix(2025, 1, 1),
+            not_after: der::unix(2040, 1, 1),
+            basic_constraints: Some((true, None)),
+            key_usage: Some(ku::KEY_CERT_SIGN | ku::CRL_SIGN),
+            ..CertSpec::default()
+        },
+        &ca_key,
+        None,
+    );
+    let key = TestKey::load("ocsp");
+    let cert = issue(
+        &CertSpec {
+            serial: 0x5001,
+            subject: name(&[("C", "VN"), ("CN", "127.0.0.1")]),
+            not_before: der::unix(2025, 1, 1),
+            not_after: der::unix(2040, 1, 1),
+            key_usage: Some(ku::DIGITAL_SIGNATURE | ku::KEY_ENCIPHERMENT),
+            eku: vec!["1.3.6.1.5.5.7.3.1".into()],
+            // subjectAltName: iPAddress 127.0.0.1.
+            extra: vec![("2.5.29.17".into(), false, vec![0x30, 0x06, 0x87, 0x04, 127, 0, 0, 1])],
+            ..CertSpec::default()
+        },
+        &key,
+        Some((&ca_name, &ca_key)),
+    );
+    TlsServer { ca, cert, key }
+}
+
 /// PEM text of a DER object (`CERTIFICATE`, `PRIVATE KEY`…), for handing files to OpenSSL.
 pub fn pem(label: &str, der: &[u8]) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -188,8 +188,32 @@ def version():
     return _lib.kyso_version().decode()
 
 
-class TrustStore:
+class _Handle:
+    """A libkyso handle freed by ``_free`` on close, on leaving a ``with`` block, or when
+    garbage-collected."""
+
+    _free = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Free the handle now (also done when the object is garbage-collected)."""
+        if getattr(self, "_handle", None):
+            type(self)._free(self._handle)
+            self._handle = None
+
+    def __del__(self):
+        self.close()
+
+
+class TrustStore(_Handle):
     """Trusted anchors (and known intermediates) that chains must end at."""
+
+    _free = staticmethod(_lib.kyso_trust_store_free)
 
     def __init__(self, _vietnam=False):
         handle = ctypes.c_void_p()
@@ -215,27 +239,14 @@ class TrustStore:
         _check(_lib.kyso_trust_store_add_intermediates(self._handle, data, len(data), hierarchy))
         return self
 
-    def __enter__(self):
-        return self
 
-    def __exit__(self, *exc):
-        self.close()
-
-    def close(self):
-        """Free the store now (also done when it is garbage-collected)."""
-        if getattr(self, "_handle", None):
-            _lib.kyso_trust_store_free(self._handle)
-            self._handle = None
-
-    def __del__(self):
-        self.close()
-
-
-class Verifier:
+class Verifier(_Handle):
     """A trust store, a policy and revocation evidence, built once and used for many
     verifications (its store's cache of verified certificate signatures is shared by all of
     them). ``flags`` and ``profile`` as for ``verify_cms``; ``crls`` CRLs (DER or PEM) and
     ``ocsp`` OCSP responses (DER) as bytes, used as revocation evidence by every call."""
+
+    _free = staticmethod(_lib.kyso_verifier_free)
 
     def __init__(self, store, flags=0, profile="vietnam", crls=(), ocsp=()):
         handle = ctypes.c_void_p()
@@ -266,20 +277,6 @@ class Verifier:
                                                len(p) if p else 0, _at(at), ctypes.byref(out)))
         return Report(out)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def close(self):
-        """Free the verifier now (also done when it is garbage-collected)."""
-        if getattr(self, "_handle", None):
-            _lib.kyso_verifier_free(self._handle)
-            self._handle = None
-
-    def __del__(self):
-        self.close()
 
 
 def _challenge_bytes(challenge):
@@ -332,10 +329,12 @@ class Login:
         return "<kyso.Login accepted>" if self.accepted else f"<kyso.Login refused: {self.refusal}>"
 
 
-class Authenticator:
+class Authenticator(_Handle):
     """Checks login responses for one relying party (``audience``) with a ``Verifier`` (trust
     in both hierarchies, policy, evidence); remembers the nonces used, so a challenge logs in
     once."""
+
+    _free = staticmethod(_lib.kyso_authenticator_free)
 
     def __init__(self, verifier, audience):
         handle = ctypes.c_void_p()
@@ -353,20 +352,6 @@ class Authenticator:
                                      ctypes.byref(out)))
         return Login(out)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def close(self):
-        """Free the authenticator now (also done when it is garbage-collected)."""
-        if getattr(self, "_handle", None):
-            _lib.kyso_authenticator_free(self._handle)
-            self._handle = None
-
-    def __del__(self):
-        self.close()
 
 
 def _form(form):
