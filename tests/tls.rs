@@ -394,6 +394,24 @@ fn a_certificate_that_passed_is_remembered_until_its_time_is_up() {
     let a = fresh.check(&leaf, &ca, now).unwrap();
     let b = fresh.check(&leaf, &ca, now).unwrap();
     assert!(!Arc::ptr_eq(&a, &b));
+    // A certificate restricted to e-mail protection is refused for its purpose.
+    let email_only = issue(
+        &CertSpec {
+            serial: 0x6010,
+            subject: name(&[("C", "VN"), ("CN", "Chỉ ký thư")]),
+            not_before: unix(2025, 1, 1),
+            not_after: unix(2035, 1, 1),
+            key_usage: Some(ku::DIGITAL_SIGNATURE),
+            eku: vec!["1.3.6.1.5.5.7.3.4".into()],
+            ..CertSpec::default()
+        },
+        &TestKey::load("leaf-c"),
+        Some((&pki.pub_sub.subject, &pki.pub_sub.key)),
+    );
+    assert_eq!(
+        fresh.check(&CertificateDer::from(email_only), &ca, now).unwrap_err(),
+        kyso::auth::AuthError::ClientAuthPurpose
+    );
     // A refusal is never remembered, and says why.
     let rogue = CertificateDer::from(pki.rogue_leaf.cert.clone());
     assert!(matches!(

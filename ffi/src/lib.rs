@@ -1343,7 +1343,7 @@ pub unsafe extern "C" fn kyso_auth_verify(
                     AuthError::Replayed => KYSO_AUTH_REPLAYED,
                     AuthError::OtherChallenge => KYSO_AUTH_OTHER_CHALLENGE,
                     AuthError::BadSignature(_) => KYSO_AUTH_BAD_SIGNATURE,
-                    AuthError::KeyUsage => KYSO_AUTH_KEY_USAGE,
+                    AuthError::KeyUsage | AuthError::ClientAuthPurpose => KYSO_AUTH_KEY_USAGE,
                     _ => KYSO_AUTH_CERTIFICATE_REFUSED,
                 };
                 (code, e.to_json())

@@ -158,6 +158,8 @@ pub enum AuthError {
     BadSignature(String),
     /// The certificate does not allow digital signatures (keyUsage).
     KeyUsage,
+    /// The certificate's extended key usage does not allow TLS client authentication.
+    ClientAuthPurpose,
     /// The certificate's path or revocation status does not pass: the report says why.
     Refused {
         /// TOTAL_FAILED or INDETERMINATE.
@@ -181,6 +183,10 @@ impl std::fmt::Display for AuthError {
             AuthError::OtherChallenge => write!(f, "the response signs another challenge"),
             AuthError::BadSignature(w) => write!(f, "the signature does not verify: {w}"),
             AuthError::KeyUsage => write!(f, "the certificate does not allow digital signatures"),
+            AuthError::ClientAuthPurpose => write!(
+                f,
+                "the certificate's extended key usage does not allow client authentication"
+            ),
             AuthError::Refused { indication, reason, .. } => {
                 write!(f, "the certificate is refused ({indication:?}): {reason}")
             }
@@ -196,7 +202,8 @@ pub const RESULT_SCHEMA: &str = "kyso.auth/1";
 
 impl AuthError {
     /// The refusal's stable name (`wrong_audience`, `expired`, `replayed`, `other_challenge`,
-    /// `bad_signature`, `key_usage`, `certificate_refused`, `malformed`).
+    /// `bad_signature`, `key_usage`, `client_auth_purpose`, `certificate_refused`,
+    /// `malformed`).
     pub fn kind(&self) -> &'static str {
         match self {
             AuthError::Malformed(_) => "malformed",
@@ -206,6 +213,7 @@ impl AuthError {
             AuthError::OtherChallenge => "other_challenge",
             AuthError::BadSignature(_) => "bad_signature",
             AuthError::KeyUsage => "key_usage",
+            AuthError::ClientAuthPurpose => "client_auth_purpose",
             AuthError::Refused { .. } => "certificate_refused",
         }
     }

@@ -146,7 +146,7 @@ impl ClientVerifier {
             Certificate::from_der(leaf).map_err(|e| AuthError::Malformed(format!("the client certificate: {e}")))?;
         if let Some(eku) = &cert.extensions().extended_key_usage {
             if !eku.iter().any(|o| *o == oid::KP_CLIENT_AUTH || *o == oid::KP_ANY) {
-                return Err(AuthError::KeyUsage);
+                return Err(AuthError::ClientAuthPurpose);
             }
         }
         let chain: Vec<Certificate> = intermediates
@@ -191,7 +191,7 @@ fn fingerprint(der: &[u8]) -> [u8; 32] {
 fn to_tls(e: AuthError) -> rustls::Error {
     let kind = match &e {
         AuthError::Malformed(_) => CertificateError::BadEncoding,
-        AuthError::KeyUsage => CertificateError::InvalidPurpose,
+        AuthError::KeyUsage | AuthError::ClientAuthPurpose => CertificateError::InvalidPurpose,
         AuthError::BadSignature(_) => CertificateError::BadSignature,
         AuthError::Refused { sub_indication, .. } => match sub_indication {
             Some(SubIndication::Revoked) => CertificateError::Revoked,
