@@ -272,34 +272,47 @@ fn structure_children(pdf: &Pdf<'_>, k: usize, r: ObjRef, cache: &StructureCache
     if let Some(c) = at.and_then(|at| cache.borrow().get(&at).cloned()) {
         return Ok(c);
     }
-    let located = pdf.get(k, r)?;
-    let mut out = Vec::new();
-    let keep = match (&located, at) {
-        (Some(l), Some(at)) => at.1 != usize::MAX || l.offset == Some(at.0),
-        _ => false,
+    let (out, keep) = match pdf.structure_refs(k, r) {
+        Some(out) => (out, at.is_some()),
+        None => {
+            let located = pdf.get(k, r)?;
+            let keep = match (&located, at) {
+                (Some(l), Some(at)) => at.1 != usize::MAX || l.offset == Some(at.0),
+                _ => false,
+            };
+            let out = located.map(|l| structure_followed(&l.object)).unwrap_or_default();
+            (out, keep)
+        }
     };
-    match located.map(|l| l.object) {
-        Some(Object::Dict(e)) if e.get("S").is_some() || matches!(e.name("Type"), Some(b"StructElem")) => {
+    let out = Rc::new(out);
+    if let (true, Some(at)) = (keep, at) {
+        cache.borrow_mut().insert(at, out.clone());
+    }
+    Ok(out)
+}
+
+/// What the structure-tree walk follows from an object read (as [`Pdf::structure_refs`]
+/// reads it from the bytes).
+fn structure_followed(o: &Object) -> Vec<ObjRef> {
+    let mut out = Vec::new();
+    match o {
+        Object::Dict(e) if e.get("S").is_some() || matches!(e.name("Type"), Some(b"StructElem")) => {
             if let Some(v) = e.get("K") {
                 refs_in(v, &mut out);
             }
         }
         // Number-tree nodes of the parent tree, and the arrays it maps to.
-        Some(Object::Dict(e)) if e.get("Nums").is_some() || e.get("Kids").is_some() => {
+        Object::Dict(e) if e.get("Nums").is_some() || e.get("Kids").is_some() => {
             for key in ["Nums", "Kids"] {
                 if let Some(v) = e.get(key) {
                     refs_in(v, &mut out);
                 }
             }
         }
-        Some(Object::Array(a)) => a.iter().for_each(|x| refs_in(x, &mut out)),
+        Object::Array(a) => a.iter().for_each(|x| refs_in(x, &mut out)),
         _ => {}
     }
-    let out = Rc::new(out);
-    if let (true, Some(at)) = (keep, at) {
-        cache.borrow_mut().insert(at, out.clone());
-    }
-    Ok(out)
+    out
 }
 
 fn roles(pdf: &Pdf<'_>, k: usize, structure: &StructureCache) -> Result<Roles, PdfError> {
@@ -888,5 +901,52 @@ impl Before<'_, '_, '_> {
             }
         }
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::object::Lexer;
+
+    /// Reading what the structure walk follows straight from the bytes says what reading the
+    /// object says, on the forms the walk meets and the tricks a file may play.
+    #[test]
+    fn structure_refs_from_the_bytes_match_the_objects() {
+        let cases: &[&[u8]] = &[
+            b"<< /S /P /K [ 1 0 R 2 0 R << /Type /MCR /Pg 3 0 R /MCID 0 >> 7 ] /P 9 0 R >>",
+            b"<< /Type /StructElem /K 4 0 R >>",
+            b"<< /Type /#53tructElem /#4B 5 0 R >>",
+            b"<< /S /Div /K 1 0 R /K [ 6 0 R ] >>",
+            b"<< /Type /StructElem /Type /Other /K 1 0 R >>",
+            b"<< /S >>",
+            b"<< /K 1 0 R /S >>",
+            b"<< /Nums [ 0 10 0 R 1 [ 11 0 R 12 0 R ] ] /Kids [ 13 0 R ] /Limits [ 0 1 ] >>",
+            b"<< /Kids >>",
+            b"<< /K 1 0 R >>",
+            b"[ 1 0 R (2 0 R) <3020> /R 3 0 R 99999999999 0 R 4 0 ]",
+            b"<< /S /P /Alt (>> a \\) ( 1 0 R ) /K [ 8 0 R ] /T <4142> >>",
+            b"<< /S /P /A << /O /Layout /X [ 1 0 R ] >> /K 2 0 R >>",
+            b"<< /S /P /K [ 1 0 R",
+            b"<< /S /P 3 >>",
+            b"42",
+            b"/Name",
+            b"(a string)",
+        ];
+        for case in cases {
+            let from_object = Lexer::new(case, 0).object(0).map(|o| structure_followed(&o));
+            let from_bytes = Lexer::new(case, 0).structure_refs();
+            assert_eq!(
+                from_bytes.is_ok(),
+                from_object.is_ok(),
+                "{}",
+                String::from_utf8_lossy(case)
+            );
+            if let (Ok(a), Ok(b)) = (from_bytes, from_object) {
+                assert_eq!(a, b, "{}", String::from_utf8_lossy(case));
+            }
+        }
+        let nested = [b"[".repeat(100), b"]".repeat(100)].concat();
+        assert_eq!(Lexer::new(&nested, 0).structure_refs(), Err(PdfError::TooDeep));
     }
 }

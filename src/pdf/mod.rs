@@ -541,6 +541,41 @@ impl<'a> Pdf<'a> {
         }
     }
 
+    /// What a walk of the logical structure follows from object `r` as revision `rev` sees
+    /// it ([`object::Lexer::structure_refs`]), read from the bytes without building the
+    /// object; `None` where only [`Pdf::get`] can say (an object already read, not where
+    /// its entry says, malformed, a stream, or in an encrypted file), to be read that way.
+    pub(crate) fn structure_refs(&self, rev: usize, r: ObjRef) -> Option<Vec<ObjRef>> {
+        if self.crypt.is_some() {
+            return None;
+        }
+        match self.entry(rev, r.num)? {
+            Entry::Free => None,
+            Entry::InFile { offset, .. } => {
+                if self.cache.borrow().contains_key(&(offset, usize::MAX)) {
+                    return None;
+                }
+                let mut lx = object::Lexer::new(self.data, offset);
+                let num = lx.uint()?;
+                lx.uint()?;
+                if num != u64::from(r.num) || !lx.keyword(b"obj") {
+                    return None;
+                }
+                let refs = lx.structure_refs().ok()?;
+                lx.skip_white();
+                (lx.word() != b"stream").then_some(refs)
+            }
+            Entry::InStream { stream, index } => {
+                let s = self.object_stream(rev, stream).ok()?;
+                let &(num, at) = s.1.get(index)?;
+                if num != r.num {
+                    return None;
+                }
+                object::Lexer::new(&s.0, at).structure_refs().ok()
+            }
+        }
+    }
+
     /// Keep an object read (up to a bound, so a huge file does not keep every object).
     fn remember(&self, key: (usize, usize), object: &Object) {
         let mut c = self.cache.borrow_mut();

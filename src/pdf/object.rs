@@ -321,94 +321,207 @@ impl<'a> Lexer<'a> {
                     }
                 }
             }
+            _ => self.scalar(start),
+        }
+    }
+
+    /// A keyword or a number at `start` (the current position): `null`, `true`, `false`, an
+    /// integer, a real, or `N G R` as a reference.
+    fn scalar(&mut self, start: usize) -> Result<Object, PdfError> {
+        let w = self.word();
+        if w.is_empty() {
+            return Err(self.err("an unexpected delimiter"));
+        }
+        self.pos += w.len();
+        match w {
+            b"null" => Ok(Object::Null),
+            b"true" => Ok(Object::Bool(true)),
+            b"false" => Ok(Object::Bool(false)),
             _ => {
-                let w = self.word();
-                if w.is_empty() {
-                    return Err(self.err("an unexpected delimiter"));
-                }
-                self.pos += w.len();
-                match w {
-                    b"null" => Ok(Object::Null),
-                    b"true" => Ok(Object::Bool(true)),
-                    b"false" => Ok(Object::Bool(false)),
-                    _ => {
-                        if w.iter().all(u8::is_ascii_digit) {
-                            // `N G R`?
-                            let save = self.pos;
-                            if let (Some(g), true) = (self.uint(), true) {
-                                if self.keyword(b"R") {
-                                    let num = parse_int(w).and_then(|n| u32::try_from(n).ok());
-                                    let gen = u16::try_from(g).ok();
-                                    if let (Some(num), Some(gen)) = (num, gen) {
-                                        return Ok(Object::Ref(ObjRef { num, gen }));
-                                    }
-                                }
+                if w.iter().all(u8::is_ascii_digit) {
+                    // `N G R`?
+                    let save = self.pos;
+                    if let (Some(g), true) = (self.uint(), true) {
+                        if self.keyword(b"R") {
+                            let num = parse_int(w).and_then(|n| u32::try_from(n).ok());
+                            let gen = u16::try_from(g).ok();
+                            if let (Some(num), Some(gen)) = (num, gen) {
+                                return Ok(Object::Ref(ObjRef { num, gen }));
                             }
-                            self.pos = save;
-                        }
-                        if let Some(i) = parse_int(w) {
-                            Ok(Object::Int(i))
-                        } else if let Some(r) = parse_real(w) {
-                            Ok(Object::Real(r))
-                        } else {
-                            self.pos = start;
-                            Err(self.err("an unknown token"))
                         }
                     }
+                    self.pos = save;
+                }
+                if let Some(i) = parse_int(w) {
+                    Ok(Object::Int(i))
+                } else if let Some(r) = parse_real(w) {
+                    Ok(Object::Real(r))
+                } else {
+                    self.pos = start;
+                    Err(self.err("an unknown token"))
                 }
             }
         }
     }
 
     fn name_body(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
-        while let Some(b) = self.peek() {
-            if is_white(b) || is_delimiter(b) {
-                break;
-            }
-            if b == b'#' {
-                let h = self
-                    .data
-                    .get(self.pos + 1..self.pos + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok().and_then(|s| u8::from_str_radix(s, 16).ok()));
-                if let Some(v) = h {
-                    out.push(v);
-                    self.pos += 3;
-                    continue;
-                }
-            }
-            out.push(b);
-            self.pos += 1;
-        }
-        out
+        decode_name(self.name_raw())
     }
 
-    /// The entries of a dictionary after `<<`, through `>>`.
-    fn dict_body(&mut self, depth: usize) -> Result<Dict, PdfError> {
-        let mut entries = Vec::new();
+    /// A name's bytes as written (after its `/`, `#xx` escapes not decoded), consumed.
+    fn name_raw(&mut self) -> &'a [u8] {
+        let w = self.word();
+        self.pos += w.len();
+        w
+    }
+
+    /// Every reference in the next object, read as [`Lexer::object`] reads it but without
+    /// building it (what walks of the structure tree need from thousands of objects).
+    fn refs(&mut self, depth: usize, out: &mut Vec<ObjRef>) -> Result<(), PdfError> {
+        if depth > MAX_NESTING {
+            return Err(PdfError::TooDeep);
+        }
+        self.skip_white();
+        let start = self.pos;
+        match self.peek() {
+            None => Err(self.err("an object expected, end of data")),
+            Some(b'/') => {
+                self.pos += 1;
+                self.name_raw();
+                Ok(())
+            }
+            Some(b'(') => self.literal_string().map(drop),
+            Some(b'<') if self.data.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                self.entries(|_, lx, valued| if valued { lx.refs(depth + 1, out) } else { Ok(()) })
+            }
+            Some(b'<') => self.hex_string().map(drop),
+            Some(b'[') => {
+                self.pos += 1;
+                loop {
+                    self.skip_white();
+                    match self.peek() {
+                        None => return Err(self.err("an array not closed")),
+                        Some(b']') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        Some(_) => self.refs(depth + 1, out)?,
+                    }
+                }
+            }
+            Some(_) => {
+                if let Object::Ref(r) = self.scalar(start)? {
+                    out.push(r);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Walk a dictionary's entries after `<<` through `>>`: `each(key, lexer, valued)` reads
+    /// the value when `valued` (a key without a value, `/Key >>`, is given with `valued`
+    /// false and must read nothing; a dictionary reads it as null).
+    fn entries(
+        &mut self,
+        mut each: impl FnMut(&[u8], &mut Lexer<'a>, bool) -> Result<(), PdfError>,
+    ) -> Result<(), PdfError> {
         loop {
             self.skip_white();
             match self.peek() {
                 None => return Err(self.err("a dictionary not closed")),
                 Some(b'>') if self.data.get(self.pos + 1) == Some(&b'>') => {
                     self.pos += 2;
-                    return Ok(Dict(entries));
+                    return Ok(());
                 }
                 Some(b'/') => {
                     self.pos += 1;
-                    let key = self.name_body();
+                    let raw = self.name_raw();
+                    let key = if raw.contains(&b'#') {
+                        std::borrow::Cow::Owned(decode_name(raw))
+                    } else {
+                        std::borrow::Cow::Borrowed(raw)
+                    };
                     self.skip_white();
-                    // `/Key >>`: a key without a value, read as null.
-                    if self.peek() == Some(b'>') && self.data.get(self.pos + 1) == Some(&b'>') {
-                        entries.push((key, Object::Null));
-                        continue;
-                    }
-                    let value = self.object(depth + 1)?;
-                    entries.push((key, value));
+                    let valued = !(self.peek() == Some(b'>') && self.data.get(self.pos + 1) == Some(&b'>'));
+                    each(&key, self, valued)?;
                 }
                 Some(_) => return Err(self.err("a dictionary key expected")),
             }
         }
+    }
+
+    /// The entries of a dictionary after `<<`, through `>>`.
+    fn dict_body(&mut self, depth: usize) -> Result<Dict, PdfError> {
+        let mut entries = Vec::new();
+        self.entries(|key, lx, valued| {
+            let value = if valued { lx.object(depth + 1)? } else { Object::Null };
+            entries.push((key.to_vec(), value));
+            Ok(())
+        })?;
+        Ok(Dict(entries))
+    }
+
+    /// What a walk of the logical structure follows from the object at the current
+    /// position, read without building it: a structure element's (`/S`, or `/Type
+    /// /StructElem`) references under `/K`; a number-tree node's under `/Nums` and `/Kids`;
+    /// an array's items'; nothing from anything else.
+    pub fn structure_refs(&mut self) -> Result<Vec<ObjRef>, PdfError> {
+        self.skip_white();
+        let mut out = Vec::new();
+        match self.peek() {
+            Some(b'[') => self.refs(0, &mut out)?,
+            Some(b'<') if self.data.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                let (mut k, mut nums, mut kids, mut skip) = (Vec::new(), None, None, Vec::new());
+                let (mut element, mut typed) = (false, false);
+                self.entries(|key, lx, valued| {
+                    let into = match key {
+                        b"K" => Some(&mut k),
+                        b"Nums" => Some(nums.insert(Vec::new())),
+                        b"Kids" => Some(kids.insert(Vec::new())),
+                        _ => None,
+                    };
+                    match into {
+                        // The last of a repeated key counts.
+                        Some(v) => {
+                            v.clear();
+                            if valued {
+                                lx.refs(1, v)?;
+                            }
+                        }
+                        None => {
+                            element |= key == b"S";
+                            if key == b"Type" {
+                                typed = valued
+                                    && lx.peek() == Some(b'/')
+                                    && lx.data.get(lx.pos + 1..).is_some_and(|r| {
+                                        let end = r
+                                            .iter()
+                                            .position(|b| is_white(*b) || is_delimiter(*b))
+                                            .unwrap_or(r.len());
+                                        decode_name(r.get(..end).unwrap_or(&[])) == b"StructElem"
+                                    });
+                            }
+                            if valued {
+                                lx.refs(1, &mut skip)?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })?;
+                if element || typed {
+                    out = k;
+                } else if nums.is_some() || kids.is_some() {
+                    out = nums.unwrap_or_default();
+                    out.extend(kids.unwrap_or_default());
+                }
+            }
+            _ => {
+                self.object(0)?;
+            }
+        }
+        Ok(out)
     }
 
     fn literal_string(&mut self) -> Result<PdfString, PdfError> {
@@ -518,6 +631,28 @@ impl<'a> Lexer<'a> {
             span: start..self.pos,
         })
     }
+}
+
+/// A name's bytes with its `#xx` escapes decoded (a `#` not followed by two hex digits is
+/// kept as written).
+fn decode_name(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        if b == b'#' {
+            let h = raw
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok().and_then(|s| u8::from_str_radix(s, 16).ok()));
+            if let Some(v) = h {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
 }
 
 fn parse_int(w: &[u8]) -> Option<i64> {
