@@ -64,8 +64,15 @@ def main(argv=None):
     except (kyso.KysoError, OSError) as e:
         print(f"kyso: {e}", file=sys.stderr)
         return 2
-    print(report.json if args.json else report.text(args.lang or _lang()))
-    return {"valid": 0, "invalid": 1}.get(report.verdict, 2)
+    code = {"valid": 0, "invalid": 1}.get(report.verdict, 2)
+    try:
+        print(report.json if args.json else report.text(args.lang or _lang()))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`, `| grep -q`): the verdict still stands as the
+        # exit code, and Python must not complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
 
 
 if __name__ == "__main__":

@@ -132,6 +132,13 @@ def test_python_m_kyso_verify_as_the_command():
     assert run("version").stdout.strip() == kyso.version()
     missing = run("verify", str(FIX / "no-such-file.p7s"))
     assert missing.returncode == 2 and "kyso:" in missing.stderr
+    # A reader that stops reading (`| grep -q`) leaves the verdict as the exit code, no traceback.
+    closed = subprocess.Popen([sys.executable, "-m", "kyso", "verify", str(FIX / "valid.p7s"), "--content",
+                               str(FIX / "doc.txt"), "--anchor", str(anchor), "--anchor", str(FIX / "sub.der")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, LANG="C"))
+    closed.stdout.close()
+    assert closed.wait(timeout=60) == 0
+    assert closed.stderr.read() == b""
 
 
 def test_stubs_name_every_public_function():
