@@ -6,8 +6,8 @@
 //! page content, resources, the page tree, a field already signed — is not allowed, and a
 //! new object nothing explains is undefined.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -90,11 +90,11 @@ impl<'p, 'a> Analysis<'p, 'a> {
         Analysis {
             pdf,
             docmdp,
-            revisions: RefCell::new(HashMap::new()),
-            roles: RefCell::new(HashMap::new()),
-            graphs: RefCell::new(HashMap::new()),
-            edges: RefCell::new(HashMap::new()),
-            structure: RefCell::new(HashMap::new()),
+            revisions: RefCell::new(HashMap::default()),
+            roles: RefCell::new(HashMap::default()),
+            graphs: RefCell::new(HashMap::default()),
+            edges: RefCell::new(HashMap::default()),
+            structure: RefCell::new(HashMap::default()),
         }
     }
 
@@ -359,7 +359,7 @@ fn roles(pdf: &Pdf<'_>, k: usize, structure: &StructureCache) -> Result<Roles, P
         }
     }
     // Pages, and their annotations.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut stack: Vec<Object> = catalog.get("Pages").cloned().into_iter().collect();
     while let Some(node) = stack.pop() {
         if seen.len() > MAX_WALK {
@@ -396,7 +396,7 @@ fn roles(pdf: &Pdf<'_>, k: usize, structure: &StructureCache) -> Result<Roles, P
                 _ => Vec::new(),
             };
         roles.fields_array = form.get("Fields").and_then(Object::as_ref).map(|r| r.num);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         while let Some((node, ft, parent)) = stack.pop() {
             let Some(r) = node.as_ref() else { continue };
             if !seen.insert(r.num) || seen.len() > MAX_WALK {
@@ -809,7 +809,7 @@ fn edges_of(from: u32, o: &Object) -> Vec<(Rc<[u8]>, ObjRef)> {
 /// Every object revision `rev`'s trailer reaches, with its referrers; the references of an
 /// object are read once for all revisions that see it where it is (`edges`).
 fn graph(pdf: &Pdf<'_>, rev: usize, edges: &RefCell<HashMap<(usize, usize), Edges>>) -> Result<Graph, PdfError> {
-    let mut referrers: Graph = HashMap::new();
+    let mut referrers: Graph = HashMap::default();
     let mut todo: Vec<(u32, Rc<[u8]>, ObjRef)> = Vec::new();
     if let Some(t) = pdf.revisions().get(rev) {
         todo.extend(
@@ -855,7 +855,7 @@ fn graph(pdf: &Pdf<'_>, rev: usize, edges: &RefCell<HashMap<(usize, usize), Edge
 /// nothing else, so that replacing it changes nothing but the field.
 fn old_appearance_private(old: &Dict, field: u32, before: &Before<'_, '_, '_>) -> Result<bool, PdfError> {
     match old.get("AP") {
-        Some(Object::Ref(r)) => before.private(r.num, &|f, key| f == field && key == b"AP", &HashSet::new()),
+        Some(Object::Ref(r)) => before.private(r.num, &|f, key| f == field && key == b"AP", &HashSet::default()),
         _ => Ok(true),
     }
 }
@@ -884,7 +884,7 @@ impl Before<'_, '_, '_> {
     /// `root` names.
     fn private(&self, num: u32, root: &dyn Fn(u32, &[u8]) -> bool, inner: &HashSet<u32>) -> Result<bool, PdfError> {
         let referrers = self.referrers()?;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut todo = vec![num];
         while let Some(n) = todo.pop() {
             if !seen.insert(n) || seen.len() > MAX_WALK {

@@ -24,8 +24,8 @@ pub mod sign;
 pub mod signature;
 pub mod xref;
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use object::{Dict, ObjRef, Object, PdfString};
@@ -313,9 +313,9 @@ impl<'a> Pdf<'a> {
             index,
             revisions,
             warnings: RefCell::new(warnings),
-            streams: RefCell::new(HashMap::new()),
+            streams: RefCell::new(HashMap::default()),
             scanned: RefCell::new(None),
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(HashMap::default()),
             crypt: None,
         };
         pdf.crypt = pdf.open_encryption()?;

@@ -3,7 +3,7 @@
 //! file (ISO 32000-1 §12.8.1, ISO 32000-2 §12.8.1, ETSI EN 319 142-1) and the revision it
 //! covers.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -172,8 +172,8 @@ pub fn signatures(pdf: &Pdf<'_>) -> Result<(Vec<PdfSignature>, Vec<String>), Pdf
     let catalog = pdf.catalog(last)?;
     let mut found = Vec::new();
     let mut empty = Vec::new();
-    let mut seen: HashSet<ObjRef> = HashSet::new();
-    let mut sig_dicts: HashSet<ObjRef> = HashSet::new();
+    let mut seen: HashSet<ObjRef> = HashSet::default();
+    let mut sig_dicts: HashSet<ObjRef> = HashSet::default();
     if let Some(form) = pdf.dict_at(last, &catalog, "AcroForm")? {
         if let Some(Object::Array(fields)) = form.get("Fields").map(|f| pdf.resolve(last, f)).transpose()? {
             for f in &fields {
@@ -195,7 +195,7 @@ pub fn signatures(pdf: &Pdf<'_>) -> Result<(Vec<PdfSignature>, Vec<String>), Pdf
     // Widget annotations of signature fields the AcroForm does not list.
     let mut pages = Vec::new();
     if let Some(root) = catalog.get("Pages") {
-        collect_pages(pdf, last, root, 0, &mut HashSet::new(), &mut pages)?;
+        collect_pages(pdf, last, root, 0, &mut HashSet::default(), &mut pages)?;
     }
     for page in &pages {
         let Some(annots) = page.get("Annots") else { continue };
