@@ -145,6 +145,15 @@ pub enum Content<'a> {
     Bytes(&'a [u8]),
     /// Streamed, from a source that can be opened again (a file).
     Stream(Box<Reopen<'a>>),
+    /// Streamed, with its digests computed by the caller: `digest(algorithm)` gives the
+    /// content's digest under that algorithm or `None`, and `stream` is read for the others
+    /// (and by a signer that signs the content itself).
+    Digested {
+        /// The content's digest under an algorithm, where the caller has it.
+        digest: &'a crate::cms::KnownDigest<'a>,
+        /// The content, for what `digest` does not give.
+        stream: Box<Reopen<'a>>,
+    },
 }
 
 /// The times of one verification.
@@ -745,6 +754,18 @@ impl Verifier {
             now,
             timestamps: v.policy.timestamps(),
         };
+        // The ranges' digests under an algorithm, for every signature at once when first
+        // asked (what they share is hashed once).
+        let valid_ranges: Vec<_> = sigs.iter().map(|s| s.byte_range.as_ref().ok()).collect();
+        let computed = std::cell::RefCell::new(Vec::new());
+        let range_digest = |i: usize, hash: crypto::HashAlgorithm| -> Option<Vec<u8>> {
+            let mut computed = computed.borrow_mut();
+            if !computed.iter().any(|(h, _)| *h == hash) {
+                computed.push((hash, signature::range_digests(input, &valid_ranges, hash, v.provider)));
+            }
+            let (_, digests) = computed.iter().find(|(h, _)| *h == hash)?;
+            digests.get(i)?.clone()
+        };
         let mut parts: Vec<ValidationReport> = Vec::new();
         for (i, s) in sigs.iter().enumerate() {
             let fail = |verdict: Verdict, error: SignerError| {
@@ -821,7 +842,12 @@ impl Verifier {
                         _ => when,
                     };
                     let mut reopen = move || -> std::io::Result<Box<dyn Read + '_>> { Ok(signed()) };
-                    let mut r = v.verify_cms(sd, Content::Stream(Box::new(&mut reopen)), at)?;
+                    let digest = |hash| range_digest(i, hash);
+                    let content = Content::Digested {
+                        digest: &digest,
+                        stream: Box::new(&mut reopen),
+                    };
+                    let mut r = v.verify_cms(sd, content, at)?;
                     if at != when {
                         for x in &mut r.signatures {
                             x.time_source = crate::report::TimeSource::SigningTime;
@@ -831,12 +857,8 @@ impl Verifier {
                 }
                 // The CMS signs the SHA-1 of the ranges, carried as its content.
                 (SignatureKind::Signature, "adbe.pkcs7.sha1", Ok(sd)) => {
-                    let mut h = v.provider.hasher(crate::crypto::HashAlgorithm::Sha1);
-                    let mut buf = Vec::new();
-                    let _ = signed().read_to_end(&mut buf);
-                    h.update(&buf);
-                    let digest = h.finish();
-                    if sd.content.as_deref() != Some(digest.as_slice()) {
+                    let digest = range_digest(i, crypto::HashAlgorithm::Sha1);
+                    if digest.is_none() || sd.content != digest {
                         fail(Verdict::Invalid, SignerError::DigestMismatch)
                     } else {
                         v.verify_cms(sd, Content::Attached, when)?
@@ -844,11 +866,9 @@ impl Verifier {
                 }
                 // A document time-stamp: a time-stamp token over the ranges.
                 (SignatureKind::DocumentTimestamp, _, Ok(sd)) => {
-                    let mut buf = Vec::new();
-                    let _ = signed().read_to_end(&mut buf);
                     let checked = crate::cms::tsp::verify_signed_token(
                         sd.clone(),
-                        |info| v.provider.digest(info.hash, &buf),
+                        |info| range_digest(i, info.hash).unwrap_or_default(),
                         None,
                         &v.store,
                         &v.pool,
@@ -1037,6 +1057,15 @@ impl Verifier {
             Content::Stream(mut open) => {
                 cms::verify_signed_data(sd, Some(&mut *open), &self.store, pool, &options, self.provider)
             }
+            Content::Digested { digest, mut stream } => cms::verify_signed_data_digested(
+                sd,
+                Some(&mut *stream),
+                Some(digest),
+                &self.store,
+                pool,
+                &options,
+                self.provider,
+            ),
         }?;
         let mut report = ValidationReport::from_cms(&r, &options);
         report.fetched = notes;

@@ -713,8 +713,26 @@ pub fn verify(
 /// [`verify`] on a SignedData already parsed (by a caller that first read its certificates,
 /// e.g. to fetch revocation evidence), so it is not parsed twice.
 pub fn verify_signed_data(
+    sd: SignedData,
+    content: Option<&mut Reopen<'_>>,
+    store: &TrustStore,
+    pool: &[Certificate],
+    options: &VerifyOptions,
+    provider: &dyn CryptoProvider,
+) -> Result<CmsResult, CmsError> {
+    verify_signed_data_digested(sd, content, None, store, pool, options, provider)
+}
+
+/// The digest of a detached content under an algorithm, where the caller already has it.
+pub type KnownDigest<'a> = dyn Fn(HashAlgorithm) -> Option<Vec<u8>> + 'a;
+
+/// [`verify_signed_data`] where `known` may give the detached content's digest (computed by
+/// the caller, e.g. once for several signatures over the same bytes); `content` is read for
+/// an algorithm it does not give, and by a signer that signs the content itself.
+pub fn verify_signed_data_digested(
     mut sd: SignedData,
     mut content: Option<&mut Reopen<'_>>,
+    known: Option<&KnownDigest<'_>>,
     store: &TrustStore,
     pool: &[Certificate],
     options: &VerifyOptions,
@@ -767,12 +785,13 @@ pub fn verify_signed_data(
         let digest = match digests.iter().find(|(h, _)| *h == si.digest) {
             Some((_, d)) => d.clone(),
             None => {
-                let d = match content.as_mut() {
-                    Some(open) => {
+                let d = match (known.and_then(|k| k(si.digest)), content.as_mut()) {
+                    (Some(d), _) => d,
+                    (None, Some(open)) => {
                         let mut r = open().map_err(CmsError::from)?;
                         digest_content(&sd, Some(&mut *r), si.digest, provider)?
                     }
-                    None => digest_content(&sd, None, si.digest, provider)?,
+                    (None, None) => digest_content(&sd, None, si.digest, provider)?,
                 };
                 digests.push((si.digest, d.clone()));
                 d

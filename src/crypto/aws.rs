@@ -29,6 +29,9 @@ impl Hasher for AwsHasher {
     fn finish(self: Box<Self>) -> Vec<u8> {
         self.0.finish().as_ref().to_vec()
     }
+    fn fork(&self) -> Option<Box<dyn Hasher>> {
+        Some(Box::new(AwsHasher(self.0.clone())))
+    }
 }
 
 /// aws-lc-rs parameters for RSASSA-PKCS1-v1_5, where it has them.

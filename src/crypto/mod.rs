@@ -524,6 +524,11 @@ pub trait Hasher: Send {
     fn update(&mut self, data: &[u8]);
     /// The digest of everything fed.
     fn finish(self: Box<Self>) -> Vec<u8>;
+    /// A second hasher in this one's state, to go on from what both have read (a PDF's
+    /// signatures share the bytes before the first one's gap); `None` where it cannot.
+    fn fork(&self) -> Option<Box<dyn Hasher>> {
+        None
+    }
 }
 
 /// The math behind signature verification and hashing.

@@ -14,6 +14,7 @@ use crate::error::CryptoError;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RustCryptoProvider;
 
+#[derive(Clone)]
 enum AnyHasher {
     Sha1(Sha1),
     Sha224(Sha224),
@@ -40,6 +41,9 @@ impl Hasher for AnyHasher {
             AnyHasher::Sha384(h) => h.finalize().to_vec(),
             AnyHasher::Sha512(h) => h.finalize().to_vec(),
         }
+    }
+    fn fork(&self) -> Option<Box<dyn Hasher>> {
+        Some(Box::new(self.clone()))
     }
 }
 
