@@ -280,10 +280,7 @@ impl<'a> Lexer<'a> {
     /// A regular token (a keyword or a number) at the current position, not consumed.
     pub fn word(&self) -> &'a [u8] {
         let rest = self.data.get(self.pos..).unwrap_or(&[]);
-        let n = rest
-            .iter()
-            .position(|b| class(*b) != 0)
-            .unwrap_or(rest.len());
+        let n = rest.iter().position(|b| class(*b) != 0).unwrap_or(rest.len());
         rest.get(..n).unwrap_or(&[])
     }
 
