@@ -96,12 +96,21 @@ pub fn jobs_from_list(text: &str, base: &Path) -> Vec<Job> {
 }
 
 /// Verify one job with `verifier`: read the signature file (at most
-/// [`MAX_SIGNATURE_SIZE`]), stream the detached content from its file, and report. Every
+/// [`MAX_SIGNATURE_SIZE`]; a PDF up to [`crate::pdf::MAX_PDF_SIZE`], its large streams left in
+/// the file: [`Verifier::verify_pdf_file`]), stream the detached content from its file, and
+/// report. Every
 /// outcome is a report: an unreadable file, a file that is not a signature, or a detached
 /// signature without its content is INDETERMINATE with the reason.
 pub fn verify_file(verifier: &Verifier, job: &Job, when: When) -> ValidationReport {
     let name = job.signature.display().to_string();
     let content_name = job.content.as_ref().map(|c| c.display().to_string());
+    if job.content.is_none() && is_pdf_file(&job.signature) {
+        // Read without holding its large streams (a PDF may be far larger than a signature).
+        return verifier
+            .verify_pdf_file(&job.signature, when)
+            .unwrap_or_else(|e| e.report(when.now.unwrap_or_else(crate::Time::now)))
+            .with_document(name, content_name);
+    }
     let bytes = match read_limited(&job.signature, MAX_SIGNATURE_SIZE) {
         Ok(b) => b,
         Err(e) => {
@@ -116,6 +125,14 @@ pub fn verify_file(verifier: &Verifier, job: &Job, when: When) -> ValidationRepo
         None => Content::Attached,
     };
     verifier.report(&bytes, content, when).with_document(name, content_name)
+}
+
+/// Whether the file at `path` starts as a PDF does (`%PDF-` in its first kilobyte).
+fn is_pdf_file(path: &Path) -> bool {
+    let mut head = Vec::with_capacity(1024);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .is_ok_and(|_| head.windows(5).any(|w| w == b"%PDF-"))
 }
 
 /// Read a whole file of at most `limit` bytes.

@@ -60,6 +60,22 @@ impl Format {
     }
 }
 
+/// A file that could not be read, as a verification error.
+fn read_error(path: &std::path::Path, e: std::io::Error) -> VerifyError {
+    VerifyError::Content {
+        kind: e.kind(),
+        detail: format!("{}: {e}", path.display()),
+    }
+}
+
+/// A PDF that cannot be read, as a verification error.
+fn pdf_malformed(e: crate::pdf::PdfError) -> VerifyError {
+    VerifyError::Malformed {
+        format: Format::Pdf,
+        detail: e.to_string(),
+    }
+}
+
 /// Why an input could not be verified at all (a verification that ran is a report, whatever
 /// its verdict).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -731,21 +747,53 @@ impl Verifier {
     /// the file, the CMS through the CMS verifier over the ranges (streamed), the DSS's
     /// certificates and revocation data as evidence, and what the later revisions changed.
     fn verify_pdf(&self, input: &[u8], when: When) -> Result<ValidationReport, VerifyError> {
+        let pdf = crate::pdf::Pdf::parse(input).map_err(pdf_malformed)?;
+        self.verify_parsed_pdf(&pdf, when)
+    }
+
+    /// [`Verifier::verify_at`] on the PDF file at `path`, read without holding the bodies of
+    /// its large streams in memory where its structure allows it ([`crate::pdf::sparse`]):
+    /// they are read from the file, in blocks, when the ranges are hashed or a later revision
+    /// redefines one. A file whose structure does not allow it is read whole (up to
+    /// [`crate::cms::MAX_SIGNATURE_SIZE`]). The report is the one [`Verifier::verify_at`] gives
+    /// on the file's bytes.
+    pub fn verify_pdf_file(&self, path: &std::path::Path, when: When) -> Result<ValidationReport, VerifyError> {
+        let sparse = crate::pdf::sparse::Sparse::open(path).map_err(|e| read_error(path, e))?;
+        self.verify_pdf_sparse(&sparse, path, when)
+    }
+
+    /// [`Verifier::verify_pdf_file`] on a reading already made (`path`, the file's name in
+    /// errors).
+    pub fn verify_pdf_sparse(
+        &self,
+        sparse: &crate::pdf::sparse::Sparse,
+        path: &std::path::Path,
+        when: When,
+    ) -> Result<ValidationReport, VerifyError> {
+        if let Some(pdf) = sparse.parse().map_err(pdf_malformed)? {
+            return self.verify_parsed_pdf(&pdf, when);
+        }
+        if sparse.len() > crate::cms::MAX_SIGNATURE_SIZE {
+            return Err(pdf_malformed(crate::pdf::PdfError::TooLarge {
+                what: "bytes to read whole (its structure does not allow reading it in part)",
+            }));
+        }
+        let whole = sparse.whole().map_err(|e| read_error(path, e))?;
+        self.verify_at(&whole, Content::Attached, when)
+    }
+
+    fn verify_parsed_pdf(&self, pdf: &crate::pdf::Pdf<'_>, when: When) -> Result<ValidationReport, VerifyError> {
         use crate::cms::{CmsResult, Level, SignerError, SignerResult};
         use crate::path::Verdict;
         use crate::pdf::signature::{self, SignatureKind};
         use crate::report::{Indication, Message, PdfDocumentInfo, PdfSignatureInfo, ReportKind};
         let now = when.now.unwrap_or_else(Time::now);
-        let malformed = |e: crate::pdf::PdfError| VerifyError::Malformed {
-            format: Format::Pdf,
-            detail: e.to_string(),
-        };
-        let pdf = crate::pdf::Pdf::parse(input).map_err(malformed)?;
-        let (sigs, empty_fields) = signature::signatures(&pdf).map_err(malformed)?;
+        let malformed = pdf_malformed;
+        let (sigs, empty_fields) = signature::signatures(pdf).map_err(malformed)?;
         // The DSS (PAdES B-LT): its certificates join the pool, its CRLs and OCSP responses
         // the evidence.
         let mut v = self.clone();
-        let dss = crate::pdf::dss::read(&pdf).map_err(malformed)?;
+        let dss = crate::pdf::dss::read(pdf).map_err(malformed)?;
         v.pool.extend(dss.certificates.iter().cloned());
         Arc::make_mut(&mut v.given).merge(&dss.evidence);
         let options = VerifyOptions {
@@ -761,7 +809,10 @@ impl Verifier {
         let range_digest = |i: usize, hash: crypto::HashAlgorithm| -> Option<Vec<u8>> {
             let mut computed = computed.borrow_mut();
             if !computed.iter().any(|(h, _)| *h == hash) {
-                computed.push((hash, signature::range_digests(input, &valid_ranges, hash, v.provider)));
+                computed.push((
+                    hash,
+                    signature::range_digests(pdf.bytes(), &valid_ranges, hash, v.provider),
+                ));
             }
             let (_, digests) = computed.iter().find(|(h, _)| *h == hash)?;
             digests.get(i)?.clone()
@@ -785,15 +836,7 @@ impl Verifier {
                     continue;
                 }
             };
-            let signed = || -> Box<dyn Read + '_> {
-                let [a, b] = &ranges;
-                Box::new(
-                    input
-                        .get(a.clone())
-                        .unwrap_or(&[])
-                        .chain(input.get(b.clone()).unwrap_or(&[])),
-                )
-            };
+            let signed = || -> Box<dyn Read + '_> { Box::new(pdf.bytes().reader(ranges.to_vec())) };
             let sub_filter = s.sub_filter.as_deref().unwrap_or("");
             let parsed = SignedData::from_bytes_with(&s.contents, Some(&v.certificates));
             let part = match (s.kind, sub_filter, parsed) {
@@ -915,7 +958,7 @@ impl Verifier {
         let mut report = ValidationReport::merge(parts, &options, ReportKind::Pdf);
         let last = pdf.revisions().len();
         // The certification (DocMDP) of the document: its first signature's, when it is one.
-        let analysis = crate::pdf::diff::Analysis::new(&pdf, sigs.first().and_then(|c| c.docmdp));
+        let analysis = crate::pdf::diff::Analysis::new(pdf, sigs.first().and_then(|c| c.docmdp));
         for (x, s) in report.signatures.iter_mut().zip(&sigs) {
             let (changes, modification) = match s.revision {
                 Some(r) => match analysis.after_locked(r, s.lock.as_ref()) {

@@ -446,7 +446,7 @@ fn same(pdf: &Pdf<'_>, a: &Object, b: &Object) -> bool {
         (Object::Array(x), Object::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(pdf, p, q)),
         (Object::Dict(x), Object::Dict(y)) => same_dict(pdf, x, y),
         (Object::Stream(dx, rx), Object::Stream(dy, ry)) => {
-            same_dict_but(pdf, dx, dy, &["Length"]) && pdf.data().get(rx.clone()) == pdf.data().get(ry.clone())
+            same_dict_but(pdf, dx, dy, &["Length"]) && pdf.bytes().same(rx.clone(), ry.clone())
         }
         (Object::Real(x), Object::Real(y)) => (x - y).abs() < 1e-9,
         (x, y) => x == y,

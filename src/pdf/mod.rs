@@ -22,6 +22,7 @@ pub mod filters;
 pub mod object;
 pub mod sign;
 pub mod signature;
+pub mod sparse;
 pub mod xref;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -79,6 +80,8 @@ pub enum PdfError {
     Encrypted(crypt::EncryptionError),
     /// No document catalog.
     NoCatalog,
+    /// The file could not be read again (a large stream's body left in the file).
+    Read(String),
 }
 
 impl std::fmt::Display for PdfError {
@@ -98,6 +101,7 @@ impl std::fmt::Display for PdfError {
             PdfError::BadObjectStream(n) => write!(f, "the object stream {n} 0 R cannot be read"),
             PdfError::Encrypted(why) => write!(f, "the PDF cannot be decrypted: {why}"),
             PdfError::NoCatalog => write!(f, "the PDF has no document catalog (/Root)"),
+            PdfError::Read(why) => write!(f, "the PDF could not be read again: {why}"),
         }
     }
 }
@@ -220,6 +224,8 @@ type Scanned = Rc<Vec<(usize, ObjRef)>>;
 /// A PDF document read from its bytes.
 pub struct Pdf<'a> {
     data: &'a [u8],
+    /// The same bytes, and the file behind them when they were read [`sparse`]ly.
+    bytes: sparse::Bytes<'a>,
     index: Index,
     revisions: Vec<Revision>,
     warnings: RefCell<Vec<PdfWarning>>,
@@ -310,6 +316,7 @@ impl<'a> Pdf<'a> {
         };
         let mut pdf = Pdf {
             data,
+            bytes: sparse::Bytes { data, sparse: None },
             index,
             revisions,
             warnings: RefCell::new(warnings),
@@ -392,11 +399,8 @@ impl<'a> Pdf<'a> {
                     cur = self.get(rev, r)?.map_or(Object::Null, |l| l.object);
                 }
                 Object::Stream(dict, range) => {
-                    let raw = self.data.get(range).ok_or(PdfError::Syntax {
-                        offset: 0,
-                        what: "a stream outside the file",
-                    })?;
-                    let data = self.stream_data(id, dict.clone(), raw)?;
+                    let raw = self.bytes.get(range)?;
+                    let data = self.stream_data(id, dict.clone(), &raw)?;
                     return Ok(Some((dict, data)));
                 }
                 _ => return Ok(None),
@@ -417,9 +421,37 @@ impl<'a> Pdf<'a> {
         }
     }
 
-    /// The file's bytes.
+    /// The file's bytes (in a [`sparse`] reading, the bodies of its large streams zero: read
+    /// those from the file).
     pub fn data(&self) -> &'a [u8] {
         self.data
+    }
+
+    /// The file's bytes as ranges of them are read: from memory, or from the file for what a
+    /// [`sparse`] reading left there.
+    pub(crate) fn bytes(&self) -> sparse::Bytes<'a> {
+        self.bytes
+    }
+
+    /// The offsets of every object the cross-reference sections place in the file.
+    pub(crate) fn in_file_offsets(&self) -> Vec<usize> {
+        let offsets = |v: &Vec<(usize, Entry)>| -> Vec<usize> {
+            v.iter()
+                .filter_map(|(_, e)| match e {
+                    Entry::InFile { offset, .. } => Some(*offset),
+                    _ => None,
+                })
+                .collect()
+        };
+        match &self.index {
+            Index::Chain(_, listings) => listings
+                .dense
+                .iter()
+                .chain(listings.sparse.values())
+                .flat_map(offsets)
+                .collect(),
+            Index::Scanned(objects) => objects.iter().map(|(o, _)| *o).collect(),
+        }
     }
 
     /// The revisions, oldest first.
@@ -616,8 +648,8 @@ impl<'a> Pdf<'a> {
         if n > MAX_OBJECTS {
             return Err(PdfError::TooLarge { what: "objects" });
         }
-        let raw = self.data.get(range).ok_or(bad.clone())?;
-        let decoded = self.stream_data(Some(id), dict.clone(), raw)?;
+        let raw = self.bytes.get(range).map_err(|_| bad.clone())?;
+        let decoded = self.stream_data(Some(id), dict.clone(), &raw)?;
         let mut lx = object::Lexer::new(&decoded, 0);
         let mut table = Vec::with_capacity(n.min(4096));
         for _ in 0..n {

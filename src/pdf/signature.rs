@@ -352,12 +352,11 @@ fn collect_pages(
 /// to each gap and forks there, and the fork reads that signature's second range. Six
 /// signatures over a 1.2 MB decree hash 1.4 MB instead of 6.2.
 pub(crate) fn range_digests(
-    input: &[u8],
+    bytes: super::sparse::Bytes<'_>,
     ranges: &[Option<&[Range<usize>; 2]>],
     hash: crate::crypto::HashAlgorithm,
     provider: &dyn crate::crypto::CryptoProvider,
 ) -> Vec<Option<Vec<u8>>> {
-    let part = |r: &Range<usize>| input.get(r.clone()).unwrap_or(&[]);
     let mut order: Vec<(usize, &[Range<usize>; 2])> = ranges
         .iter()
         .enumerate()
@@ -368,22 +367,25 @@ pub(crate) fn range_digests(
     let mut running = provider.hasher(hash);
     let shared = running.fork().is_some();
     let mut at = 0;
+    let mut running_ok = true;
     for (i, [a, b]) in order {
-        let forked = match input.get(at..a.end) {
-            Some(more) if shared && a.start == 0 => {
-                running.update(more);
-                at = a.end;
-                running.fork()
-            }
-            _ => None,
+        let forked = if shared && a.start == 0 && at <= a.end && running_ok {
+            running_ok = bytes.each_block(at..a.end, &mut |p| running.update(p)).is_ok();
+            at = a.end;
+            running.fork().filter(|_| running_ok)
+        } else {
+            None
         };
-        let mut h = forked.unwrap_or_else(|| {
-            let mut h = provider.hasher(hash);
-            h.update(part(a));
-            h
-        });
-        h.update(part(b));
-        if let Some(slot) = out.get_mut(i) {
+        let (mut h, mut ok) = match forked {
+            Some(h) => (h, true),
+            None => {
+                let mut h = provider.hasher(hash);
+                let ok = bytes.each_block(a.clone(), &mut |p| h.update(p)).is_ok();
+                (h, ok)
+            }
+        };
+        ok &= bytes.each_block(b.clone(), &mut |p| h.update(p)).is_ok();
+        if let (Some(slot), true) = (out.get_mut(i), ok) {
             *slot = Some(h.finish());
         }
     }
@@ -579,7 +581,8 @@ mod tests {
     use crate::crypto::{default_provider, HashAlgorithm};
 
     /// The shared running hash gives each signature exactly what hashing its two ranges on their
-    /// own gives, whatever the order the signatures come in, and for ranges it cannot share.
+    /// own gives, whatever the order the signatures come in, and for ranges it cannot share;
+    /// none for ranges outside the input.
     #[test]
     fn shared_range_digests_equal_separate_hashing() {
         let input: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
@@ -594,14 +597,19 @@ mod tests {
         ranges.insert(2, None);
         let p = default_provider();
         for hash in [HashAlgorithm::Sha1, HashAlgorithm::Sha256, HashAlgorithm::Sha512] {
-            let shared = range_digests(&input, &ranges, hash, p);
+            let bytes = super::super::sparse::Bytes {
+                data: &input,
+                sparse: None,
+            };
+            let shared = range_digests(bytes, &ranges, hash, p);
             assert_eq!(shared.len(), ranges.len());
             for (got, r) in shared.iter().zip(&ranges) {
-                let expected = r.map(|[a, b]| {
+                // A range outside the input has no digest.
+                let expected = r.and_then(|[a, b]| {
                     let mut h = p.hasher(hash);
-                    h.update(input.get(a.clone()).unwrap_or(&[]));
-                    h.update(input.get(b.clone()).unwrap_or(&[]));
-                    h.finish()
+                    h.update(input.get(a.clone())?);
+                    h.update(input.get(b.clone())?);
+                    Some(h.finish())
                 });
                 assert_eq!(got, &expected, "{hash:?} {r:?}");
             }

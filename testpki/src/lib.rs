@@ -715,34 +715,73 @@ pub fn openssl_cms_verify(
 /// A small unsigned PDF of `pages` pages of text (an official letter's first lines), its
 /// xref table at the right offsets: the document the PDF signing tests sign.
 pub fn pdf_document(pages: usize) -> Vec<u8> {
-    let mut objs: Vec<String> = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".into(),
+    pdf_document_with_scan(pages, 0)
+}
+
+/// [`pdf_document`] whose first page also shows a scanned page: an uncompressed grey image of
+/// about `scan` bytes (rounded down to a whole number of 1,000-pixel rows; none when 0) of
+/// pseudo-random pixels, what makes a real decree weigh tens of megabytes.
+pub fn pdf_document_with_scan(pages: usize, scan: usize) -> Vec<u8> {
+    let rows = scan / 1000;
+    let image = 4 + 2 * pages;
+    let mut objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         format!(
             "<< /Type /Pages /Kids [{}] /Count {pages} >>",
             (0..pages)
                 .map(|i| format!("{} 0 R", 4 + 2 * i))
                 .collect::<Vec<_>>()
                 .join(" ")
-        ),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
+        )
+        .into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
     ];
     for i in 0..pages {
-        objs.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            5 + 2 * i
-        ));
+        let (xobject, draw) = if i == 0 && rows > 0 {
+            (
+                format!(" /XObject << /Im1 {image} 0 R >>"),
+                " q 451 0 0 638 72 100 cm /Im1 Do Q",
+            )
+        } else {
+            (String::new(), "")
+        };
+        objs.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >>{xobject} >> /Contents {} 0 R >>",
+                5 + 2 * i
+            )
+            .into_bytes(),
+        );
         let body = format!(
-            "BT /F1 18 Tf 72 760 Td (QUYET DINH so {}/QD-BTC, trang {}) Tj ET",
+            "BT /F1 18 Tf 72 760 Td (QUYET DINH so {}/QD-BTC, trang {}) Tj ET{draw}",
             100 + i,
             i + 1
         );
-        objs.push(format!("<< /Length {} >>\nstream\n{body}\nendstream", body.len()));
+        objs.push(format!("<< /Length {} >>\nstream\n{body}\nendstream", body.len()).into_bytes());
+    }
+    if rows > 0 {
+        let len = rows * 1000;
+        let mut o = format!(
+            "<< /Type /XObject /Subtype /Image /Width 1000 /Height {rows} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {len} >>\nstream\n"
+        )
+        .into_bytes();
+        let mut x: u32 = 0x2545_f491;
+        o.extend((0..len).map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        }));
+        o.extend_from_slice(b"\nendstream");
+        objs.push(o);
     }
     let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objs.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objs.len() + 1).as_bytes());

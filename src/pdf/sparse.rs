@@ -1,0 +1,381 @@
+//! A large PDF read for verification without holding its large stream bodies in memory.
+//!
+//! A 200 MB PDF is mostly the bodies of a few streams (scanned pages, images) that verifying
+//! its signatures never decodes: it hashes them with the signed ranges and, when a later
+//! revision redefines such a stream, compares them with the earlier body. [`Sparse::open`]
+//! reads the file once, in blocks, and keeps every byte except the bodies of streams longer
+//! than [`ELIDE_FROM`]; those stay unread in a zero-filled buffer whose pages the system never
+//! maps (a large zeroed allocation is fresh memory until written), and every read of them —
+//! a stream's raw data, the ranges' digests, a comparison — goes back to the file in blocks.
+//!
+//! Which bytes are a stream body is found by the keywords alone (`stream` + EOL ...
+//! `endstream`), before the structure is known, so the reading is only used once the
+//! structure agrees: [`Sparse::parse`] accepts it when the cross-reference data was read (not
+//! reconstructed) and every elided run lies inside the body of a stream object the index
+//! lists that is not a cross-reference stream. Otherwise the caller reads the file whole.
+
+use std::fs::File;
+use std::ops::Range;
+use std::path::Path;
+
+use super::object::{self, Object};
+use super::{Pdf, PdfError};
+
+/// Stream bodies longer than this are left in the file.
+pub const ELIDE_FROM: usize = 256 << 10;
+
+/// The block the file is read in.
+const BLOCK: usize = 1 << 20;
+
+/// A PDF file's bytes with the bodies of its large streams left in the file.
+pub struct Sparse {
+    data: Vec<u8>,
+    elided: Vec<Range<usize>>,
+    file: File,
+}
+
+impl std::fmt::Debug for Sparse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sparse")
+            .field("size", &self.data.len())
+            .field("elided", &self.elided.len())
+            .finish()
+    }
+}
+
+/// Fill `buf` from `file` at `offset`, without moving a shared position (so one reading
+/// serves every thread's look-ups).
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: usize) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset as u64)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: usize) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset as u64)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = std::mem::take(&mut buf).get_mut(n..).unwrap_or_default();
+                offset += n;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `b` ends a regular token before a keyword (white space or a delimiter).
+fn separates(b: u8) -> bool {
+    object::is_white(b) || object::is_delimiter(b)
+}
+
+enum State {
+    /// Outside a stream body.
+    Normal,
+    /// In a stream body since `start`; its bytes kept while it is short.
+    Body { start: usize, kept: Vec<u8>, long: bool },
+}
+
+impl Sparse {
+    /// Read `path`, leaving the bodies of streams longer than [`ELIDE_FROM`] in the file.
+    pub fn open(path: &Path) -> std::io::Result<Sparse> {
+        Sparse::open_eliding(path, ELIDE_FROM)
+    }
+
+    /// [`Sparse::open`] leaving the bodies longer than `from` bytes (what tests use to make
+    /// every stream of a small file go back to the file).
+    pub fn open_eliding(path: &Path, from: usize) -> std::io::Result<Sparse> {
+        let file = File::open(path)?;
+        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if len > super::MAX_PDF_SIZE {
+            return Err(std::io::Error::other(PdfError::FileTooLarge { size: len }));
+        }
+        // Zeroed: the allocator takes fresh pages, which cost nothing until written.
+        let mut data = vec![0u8; len];
+        let mut elided = Vec::new();
+        let mut block = vec![0u8; BLOCK.min(len)];
+        let mut state = State::Normal;
+        let mut done = 0;
+        while done < len {
+            let n = BLOCK.min(len - done);
+            let w = block.get_mut(..n).unwrap_or_default();
+            read_exact_at(&file, w, done)?;
+            let w = &*w;
+            let eof = done + n == len;
+            let before = done;
+            state = match state {
+                State::Normal => {
+                    let prev = done.checked_sub(1).and_then(|p| data.get(p)).copied();
+                    let (handled, opens) = body_start(w, prev, eof);
+                    if let (Some(to), Some(from)) = (data.get_mut(done..done + handled), w.get(..handled)) {
+                        to.copy_from_slice(from);
+                    }
+                    done += handled;
+                    if opens {
+                        State::Body {
+                            start: done,
+                            kept: Vec::new(),
+                            long: false,
+                        }
+                    } else {
+                        State::Normal
+                    }
+                }
+                State::Body {
+                    start,
+                    mut kept,
+                    mut long,
+                } => {
+                    // The last bytes may begin `endstream`: they are looked at again.
+                    let (handled, ended) = match object::find(w, b"endstream") {
+                        Some(j) => (j, true),
+                        None if eof => (n, true),
+                        None => (n.saturating_sub(8), false),
+                    };
+                    let part = w.get(..handled).unwrap_or_default();
+                    if !long && kept.len() + part.len() > from {
+                        long = true;
+                        kept = Vec::new();
+                    }
+                    if !long {
+                        kept.extend_from_slice(part);
+                    }
+                    done += handled;
+                    match (ended, long) {
+                        (false, _) => State::Body { start, kept, long },
+                        (true, true) => {
+                            // The end of line before `endstream` is not the body's: kept.
+                            let mut eol = [0u8; 2];
+                            read_exact_at(&file, &mut eol, done - 2)?;
+                            let k = match eol {
+                                [b'\r', b'\n'] => 2,
+                                [_, b'\n' | b'\r'] => 1,
+                                _ => 0,
+                            };
+                            if let Some(to) = data.get_mut(done - k..done) {
+                                to.copy_from_slice(eol.get(2 - k..).unwrap_or_default());
+                            }
+                            elided.push(start..done - k);
+                            State::Normal
+                        }
+                        (true, false) => {
+                            if let Some(to) = data.get_mut(start..done) {
+                                to.copy_from_slice(&kept);
+                            }
+                            State::Normal
+                        }
+                    }
+                }
+            };
+            if done == before && !eof {
+                return Err(std::io::Error::other("the PDF could not be read in blocks"));
+            }
+        }
+        Ok(Sparse { data, elided, file })
+    }
+
+    /// The whole file, read again where runs were left in it.
+    pub fn whole(&self) -> std::io::Result<Vec<u8>> {
+        let mut all = self.data.clone();
+        if !self.elided.is_empty() {
+            read_exact_at(&self.file, &mut all, 0)?;
+        }
+        Ok(all)
+    }
+
+    /// The runs left in the file, in order.
+    pub fn elided(&self) -> &[Range<usize>] {
+        &self.elided
+    }
+
+    /// The file's size.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// How many bytes are left in the file.
+    pub fn elided_bytes(&self) -> usize {
+        self.elided.iter().map(|r| r.len()).sum()
+    }
+
+    /// Whether `r` meets an elided run.
+    fn touches(&self, r: &Range<usize>) -> bool {
+        let i = self.elided.partition_point(|e| e.end <= r.start);
+        self.elided.get(i).is_some_and(|e| e.start < r.end)
+    }
+
+    /// The document, when the reading agrees with its structure (see the module's text);
+    /// `Ok(None)` when the file must be read whole instead.
+    pub fn parse(&self) -> Result<Option<Pdf<'_>>, PdfError> {
+        let mut pdf = Pdf::parse(&self.data)?;
+        if pdf.reconstructed() {
+            return Ok(None);
+        }
+        let mut offsets = pdf.in_file_offsets();
+        offsets.sort_unstable();
+        offsets.dedup();
+        for e in &self.elided {
+            let i = offsets.partition_point(|o| *o < e.start);
+            let Some(at) = i.checked_sub(1).and_then(|i| offsets.get(i)) else {
+                return Ok(None);
+            };
+            let inside = match object::indirect_at(&self.data, *at) {
+                Ok((_, Object::Stream(dict, body))) => {
+                    dict.name("Type") != Some(b"XRef") && body.start <= e.start && e.end <= body.end
+                }
+                _ => false,
+            };
+            if !inside {
+                return Ok(None);
+            }
+        }
+        pdf.bytes.sparse = Some(self);
+        Ok(Some(pdf))
+    }
+}
+
+/// Where a stream body begins in `w` (the block at the reading position, `prev` the byte
+/// before it): `(n, true)` when the first `n` bytes end with `stream` and its end of line;
+/// `(n, false)` when the first `n` bytes hold no body's beginning (the rest is read again
+/// with the next block).
+fn body_start(w: &[u8], prev: Option<u8>, eof: bool) -> (usize, bool) {
+    let undecided = if eof { w.len() } else { w.len().saturating_sub(16) };
+    let mut k = 0;
+    while let Some(j) = w.get(k..).and_then(|rest| object::find(rest, b"stream")).map(|j| j + k) {
+        let before = if j == 0 { prev } else { w.get(j - 1).copied() };
+        let after = j + 6;
+        if before.is_none_or(separates) {
+            match (w.get(after), w.get(after + 1)) {
+                (Some(b'\r'), Some(b'\n')) => return (after + 2, true),
+                (Some(b'\n'), _) => return (after + 1, true),
+                (Some(b'\r'), Some(_)) => return (after + 1, true),
+                (None, _) | (Some(b'\r'), None) if !eof => return (j, false),
+                _ => {}
+            }
+        }
+        k = after;
+    }
+    (undecided.max(k.min(w.len())), false)
+}
+
+/// A file's bytes as a verification reads them: all in memory, or a [`Sparse`] reading.
+#[derive(Clone, Copy)]
+pub(crate) struct Bytes<'a> {
+    pub(crate) data: &'a [u8],
+    pub(crate) sparse: Option<&'a Sparse>,
+}
+
+impl<'a> Bytes<'a> {
+    fn read_error(e: std::io::Error) -> PdfError {
+        PdfError::Read(e.to_string())
+    }
+
+    /// The bytes at `r`, borrowed when they are in memory.
+    pub(crate) fn get(&self, r: Range<usize>) -> Result<std::borrow::Cow<'a, [u8]>, PdfError> {
+        match self.sparse {
+            Some(s) if s.touches(&r) => {
+                let mut buf = vec![0u8; r.len()];
+                read_exact_at(&s.file, &mut buf, r.start).map_err(Self::read_error)?;
+                Ok(buf.into())
+            }
+            _ => self.data.get(r).map(Into::into).ok_or(PdfError::Syntax {
+                offset: 0,
+                what: "a range outside the file",
+            }),
+        }
+    }
+
+    /// Give `f` the bytes at `r` in order, in blocks (an error when `r` is not inside the
+    /// file).
+    pub(crate) fn each_block(&self, r: Range<usize>, f: &mut dyn FnMut(&[u8])) -> Result<(), PdfError> {
+        if r.start > r.end || r.end > self.data.len() {
+            return Err(PdfError::Syntax {
+                offset: r.start,
+                what: "a range outside the file",
+            });
+        }
+        match self.sparse {
+            Some(s) if s.touches(&r) => {
+                let mut buf = vec![0u8; BLOCK.min(r.len())];
+                let mut at = r.start;
+                while at < r.end {
+                    let n = BLOCK.min(r.end - at);
+                    let b = buf.get_mut(..n).unwrap_or_default();
+                    read_exact_at(&s.file, b, at).map_err(Self::read_error)?;
+                    f(b);
+                    at += n;
+                }
+                Ok(())
+            }
+            _ => {
+                f(self.data.get(r).unwrap_or_default());
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether the bytes at `a` and at `b` are the same (`false` when one cannot be read).
+    pub(crate) fn same(&self, a: Range<usize>, b: Range<usize>) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut step = 0;
+        while step < a.len() {
+            let n = BLOCK.min(a.len() - step);
+            let x = self.get(a.start + step..a.start + step + n);
+            let y = self.get(b.start + step..b.start + step + n);
+            match (x, y) {
+                (Ok(x), Ok(y)) if x == y => step += n,
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// A reader of the bytes at `ranges`, one after the other.
+    pub(crate) fn reader(self, ranges: Vec<Range<usize>>) -> RangeReader<'a> {
+        RangeReader {
+            bytes: self,
+            ranges,
+            at: 0,
+        }
+    }
+}
+
+/// Reads ranges of a file's bytes in order ([`Bytes::reader`]).
+pub(crate) struct RangeReader<'a> {
+    bytes: Bytes<'a>,
+    ranges: Vec<Range<usize>>,
+    at: usize,
+}
+
+impl std::io::Read for RangeReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let Some(r) = self.ranges.get(self.at).cloned() else {
+                return Ok(0);
+            };
+            if r.is_empty() {
+                self.at += 1;
+                continue;
+            }
+            let n = buf.len().min(r.len()).min(BLOCK);
+            let part = self
+                .bytes
+                .get(r.start..r.start + n)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            if let Some(to) = buf.get_mut(..n) {
+                to.copy_from_slice(&part);
+            }
+            if let Some(cur) = self.ranges.get_mut(self.at) {
+                cur.start = r.start + n;
+            }
+            return Ok(n);
+        }
+    }
+}
