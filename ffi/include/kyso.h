@@ -360,6 +360,19 @@ uint32_t kyso_verifier_verify(const struct kyso_verifier *v,
                               int64_t at_unix,
                               struct kyso_report **out);
 
+// Verify the PDF file at `path` (UTF-8) with `v`, without holding the bodies of its large
+// streams in memory: they are read back from the file when the signed ranges are hashed (a
+// 200 MB scanned decree verifies in a few megabytes). The report is kyso_verifier_verify's
+// on the file's bytes. An unreadable file is KYSO_ERR_IO; a file that is not a PDF,
+// KYSO_ERR_BAD_SIGNATURE.
+//
+// # Safety
+// `v` NULL or a live verifier; `path` NULL or a NUL-terminated string; `out` writable.
+uint32_t kyso_verifier_verify_pdf_file(const struct kyso_verifier *v,
+                                       const char *path,
+                                       int64_t at_unix,
+                                       struct kyso_report **out);
+
 // Validate a certificate's path with `v`: as kyso_verify_chain, under the verifier's policy
 // and evidence.
 //

@@ -578,7 +578,12 @@ fn cms_with(v: &Verifier, sig: &[u8], content: Option<&[u8]>, at_unix: i64, out:
         Some(c) => kyso::Content::Bytes(c),
         None => kyso::Content::Attached,
     };
-    match v.verify_at(sig, content, when) {
+    give_verified(v.verify_at(sig, content, when), out)
+}
+
+/// A verification's report into `out`, or its error's code.
+fn give_verified(r: Result<kyso::report::ValidationReport, VerifyError>, out: *mut *mut kyso_report) -> u32 {
+    match r {
         Ok(r) => give_report(r, out),
         Err(e) => {
             let code = match &e {
@@ -795,6 +800,43 @@ pub unsafe extern "C" fn kyso_verifier_verify(
             Ok((v, sig, content)) => cms_with(&v.verifier, sig, content, at_unix, out),
             Err(c) => c,
         }
+    })
+}
+
+/// Verify the PDF file at `path` (UTF-8) with `v`, without holding the bodies of its large
+/// streams in memory: they are read back from the file when the signed ranges are hashed (a
+/// 200 MB scanned decree verifies in a few megabytes). The report is kyso_verifier_verify's
+/// on the file's bytes. An unreadable file is KYSO_ERR_IO; a file that is not a PDF,
+/// KYSO_ERR_BAD_SIGNATURE.
+///
+/// # Safety
+/// `v` NULL or a live verifier; `path` NULL or a NUL-terminated string; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn kyso_verifier_verify_pdf_file(
+    v: *const kyso_verifier,
+    path: *const c_char,
+    at_unix: i64,
+    out: *mut *mut kyso_report,
+) -> u32 {
+    guard(|| {
+        // SAFETY: per the contract.
+        let Some(v) = (unsafe { v.as_ref() }) else {
+            return fail(KYSO_ERR_NULL_POINTER, "verifier is NULL");
+        };
+        if out.is_null() {
+            return fail(KYSO_ERR_NULL_POINTER, "out is NULL");
+        }
+        // SAFETY: per the contract.
+        let path = match unsafe { text(path) } {
+            Ok(Some(p)) => p,
+            Ok(None) => return fail(KYSO_ERR_NULL_POINTER, "path is NULL"),
+            Err(c) => return c,
+        };
+        let when = match when(at_unix) {
+            Ok(w) => w,
+            Err(c) => return c,
+        };
+        give_verified(v.verifier.verify_pdf_file(std::path::Path::new(path), when), out)
     })
 }
 

@@ -115,6 +115,8 @@ _SIGS = {
     "kyso_verifier_add_evidence": [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_char_p, _size],
     "kyso_verifier_verify": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
                              ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)],
+    "kyso_verifier_verify_pdf_file": [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64,
+                                      ctypes.POINTER(ctypes.c_void_p)],
     "kyso_verifier_verify_chain": [ctypes.c_void_p, ctypes.c_char_p, _size, ctypes.c_char_p, _size,
                                    ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)],
     "kyso_report_verdict": [ctypes.c_void_p],
@@ -266,6 +268,15 @@ class Verifier(_Handle):
         out = ctypes.c_void_p()
         _check(_lib.kyso_verifier_verify(self._handle, signature, len(signature), c,
                                          len(c) if c else 0, _at(at), ctypes.byref(out)))
+        return Report(out)
+
+    def verify_pdf_file(self, path, at=None):
+        """Verify the PDF file at ``path`` (str or path-like) without holding its large
+        streams in memory (they are read back from the file); the report is ``verify``'s on
+        the file's bytes."""
+        out = ctypes.c_void_p()
+        _check(_lib.kyso_verifier_verify_pdf_file(self._handle, os.fsencode(path), _at(at),
+                                                  ctypes.byref(out)))
         return Report(out)
 
     def verify_chain(self, certificate, pool=None, at=None):
