@@ -35,6 +35,7 @@ pub const TARGETS: &[&str] = &[
     "pdf_reader",
     "pdf_byterange",
     "pdf_verify",
+    "pdf_sparse",
 ];
 
 /// Run target `name` on `data`.
@@ -54,6 +55,7 @@ pub fn run(name: &str, data: &[u8]) {
         "pdf_reader" => pdf_reader(data),
         "pdf_byterange" => pdf_byterange(data),
         "pdf_verify" => pdf_verify(data),
+        "pdf_sparse" => pdf_sparse(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -235,4 +237,35 @@ pub fn pdf_byterange(data: &[u8]) {
 /// bytes chains to a Vietnamese root), and the report renders in both languages.
 pub fn pdf_verify(data: &[u8]) {
     verify_never_passes(data);
+}
+
+/// A PDF verified from a file with every stream body over 64 bytes left in it
+/// (`kyso::pdf::sparse`) against the same bytes verified in memory: the same report, or the
+/// same error.
+pub fn pdf_sparse(data: &[u8]) {
+    if kyso::Format::detect(data) != kyso::Format::Pdf {
+        return;
+    }
+    static V: OnceLock<kyso::Verifier> = OnceLock::new();
+    let v = V.get_or_init(kyso::Verifier::vietnam);
+    let at = Some(when());
+    let when = kyso::When { at, now: at };
+    let dir = std::env::temp_dir().join(format!("kyso-fuzz-sparse-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join(format!("{:?}.pdf", std::thread::current().id()).replace(['(', ')'], ""));
+    if std::fs::write(&file, data).is_err() {
+        return;
+    }
+    let Ok(sparse) = kyso::pdf::sparse::Sparse::open_eliding(&file, 64) else {
+        return;
+    };
+    let from_file = v.verify_pdf_sparse(&sparse, &file, when);
+    let from_bytes = v.verify_at(data, kyso::Content::Attached, when);
+    let json = |r: &kyso::report::ValidationReport| serde_json::to_string(r).unwrap_or_default();
+    match (from_file, from_bytes) {
+        (Ok(a), Ok(b)) => assert_eq!(json(&a), json(&b), "the file's reading gives another report"),
+        (Err(a), Err(b)) => assert_eq!(a, b, "the file's reading fails otherwise"),
+        (a, b) => panic!("one reading verifies, the other fails: {a:?} / {b:?}"),
+    }
+    let _ = std::fs::remove_file(&file);
 }

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-60}"; shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(certificate bundle crl ocsp cms tsp identity path cms_verify capi xml_c14n xml_verify pdf_reader pdf_byterange pdf_verify)
+[ ${#targets[@]} -eq 0 ] && targets=(certificate bundle crl ocsp cms tsp identity path cms_verify capi xml_c14n xml_verify pdf_reader pdf_byterange pdf_verify pdf_sparse)
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz --version 0.13.2
 if rustup toolchain list 2>/dev/null | grep -q nightly; then
   fuzz=(cargo +nightly fuzz)

@@ -127,12 +127,12 @@ pub fn verify_file(verifier: &Verifier, job: &Job, when: When) -> ValidationRepo
     verifier.report(&bytes, content, when).with_document(name, content_name)
 }
 
-/// Whether the file at `path` starts as a PDF does (`%PDF-` in its first kilobyte).
+/// Whether the file at `path` is a PDF as [`crate::Format::detect`] sees its first kilobyte.
 fn is_pdf_file(path: &Path) -> bool {
     let mut head = Vec::with_capacity(1024);
     std::fs::File::open(path)
         .and_then(|f| f.take(1024).read_to_end(&mut head))
-        .is_ok_and(|_| head.windows(5).any(|w| w == b"%PDF-"))
+        .is_ok_and(|_| crate::Format::detect(&head) == crate::Format::Pdf)
 }
 
 /// Read a whole file of at most `limit` bytes.

@@ -770,7 +770,9 @@ impl Verifier {
         path: &std::path::Path,
         when: When,
     ) -> Result<ValidationReport, VerifyError> {
-        if let Some(pdf) = sparse.parse().map_err(pdf_malformed)? {
+        // A reading its structure disagrees with, or that cannot be parsed, gives way to the
+        // whole file: the verdict and the error are always those of the file's bytes.
+        if let Ok(Some(pdf)) = sparse.parse() {
             return self.verify_parsed_pdf(&pdf, when);
         }
         if sparse.len() > crate::cms::MAX_SIGNATURE_SIZE {
