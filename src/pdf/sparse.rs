@@ -102,7 +102,7 @@ impl Sparse {
             read_exact_at(&file, w, done)?;
             let w = &*w;
             let eof = done + n == len;
-            let before = done;
+            let before = (done, matches!(state, State::Normal));
             state = match state {
                 State::Normal => {
                     let prev = done.checked_sub(1).and_then(|p| data.get(p)).copied();
@@ -167,7 +167,9 @@ impl Sparse {
                     }
                 }
             };
-            if done == before && !eof {
+            // A body that ends where the block begins moves on without consuming a byte; a
+            // block read outside a body always consumes some.
+            if before == (done, true) && matches!(state, State::Normal) && !eof {
                 return Err(std::io::Error::other("the PDF could not be read in blocks"));
             }
         }
@@ -376,6 +378,53 @@ impl std::io::Read for RangeReader<'_> {
                 cur.start = r.start + n;
             }
             return Ok(n);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(name: &str, data: &[u8]) -> std::path::PathBuf {
+        let p = std::env::temp_dir().join(format!("kyso-sparse-{}-{name}", std::process::id()));
+        std::fs::write(&p, data).unwrap();
+        p
+    }
+
+    /// Empty bodies, and long bodies whose `endstream` begins at every offset around a block's
+    /// boundary: each is read, the long ones left out exactly (their end of line kept), and
+    /// every kept byte is the file's.
+    #[test]
+    fn bodies_end_anywhere_around_a_block_boundary() {
+        for shift in 0..24 {
+            let mut pdf = b"%PDF-1.7\n1 0 obj << /Length 0 >>\nstream\nendstream\nendobj\n".to_vec();
+            pdf.extend_from_slice(b"2 0 obj << >>\nstream\n");
+            let start = pdf.len();
+            // The body is read from its first byte in blocks: `endstream` begins from 19 bytes
+            // before the first block's end to 4 bytes after it.
+            let body = BLOCK - 20 + shift;
+            pdf.extend(std::iter::repeat_n(b'x', body));
+            pdf.extend_from_slice(
+                b"\nendstream\nendobj\n3 0 obj << /Length 0 >>\nstream\r\nendstream\nendobj\n%%EOF\n",
+            );
+            let path = written(&format!("b{shift}"), &pdf);
+            let s = Sparse::open_eliding(&path, 1000).unwrap();
+            assert_eq!(
+                s.elided().to_vec(),
+                vec![Range {
+                    start,
+                    end: start + body
+                }],
+                "shift {shift}"
+            );
+            for (i, (a, b)) in s.data.iter().zip(&pdf).enumerate() {
+                if !(start..start + body).contains(&i) {
+                    assert_eq!(a, b, "shift {shift}: byte {i}");
+                }
+            }
+            assert_eq!(s.whole().unwrap(), pdf);
+            let _ = std::fs::remove_file(&path);
         }
     }
 }
