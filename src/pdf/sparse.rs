@@ -94,15 +94,25 @@ impl Sparse {
         let mut data = vec![0u8; len];
         let mut elided = Vec::new();
         let mut block = vec![0u8; BLOCK.min(len)];
+        // The block holds the file's bytes `at..at + filled`; each step works on what is left
+        // of it from `done`, so a block is read once however many streams begin and end in
+        // it, and read again from `done` only when a step left an undecided tail (a keyword
+        // cut by the block's end, a body going on past it).
+        let (mut at, mut filled, mut refill) = (0, 0, true);
         let mut state = State::Normal;
         let mut done = 0;
         while done < len {
-            let n = BLOCK.min(len - done);
-            let w = block.get_mut(..n).unwrap_or_default();
-            read_exact_at(&file, w, done)?;
-            let w = &*w;
-            let eof = done + n == len;
+            let fresh = refill || done >= at + filled;
+            if fresh {
+                filled = BLOCK.min(len - done);
+                at = done;
+                read_exact_at(&file, block.get_mut(..filled).unwrap_or_default(), at)?;
+            }
+            let w = block.get(done - at..filled).unwrap_or_default();
+            let n = w.len();
+            let eof = at + filled == len;
             let before = (done, matches!(state, State::Normal));
+            let moved_on;
             state = match state {
                 State::Normal => {
                     let prev = done.checked_sub(1).and_then(|p| data.get(p)).copied();
@@ -111,6 +121,7 @@ impl Sparse {
                         to.copy_from_slice(from);
                     }
                     done += handled;
+                    moved_on = opens;
                     if opens {
                         State::Body {
                             start: done,
@@ -141,6 +152,7 @@ impl Sparse {
                         kept.extend_from_slice(part);
                     }
                     done += handled;
+                    moved_on = ended;
                     match (ended, long) {
                         (false, _) => State::Body { start, kept, long },
                         (true, true) => {
@@ -168,10 +180,11 @@ impl Sparse {
                 }
             };
             // A body that ends where the block begins moves on without consuming a byte; a
-            // block read outside a body always consumes some.
-            if before == (done, true) && matches!(state, State::Normal) && !eof {
+            // block just read outside a body always consumes some.
+            if fresh && before == (done, true) && matches!(state, State::Normal) && !eof {
                 return Err(std::io::Error::other("the PDF could not be read in blocks"));
             }
+            refill = !moved_on;
         }
         Ok(Sparse { data, elided, file })
     }
@@ -401,9 +414,9 @@ mod tests {
             let mut pdf = b"%PDF-1.7\n1 0 obj << /Length 0 >>\nstream\nendstream\nendobj\n".to_vec();
             pdf.extend_from_slice(b"2 0 obj << >>\nstream\n");
             let start = pdf.len();
-            // The body is read from its first byte in blocks: `endstream` begins from 19 bytes
-            // before the first block's end to 4 bytes after it.
-            let body = BLOCK - 20 + shift;
+            // The first block is read from the file's first byte: `endstream` begins from 19
+            // bytes before that block's end to 4 bytes after it.
+            let body = BLOCK - 20 + shift - start;
             pdf.extend(std::iter::repeat_n(b'x', body));
             pdf.extend_from_slice(
                 b"\nendstream\nendobj\n3 0 obj << /Length 0 >>\nstream\r\nendstream\nendobj\n%%EOF\n",
@@ -423,6 +436,47 @@ mod tests {
                     assert_eq!(a, b, "shift {shift}: byte {i}");
                 }
             }
+            assert_eq!(s.whole().unwrap(), pdf);
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
+    /// Hundreds of streams, short and long, in each block and across the blocks' ends, with
+    /// every `stream` and `endstream` keyword falling somewhere near a boundary for one of the
+    /// shifts: each long body is left out exactly and every other byte is the file's.
+    #[test]
+    fn many_streams_in_a_block_and_across_its_end() {
+        for shift in [0usize, 1, 3, 5, 7, 9, 11, 13] {
+            let mut pdf = b"%PDF-1.7\n".to_vec();
+            pdf.extend(std::iter::repeat_n(b'%', shift));
+            let mut expected = Vec::new();
+            let mut n = 0;
+            while pdf.len() < 2 * BLOCK + 5000 {
+                n += 1;
+                // Bodies of 0 to 60 bytes, and every seventh one of 1,001 to 1,497 bytes.
+                let body = if n % 7 == 0 {
+                    1001 + (n * 37) % 497
+                } else {
+                    (n * 13) % 61
+                };
+                pdf.extend_from_slice(format!("{n} 0 obj << /Length {body} >>\nstream\n").as_bytes());
+                let start = pdf.len();
+                pdf.extend(std::iter::repeat_n(b'a' + (n % 26) as u8, body));
+                if body > 1000 {
+                    expected.push(start..start + body);
+                }
+                pdf.extend_from_slice(b"\nendstream\nendobj\n");
+            }
+            pdf.extend_from_slice(b"%%EOF\n");
+            let path = written(&format!("m{shift}"), &pdf);
+            let s = Sparse::open_eliding(&path, 1000).unwrap();
+            assert_eq!(s.elided(), expected.as_slice(), "shift {shift}");
+            // What was left out stays zero; every other byte is the file's.
+            let mut want = pdf.clone();
+            for r in &expected {
+                want[r.clone()].fill(0);
+            }
+            assert!(s.data == want, "shift {shift}");
             assert_eq!(s.whole().unwrap(), pdf);
             let _ = std::fs::remove_file(&path);
         }
