@@ -772,8 +772,13 @@ impl Verifier {
     ) -> Result<ValidationReport, VerifyError> {
         // A reading its structure disagrees with, or that cannot be parsed, gives way to the
         // whole file: the verdict and the error are always those of the file's bytes.
+        // So does one where an object's text, as read, ran into what the reading left in the
+        // file (a string that does not end, say): what it read may not be the file's.
         if let Ok(Some(pdf)) = sparse.parse() {
-            return self.verify_parsed_pdf(&pdf, when);
+            let verified = self.verify_parsed_pdf(&pdf, when);
+            if !pdf.touched_left_out() {
+                return verified;
+            }
         }
         if sparse.len() > crate::cms::MAX_SIGNATURE_SIZE {
             return Err(pdf_malformed(crate::pdf::PdfError::TooLarge {

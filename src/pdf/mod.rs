@@ -236,6 +236,9 @@ pub struct Pdf<'a> {
     cache: RefCell<HashMap<(usize, usize), Object>>,
     /// How to decrypt an encrypted file's strings and streams.
     crypt: Option<crypt::Crypt>,
+    /// Whether some object's text, as read, ran into bytes a [`sparse`] reading left in the
+    /// file (so what was read from it may not be the file's).
+    touched: std::cell::Cell<bool>,
 }
 
 impl std::fmt::Debug for Pdf<'_> {
@@ -324,6 +327,7 @@ impl<'a> Pdf<'a> {
             scanned: RefCell::new(None),
             cache: RefCell::new(HashMap::default()),
             crypt: None,
+            touched: std::cell::Cell::new(false),
         };
         pdf.crypt = pdf.open_encryption()?;
         Ok(pdf)
@@ -433,6 +437,36 @@ impl<'a> Pdf<'a> {
         self.bytes
     }
 
+    /// The bytes the cross-reference sections were lexed from (empty when reconstructed).
+    pub(crate) fn section_text(&self) -> Vec<std::ops::Range<usize>> {
+        match &self.index {
+            Index::Chain(chain, _) => chain.sections.iter().flat_map(|s| s.text.iter().cloned()).collect(),
+            Index::Scanned(_) => Vec::new(),
+        }
+    }
+
+    /// Whether something read from a [`sparse`] reading's bytes ran into what it left in the
+    /// file: what was read may then differ from the file's, and only a reading of the whole
+    /// file can say.
+    pub(crate) fn touched_left_out(&self) -> bool {
+        self.touched.get()
+    }
+
+    /// Note that the text at `r` was lexed, and whether it ran into bytes left in the file.
+    fn lexed(&self, r: std::ops::Range<usize>) {
+        if self.bytes.sparse.is_some_and(|s| s.touches(&r)) {
+            self.touched.set(true);
+        }
+    }
+
+    /// The indirect object at `offset` ([`object::indirect_at`]), its text checked against a
+    /// sparse reading.
+    fn indirect(&self, offset: usize) -> Result<(ObjRef, Object), PdfError> {
+        let (id, object, end) = object::indirect_text_at(self.data, offset)?;
+        self.lexed(offset..end);
+        Ok((id, object))
+    }
+
     /// The offsets of every object the cross-reference sections place in the file.
     pub(crate) fn in_file_offsets(&self) -> Vec<usize> {
         let offsets = |v: &Vec<(usize, Entry)>| -> Vec<usize> {
@@ -521,7 +555,7 @@ impl<'a> Pdf<'a> {
                         offset: Some(offset),
                     }));
                 }
-                match object::indirect_at(self.data, offset) {
+                match self.indirect(offset) {
                     Ok((id, object)) if id.num == r.num => {
                         let object = self.decrypted(id, object)?;
                         self.remember((offset, usize::MAX), &object);
@@ -538,7 +572,7 @@ impl<'a> Pdf<'a> {
                         match found {
                             Some((o, _)) => {
                                 self.warn(PdfWarning::WrongOffset(r));
-                                let (id, object) = object::indirect_at(self.data, *o)?;
+                                let (id, object) = self.indirect(*o)?;
                                 let object = self.decrypted(id, object)?;
                                 Ok(Some(Located {
                                     object,
@@ -595,6 +629,10 @@ impl<'a> Pdf<'a> {
                 }
                 let refs = lx.structure_refs().ok()?;
                 lx.skip_white();
+                // Text that ran into what a sparse reading left out is read by `get`.
+                if self.bytes.sparse.is_some_and(|s| s.touches(&(offset..lx.pos))) {
+                    return None;
+                }
                 (lx.word() != b"stream").then_some(refs)
             }
             Entry::InStream { stream, index } => {
@@ -620,6 +658,10 @@ impl<'a> Pdf<'a> {
         if let Some(s) = self.scanned.borrow().as_ref() {
             return Ok(s.clone());
         }
+        // A scan reads every byte, the ones a sparse reading left out too.
+        if self.bytes.sparse.is_some() {
+            self.touched.set(true);
+        }
         let s = Rc::new(xref::scan_objects(self.data)?);
         *self.scanned.borrow_mut() = Some(s.clone());
         Ok(s)
@@ -633,7 +675,7 @@ impl<'a> Pdf<'a> {
         if let Some(s) = self.streams.borrow().get(&offset) {
             return Ok(s.clone());
         }
-        let (id, object) = object::indirect_at(self.data, offset).map_err(|_| bad.clone())?;
+        let (id, object) = self.indirect(offset).map_err(|_| bad.clone())?;
         let Object::Stream(dict, range) = self.decrypted(id, object)? else {
             return Err(bad);
         };

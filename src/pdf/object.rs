@@ -714,6 +714,13 @@ fn parse_real(w: &[u8]) -> Option<f64> {
 /// with where its data lies). `stream_end` finds the data's end when `/Length` is not a
 /// direct integer or is wrong.
 pub(crate) fn indirect_at(data: &[u8], offset: usize) -> Result<(ObjRef, Object), PdfError> {
+    indirect_text_at(data, offset).map(|(id, object, _)| (id, object))
+}
+
+/// [`indirect_at`], with where the object's text (its header, its value and, for a stream,
+/// `stream` and its end of line) ends: the bytes `offset..end` are what was lexed, a stream's
+/// data and what follows it aside.
+pub(crate) fn indirect_text_at(data: &[u8], offset: usize) -> Result<(ObjRef, Object, usize), PdfError> {
     let mut lx = Lexer::new(data, offset);
     let bad = PdfError::Syntax {
         offset,
@@ -762,10 +769,10 @@ pub(crate) fn indirect_at(data: &[u8], offset: usize) -> Result<(ObjRef, Object)
                 offset: begin,
                 what: "a stream without endstream",
             })?;
-            return Ok((id, Object::Stream(d.clone(), begin..end)));
+            return Ok((id, Object::Stream(d.clone(), begin..end), begin));
         }
     }
-    Ok((id, object))
+    Ok((id, object, lx.pos))
 }
 
 /// Where `needle` first occurs in `hay`.

@@ -219,7 +219,7 @@ impl Sparse {
     }
 
     /// Whether `r` meets an elided run.
-    fn touches(&self, r: &Range<usize>) -> bool {
+    pub(crate) fn touches(&self, r: &Range<usize>) -> bool {
         let i = self.elided.partition_point(|e| e.end <= r.start);
         self.elided.get(i).is_some_and(|e| e.start < r.end)
     }
@@ -231,6 +231,11 @@ impl Sparse {
         if pdf.reconstructed() {
             return Ok(None);
         }
+        // The cross-reference sections' text must be the file's (a trailer's string that
+        // does not end would run on into the next revision's streams).
+        if pdf.section_text().iter().any(|r| self.touches(r)) {
+            return Ok(None);
+        }
         let mut offsets = pdf.in_file_offsets();
         offsets.sort_unstable();
         offsets.dedup();
@@ -239,9 +244,12 @@ impl Sparse {
             let Some(at) = i.checked_sub(1).and_then(|i| offsets.get(i)) else {
                 return Ok(None);
             };
-            let inside = match object::indirect_at(&self.data, *at) {
-                Ok((_, Object::Stream(dict, body))) => {
-                    dict.name("Type") != Some(b"XRef") && body.start <= e.start && e.end <= body.end
+            let inside = match object::indirect_text_at(&self.data, *at) {
+                Ok((_, Object::Stream(dict, body), text_end)) => {
+                    dict.name("Type") != Some(b"XRef")
+                        && body.start <= e.start
+                        && e.end <= body.end
+                        && !self.touches(&(*at..text_end))
                 }
                 _ => false,
             };
@@ -398,6 +406,7 @@ impl std::io::Read for RangeReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdf::object::ObjRef;
 
     fn written(name: &str, data: &[u8]) -> std::path::PathBuf {
         let p = std::env::temp_dir().join(format!("kyso-sparse-{}-{name}", std::process::id()));
@@ -439,6 +448,92 @@ mod tests {
             assert_eq!(s.whole().unwrap(), pdf);
             let _ = std::fs::remove_file(&path);
         }
+    }
+
+    /// A one-revision PDF of `objects` (their text after `N 0 obj`), with its xref table.
+    fn pdf_of(objects: &[&[u8]]) -> Vec<u8> {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            pdf.extend_from_slice(o);
+            pdf.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = pdf.len();
+        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for o in offsets {
+            pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        pdf.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        pdf
+    }
+
+    /// An object whose string does not end where it should runs on into a stream's data: in
+    /// a sparse reading it reads zeros where the file has the data and ends elsewhere, so
+    /// the reading says it touched what it left out (and a verification reads the whole file
+    /// instead). An object read within its own text does not.
+    #[test]
+    fn text_running_into_a_left_out_body_is_noticed() {
+        // Balanced strings, then the `)` that ends the catalog's string as the file has it.
+        let body = [b"(x) ".repeat(100), b") /Z 1 >>".to_vec()].concat();
+        let head = format!("<< /Length {} >>\nstream\n", body.len());
+        // And after the stream, the `)` that ends it where the data is left out.
+        let stream = [head.into_bytes(), body, b"\nendstream\nendobj\n) >>".to_vec()].concat();
+        let pdf = pdf_of(&[
+            b"<< /Type /Catalog /Pages 3 0 R /Lang (vi >>",
+            &stream,
+            b"<< /Type /Pages /Kids [] /Count 0 >>",
+        ]);
+        let path = written("t", &pdf);
+        let s = Sparse::open_eliding(&path, 64).unwrap();
+        assert_eq!(s.elided().len(), 1);
+        let read = s.parse().unwrap().expect("the structure agrees with the reading");
+        let pages = ObjRef { num: 3, gen: 0 };
+        assert!(read.get(0, pages).unwrap().is_some());
+        assert!(!read.touched_left_out(), "the pages object lies outside the stream");
+        // Both readings give a catalog, with other values: only the reading knows.
+        let catalog = read.get(0, ObjRef { num: 1, gen: 0 }).unwrap().unwrap().object;
+        assert!(
+            read.touched_left_out(),
+            "the catalog's string ran into the stream: {catalog:?}"
+        );
+        let whole = Pdf::parse(&pdf).unwrap();
+        let in_memory = whole.get(0, ObjRef { num: 1, gen: 0 }).unwrap().unwrap().object;
+        assert!(in_memory.as_dict().unwrap().get("Z").is_some() && catalog.as_dict().unwrap().get("Z").is_none());
+        let _ = std::fs::remove_file(&path);
+    }
+
+    /// A trailer whose string does not end runs on past its revision into the next one's
+    /// stream: such a reading is given up for the whole file, though the stream is where the
+    /// next revision's table says.
+    #[test]
+    fn a_trailer_running_into_a_left_out_body_gives_up_the_reading() {
+        let mut pdf = pdf_of(&[b"<< /Type /Catalog >>"]);
+        let first_xref = object::find(&pdf, b"xref\n").unwrap();
+        let trailer = object::find(&pdf, b"/Root").unwrap();
+        pdf.splice(trailer..trailer, b"/ID (".iter().copied());
+        let stream = pdf.len();
+        pdf.extend_from_slice(b"2 0 obj\n<< /Length 300 >>\nstream\n");
+        // Strings opened and never closed: as the file has it, the trailer's string goes on.
+        pdf.extend(std::iter::repeat_n(b'(', 300));
+        pdf.extend_from_slice(b"\nendstream\nendobj\n) >>\n");
+        let xref = pdf.len();
+        pdf.extend_from_slice(format!("xref\n2 1\n{stream:010} 00000 n \n").as_bytes());
+        pdf.extend_from_slice(
+            format!("trailer\n<< /Size 3 /Root 1 0 R /Prev {first_xref} >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        let path = written("r", &pdf);
+        let s = Sparse::open_eliding(&path, 64).unwrap();
+        assert_eq!(s.elided().len(), 1);
+        assert!(s.parse().unwrap().is_none());
+        let _ = std::fs::remove_file(&path);
     }
 
     /// Hundreds of streams, short and long, in each block and across the blocks' ends, with

@@ -3,8 +3,9 @@
 //! when the sections cannot be read.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 
-use super::object::{find, indirect_at, is_white, rfind, Dict, Lexer, ObjRef, Object};
+use super::object::{find, indirect_text_at, is_white, rfind, Dict, Lexer, ObjRef, Object};
 use super::{filters, PdfError, PdfWarning, MAX_OBJECTS};
 
 /// Where an object is, as a cross-reference section says.
@@ -41,6 +42,9 @@ pub struct Section {
     pub hybrid: bool,
     /// An xref stream rather than a table.
     pub stream: bool,
+    /// The bytes its text was lexed from (a table and its trailer; an xref stream's
+    /// dictionary; a hybrid table's stream too), its streams' data aside.
+    pub text: Vec<Range<usize>>,
 }
 
 /// The sections of a file, newest first, and the revisions they make.
@@ -196,6 +200,7 @@ fn read_section(data: &[u8], offset: usize) -> Result<Section, PdfError> {
             Object::Dict(d) => d,
             _ => return Err(PdfError::BadXref { offset: lx.pos }),
         };
+        let mut text: Vec<Range<usize>> = std::iter::once(offset..lx.pos).collect();
         let mut hybrid = false;
         if let Some(Object::Int(x)) = trailer.get("XRefStm") {
             // A hybrid-reference file: the stream's entries for what the table leaves out.
@@ -204,6 +209,7 @@ fn read_section(data: &[u8], offset: usize) -> Result<Section, PdfError> {
                 .and_then(|x| xref_stream(data, x))
             {
                 hybrid = true;
+                text.extend(s.text);
                 for (k, v) in s.entries {
                     match entries.get(&k) {
                         None | Some(Entry::Free) => {
@@ -220,6 +226,7 @@ fn read_section(data: &[u8], offset: usize) -> Result<Section, PdfError> {
             entries,
             hybrid,
             stream: false,
+            text,
         })
     } else {
         xref_stream(data, offset)
@@ -227,7 +234,7 @@ fn read_section(data: &[u8], offset: usize) -> Result<Section, PdfError> {
 }
 
 fn xref_stream(data: &[u8], offset: usize) -> Result<Section, PdfError> {
-    let (_, object) = indirect_at(data, offset).map_err(|_| PdfError::BadXref { offset })?;
+    let (_, object, text_end) = indirect_text_at(data, offset).map_err(|_| PdfError::BadXref { offset })?;
     let Object::Stream(dict, range) = object else {
         return Err(PdfError::BadXref { offset });
     };
@@ -296,6 +303,7 @@ fn xref_stream(data: &[u8], offset: usize) -> Result<Section, PdfError> {
         entries,
         hybrid: false,
         stream: true,
+        text: std::iter::once(offset..text_end).collect(),
     })
 }
 
