@@ -452,18 +452,18 @@ impl<'a> Pdf<'a> {
         self.touched.get()
     }
 
-    /// Note that the text at `r` was lexed, and whether it ran into bytes left in the file.
-    fn lexed(&self, r: std::ops::Range<usize>) {
-        if self.bytes.sparse.is_some_and(|s| s.touches(&r)) {
-            self.touched.set(true);
-        }
+    /// Whether the bytes at `r` are some a sparse reading left in the file.
+    fn left_out(&self, r: &std::ops::Range<usize>) -> bool {
+        self.bytes.sparse.is_some_and(|s| s.touches(r))
     }
 
     /// The indirect object at `offset` ([`object::indirect_at`]), its text checked against a
     /// sparse reading.
     fn indirect(&self, offset: usize) -> Result<(ObjRef, Object), PdfError> {
         let (id, object, end) = object::indirect_text_at(self.data, offset)?;
-        self.lexed(offset..end);
+        if self.left_out(&(offset..end)) {
+            self.touched.set(true);
+        }
         Ok((id, object))
     }
 
@@ -630,7 +630,7 @@ impl<'a> Pdf<'a> {
                 let refs = lx.structure_refs().ok()?;
                 lx.skip_white();
                 // Text that ran into what a sparse reading left out is read by `get`.
-                if self.bytes.sparse.is_some_and(|s| s.touches(&(offset..lx.pos))) {
+                if self.left_out(&(offset..lx.pos)) {
                     return None;
                 }
                 (lx.word() != b"stream").then_some(refs)

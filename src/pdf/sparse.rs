@@ -450,31 +450,6 @@ mod tests {
         }
     }
 
-    /// A one-revision PDF of `objects` (their text after `N 0 obj`), with its xref table.
-    fn pdf_of(objects: &[&[u8]]) -> Vec<u8> {
-        let mut pdf = b"%PDF-1.7\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, o) in objects.iter().enumerate() {
-            offsets.push(pdf.len());
-            pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-            pdf.extend_from_slice(o);
-            pdf.extend_from_slice(b"\nendobj\n");
-        }
-        let xref = pdf.len();
-        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-        for o in offsets {
-            pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-        }
-        pdf.extend_from_slice(
-            format!(
-                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-                objects.len() + 1
-            )
-            .as_bytes(),
-        );
-        pdf
-    }
-
     /// An object whose string does not end where it should runs on into a stream's data: in
     /// a sparse reading it reads zeros where the file has the data and ends elsewhere, so
     /// the reading says it touched what it left out (and a verification reads the whole file
@@ -486,8 +461,8 @@ mod tests {
         let head = format!("<< /Length {} >>\nstream\n", body.len());
         // And after the stream, the `)` that ends it where the data is left out.
         let stream = [head.into_bytes(), body, b"\nendstream\nendobj\n) >>".to_vec()].concat();
-        let pdf = pdf_of(&[
-            b"<< /Type /Catalog /Pages 3 0 R /Lang (vi >>",
+        let pdf = kyso_testpki::pdf_of_objects(&[
+            b"<< /Type /Catalog /Pages 3 0 R /Lang (vi >>".as_slice(),
             &stream,
             b"<< /Type /Pages /Kids [] /Count 0 >>",
         ]);
@@ -515,7 +490,7 @@ mod tests {
     /// next revision's table says.
     #[test]
     fn a_trailer_running_into_a_left_out_body_gives_up_the_reading() {
-        let mut pdf = pdf_of(&[b"<< /Type /Catalog >>"]);
+        let mut pdf = kyso_testpki::pdf_of_objects(&[b"<< /Type /Catalog >>"]);
         let first_xref = object::find(&pdf, b"xref\n").unwrap();
         let trailer = object::find(&pdf, b"/Root").unwrap();
         pdf.splice(trailer..trailer, b"/ID (".iter().copied());

@@ -775,12 +775,18 @@ pub fn pdf_document_with_scan(pages: usize, scan: usize) -> Vec<u8> {
         o.extend_from_slice(b"\nendstream");
         objs.push(o);
     }
+    pdf_of_objects(&objs)
+}
+
+/// A one-revision PDF of `objs` (the text of objects 1, 2, …, after their `N 0 obj`; object 1
+/// the catalog), with its xref table at the right offsets and its trailer.
+pub fn pdf_of_objects<O: AsRef<[u8]>>(objs: &[O]) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objs.iter().enumerate() {
         offsets.push(out.len());
         out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
+        out.extend_from_slice(o.as_ref());
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
